@@ -1,0 +1,289 @@
+/**
+ * Streaming segmentation of cycler records into half-cycles and cycles (science.md, "Words and
+ * signs" and "Capacity"). Memory is O(half-cycles), never O(records).
+ *
+ * - A record is discharge (D), charge (C) or rest (R): from the state column when known, else
+ *   from the sign of the current (LAND: negative = discharge).
+ * - A half-cycle is a maximal run of records in one direction; rests inside it and CC→CV changes
+ *   do not split it.
+ * - Its capacity comes from the capacity column: a value that accumulates over the half-cycle
+ *   (LAND) or resets per step (summed), detected from the data; a counter that never resets
+ *   is differenced. Without a capacity column, |I| is integrated over time (trapezoid).
+ * - Cycle n = the n-th insertion half-cycle and the extraction half-cycle after it.
+ */
+import type { CyclerRecord, Kind } from '../types.js';
+
+export type First = 'discharge' | 'charge';
+
+export interface CyclingOptions {
+  /** Which direction is the first (insertion) branch: discharge for an anode half cell. */
+  first: First;
+  /** The split voltage for the sloping / plateau capacity (V). */
+  splitV: number;
+  /** |I| at or below this (mA) counts as rest when the file has no state column. */
+  restCurrentMA?: number;
+}
+
+export interface HalfCycle {
+  /** 0-based position among all half-cycles of the file. */
+  index: number;
+  dir: 'D' | 'C';
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  startTimeS: number | null;
+  endTimeS: number | null;
+  /** Instrument cycle number at the first record, as given. */
+  vendorCycle: number | null;
+  startV: number;
+  endV: number;
+  minV: number;
+  maxV: number;
+  /** From the capacity column (null without one). */
+  columnMAh: number | null;
+  /** ∫|I|dt (null without a time column). */
+  integratedMAh: number | null;
+  /** The capacity used: column when present, else integrated. */
+  capacityMAh: number;
+  /** Capacity passed when the voltage first reached the split voltage (interpolated), or null if never. */
+  crossMAh: number | null;
+  /** Number of capacity-column resets inside the half-cycle (per-step exports). */
+  resets: number;
+  /** The capacity column did not restart at the start of this half-cycle. */
+  counterCarried: boolean;
+}
+
+export interface Cycle {
+  /** 1-based, by our definition (not the vendor's). */
+  n: number;
+  insertion: HalfCycle;
+  extraction: HalfCycle | null;
+}
+
+export interface CyclingData {
+  first: First;
+  splitV: number;
+  halfCycles: HalfCycle[];
+  cycles: Cycle[];
+  /** Extraction half-cycles before the first insertion (belong to no cycle). */
+  leading: HalfCycle[];
+  capacitySource: 'column' | 'integrated';
+  /** Mass implied by the file's capacity / specific-capacity columns, mg (null if absent or all zero). */
+  statedMassMg: number | null;
+  records: number;
+  restRecords: number;
+  timeSpanS: number | null;
+  warnings: string[];
+}
+
+interface Open {
+  h: HalfCycle;
+  baseline: number;
+  segMax: number;
+  lastCap: number | null;
+  completed: number;
+  prevV: number | null;
+  prevQ: number;
+  prevT: number | null;
+  prevAbsI: number;
+  /** The previous record of this half-cycle was a rest (or none yet). */
+  afterGap: boolean;
+  integ: number;
+}
+
+export class CyclingReducer {
+  private readonly opts: Required<CyclingOptions>;
+  private readonly halfCycles: HalfCycle[] = [];
+  private open: Open | null = null;
+  private lastColumnCap: number | null = null;
+  private hasCapacity = false;
+  private hasTime = false;
+  private bestMass: { cap: number; spec: number } | null = null;
+  private specSeen = false;
+  private records = 0;
+  private restRecords = 0;
+  private firstT: number | null = null;
+  private lastT: number | null = null;
+  private backwards = 0;
+  private backwardsLine = 0;
+  private lastAnyT: number | null = null;
+  private readonly warnings: string[] = [];
+
+  constructor(opts: CyclingOptions) {
+    this.opts = { restCurrentMA: 1e-6, ...opts };
+  }
+
+  classify(r: CyclerRecord): Kind {
+    if (r.stateKind) return r.stateKind;
+    if (Math.abs(r.currentMA) <= this.opts.restCurrentMA) return 'R';
+    return r.currentMA < 0 ? 'D' : 'C';
+  }
+
+  push(r: CyclerRecord): void {
+    this.records++;
+    const t = r.timeS;
+    if (t !== null) {
+      this.hasTime = true;
+      if (this.firstT === null) this.firstT = t;
+      if (this.lastAnyT !== null && t < this.lastAnyT) {
+        if (this.backwards++ === 0) this.backwardsLine = r.line;
+      }
+      this.lastAnyT = t;
+      this.lastT = t;
+    }
+    if (r.capacityMAh !== null) this.hasCapacity = true;
+    if (r.specificCapacityMAhG !== null) {
+      this.specSeen = true;
+      if (r.capacityMAh !== null && r.capacityMAh !== 0 && r.specificCapacityMAhG !== 0) {
+        const cap = Math.abs(r.capacityMAh);
+        if (!this.bestMass || cap > this.bestMass.cap) this.bestMass = { cap, spec: Math.abs(r.specificCapacityMAhG) };
+      }
+    }
+    const k = this.classify(r);
+    if (k === 'R') {
+      this.restRecords++;
+      if (this.open) this.open.afterGap = true;
+      return;
+    }
+    let o = this.open;
+    if (!o || o.h.dir !== k) {
+      if (o) this.close(o);
+      o = this.open = this.start(r, k);
+    }
+    this.advance(o, r);
+  }
+
+  private start(r: CyclerRecord, dir: 'D' | 'C'): Open {
+    const h: HalfCycle = {
+      index: this.halfCycles.length, dir, firstLine: r.line, lastLine: r.line, records: 0,
+      startTimeS: r.timeS, endTimeS: r.timeS, vendorCycle: r.cycleIndex,
+      startV: r.voltageV, endV: r.voltageV, minV: r.voltageV, maxV: r.voltageV,
+      columnMAh: null, integratedMAh: null, capacityMAh: 0, crossMAh: null, resets: 0, counterCarried: false,
+    };
+    let baseline = 0;
+    const cap = r.capacityMAh === null ? null : Math.abs(r.capacityMAh);
+    if (cap !== null && this.lastColumnCap !== null && this.lastColumnCap > 0 && cap >= this.lastColumnCap) {
+      // The column did not restart at the direction change: count from where it stood.
+      baseline = this.lastColumnCap;
+      h.counterCarried = true;
+    }
+    return { h, baseline, segMax: cap ?? 0, lastCap: null, completed: 0, prevV: null, prevQ: 0, prevT: null, prevAbsI: 0, afterGap: true, integ: 0 };
+  }
+
+  private advance(o: Open, r: CyclerRecord): void {
+    const h = o.h;
+    h.records++;
+    h.lastLine = r.line;
+    h.endV = r.voltageV;
+    if (r.voltageV < h.minV) h.minV = r.voltageV;
+    if (r.voltageV > h.maxV) h.maxV = r.voltageV;
+    if (r.timeS !== null) h.endTimeS = r.timeS;
+    const absI = Math.abs(r.currentMA);
+    // Integrated capacity (trapezoid between consecutive records of the branch; at a step start
+    // the step time covers the stretch since the step began).
+    if (r.timeS !== null) {
+      if (o.afterGap || o.prevT === null) {
+        if (r.stepTimeS !== null && r.stepTimeS > 0) o.integ += absI * r.stepTimeS / 3600;
+      } else if (r.timeS >= o.prevT) {
+        o.integ += (absI + o.prevAbsI) / 2 * (r.timeS - o.prevT) / 3600;
+      }
+      o.prevT = r.timeS;
+    }
+    o.prevAbsI = absI;
+    o.afterGap = false;
+    // Capacity column.
+    let q: number;
+    if (r.capacityMAh !== null) {
+      const cap = Math.abs(r.capacityMAh);
+      if (o.lastCap !== null && cap < 0.5 * o.lastCap) {
+        // The column restarted inside the half-cycle (per-step export): close the segment.
+        // A first record still showing the previous branch's total is not a carried counter.
+        const stale = h.counterCarried && o.completed === 0 && h.resets === 0 && o.segMax === o.baseline;
+        o.completed += o.segMax - o.baseline;
+        o.baseline = 0;
+        o.segMax = cap;
+        if (stale) h.counterCarried = false; else h.resets++;
+      } else if (o.lastCap !== null && cap < o.baseline) {
+        o.baseline = 0;
+        h.counterCarried = false;
+      }
+      if (cap > o.segMax) o.segMax = cap;
+      o.lastCap = cap;
+      this.lastColumnCap = cap;
+      q = o.completed + Math.max(0, cap - o.baseline);
+    } else {
+      q = o.integ;
+    }
+    // Sloping / plateau split: the first time the voltage reaches the split voltage.
+    if (h.crossMAh === null) {
+      const s = this.opts.splitV;
+      const reached = h.dir === 'D' ? r.voltageV <= s : r.voltageV >= s;
+      if (reached) {
+        if (o.prevV === null) h.crossMAh = 0;
+        else {
+          const f = r.voltageV === o.prevV ? 1 : (s - o.prevV) / (r.voltageV - o.prevV);
+          h.crossMAh = o.prevQ + f * (q - o.prevQ);
+        }
+      }
+    }
+    o.prevV = r.voltageV;
+    o.prevQ = q;
+  }
+
+  private close(o: Open): void {
+    const h = o.h;
+    if (this.hasCapacity && o.lastCap !== null) h.columnMAh = o.completed + o.segMax - o.baseline;
+    if (this.hasTime) h.integratedMAh = o.integ;
+    h.capacityMAh = h.columnMAh ?? h.integratedMAh ?? 0;
+    this.halfCycles.push(h);
+    this.open = null;
+  }
+
+  finish(): CyclingData {
+    if (this.open) this.close(this.open);
+    const ins = this.opts.first === 'discharge' ? 'D' : 'C';
+    const cycles: Cycle[] = [];
+    const leading: HalfCycle[] = [];
+    for (const h of this.halfCycles) {
+      if (h.dir === ins) cycles.push({ n: cycles.length + 1, insertion: h, extraction: null });
+      else if (cycles.length) cycles[cycles.length - 1]!.extraction = h;
+      else leading.push(h);
+    }
+    const w = this.warnings;
+    if (this.backwards) w.push(`time goes backwards ${this.backwards} time${this.backwards > 1 ? 's' : ''} (first at line ${this.backwardsLine}); those intervals are not integrated`);
+    const carried = this.halfCycles.filter((h) => h.counterCarried);
+    if (carried.length) w.push(`the capacity column does not restart when the current reverses (${carried.length} half-cycles, first at line ${carried[0]!.firstLine}): capacities are taken as differences`);
+    if (this.hasCapacity && this.hasTime) {
+      for (const c of cycles) {
+        for (const h of [c.insertion, c.extraction]) {
+          if (!h || h.columnMAh === null || h.integratedMAh === null || h.records < 10 || h.columnMAh <= 0) continue;
+          const d = Math.abs(h.integratedMAh - h.columnMAh) / h.columnMAh;
+          if (d > 0.005) {
+            w.push(`cycle ${c.n} ${h.dir === 'D' ? 'discharge' : 'charge'}: capacity column ${fmt(h.columnMAh)} mAh and ∫|I|dt ${fmt(h.integratedMAh)} mAh differ by ${(d * 100).toFixed(2)} % (lines ${h.firstLine}–${h.lastLine}); the column is used`);
+          }
+        }
+      }
+    }
+    let statedMassMg: number | null = null;
+    if (this.bestMass) statedMassMg = this.bestMass.cap / this.bestMass.spec * 1000;
+    return {
+      first: this.opts.first, splitV: this.opts.splitV, halfCycles: this.halfCycles, cycles, leading,
+      capacitySource: this.hasCapacity ? 'column' : 'integrated', statedMassMg,
+      records: this.records, restRecords: this.restRecords,
+      timeSpanS: this.firstT !== null && this.lastT !== null ? this.lastT - this.firstT : null,
+      warnings: w,
+    };
+  }
+
+  /** True when the file had a specific-capacity column but it held only zeros (no mass entered). */
+  get specAllZero(): boolean { return this.specSeen && !this.bestMass; }
+}
+
+function fmt(x: number): string { return x.toPrecision(5); }
+
+/** Run the reducer over batches of records. */
+export async function segment(batches: AsyncIterable<CyclerRecord[]>, opts: CyclingOptions): Promise<CyclingData> {
+  const red = new CyclingReducer(opts);
+  for await (const b of batches) for (const r of b) red.push(r);
+  return red.finish();
+}

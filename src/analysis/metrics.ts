@@ -1,0 +1,233 @@
+/**
+ * The figures a paper reports, computed from segmented cycling data (science.md). Pure functions.
+ */
+import { linearRegression } from 'simple-statistics';
+import { DataError, UsageError } from '../errors.js';
+import type { Cycle, CyclingData, HalfCycle } from './cycling.js';
+
+export type MassSource = 'flag' | 'loading' | 'masses-file' | 'file' | 'none';
+export interface Mass { massMg: number | null; source: MassSource }
+
+/**
+ * The active mass to use: a flag wins over the file's SpeCap column; a disagreement over 1 % is
+ * a warning. Without either, specific values are null.
+ */
+export function resolveMass(given: { massMg: number; source: MassSource } | null, data: CyclingData, warnings: string[]): Mass {
+  const stated = data.statedMassMg;
+  if (given) {
+    if (stated !== null && Math.abs(given.massMg - stated) / stated > 0.01) {
+      warnings.push(`the mass given (${fmtMass(given.massMg)} mg) differs from the file's (${fmtMass(stated)} mg, from Capacity / SpeCap) by ${(Math.abs(given.massMg - stated) / stated * 100).toFixed(1)} %; using the mass given`);
+    }
+    return given;
+  }
+  if (stated !== null) return { massMg: stated, source: 'file' };
+  return { massMg: null, source: 'none' };
+}
+
+function fmtMass(x: number): string { return x.toPrecision(4); }
+
+export function specific(mAh: number | null, mass: Mass): number | null {
+  if (mAh === null || mass.massMg === null) return null;
+  return mAh / (mass.massMg / 1000);
+}
+
+export function pct(num: number | null, den: number | null): number | null {
+  if (num === null || den === null || den === 0) return null;
+  return num / den * 100;
+}
+
+function dischargeOf(c: Cycle): HalfCycle | null {
+  return c.insertion.dir === 'D' ? c.insertion : c.extraction;
+}
+function chargeOf(c: Cycle): HalfCycle | null {
+  return c.insertion.dir === 'C' ? c.insertion : c.extraction;
+}
+
+export function getCycle(data: CyclingData, n: number, source: string, what: string): Cycle {
+  if (!data.cycles.length) {
+    const dirs = data.halfCycles.length ? ` (it holds ${data.halfCycles.length} ${data.first === 'discharge' ? 'charge' : 'discharge'} half-cycle(s) only)` : ' (no current flows in it)';
+    throw new DataError(`no ${data.first} half-cycle found, so there is no cycle 1${dirs}; check --first`, { file: source });
+  }
+  if (n < 1 || n > data.cycles.length) {
+    throw new DataError(`there is no cycle ${n}: the file has ${data.cycles.length} cycle(s)`, { file: source });
+  }
+  const c = data.cycles[n - 1]!;
+  if (!c.extraction) {
+    throw new DataError(`cycle ${n} is incomplete: the ${data.first} at lines ${c.insertion.firstLine}–${c.insertion.lastLine} has no ${data.first === 'discharge' ? 'charge' : 'discharge'} after it, so ${what} cannot be computed`, { file: source, line: c.insertion.lastLine });
+  }
+  return c;
+}
+
+export interface IceRow {
+  cycle: number;
+  q_dis_mAh_g: number | null;
+  q_ch_mAh_g: number | null;
+  ice_pct: number | null;
+  irreversible_mAh_g: number | null;
+  q_dis_mAh: number;
+  q_ch_mAh: number;
+  irreversible_mAh: number;
+  first_line: number;
+  last_line: number;
+}
+
+/** ICE = Q(second branch of cycle 1) / Q(first branch) × 100 (anode: Q_ch,1 / Q_dis,1). */
+export function ice(data: CyclingData, mass: Mass, source: string): IceRow {
+  const c = getCycle(data, 1, source, 'the ICE');
+  const d = dischargeOf(c)!, ch = chargeOf(c)!;
+  const first = c.insertion.capacityMAh, second = c.extraction!.capacityMAh;
+  if (first <= 0) throw new DataError(`the first ${data.first} passes no charge (lines ${c.insertion.firstLine}–${c.insertion.lastLine}); ICE is undefined`, { file: source, line: c.insertion.firstLine });
+  return {
+    cycle: 1,
+    q_dis_mAh_g: specific(d.capacityMAh, mass),
+    q_ch_mAh_g: specific(ch.capacityMAh, mass),
+    ice_pct: second / first * 100,
+    irreversible_mAh_g: specific(first - second, mass),
+    q_dis_mAh: d.capacityMAh,
+    q_ch_mAh: ch.capacityMAh,
+    irreversible_mAh: first - second,
+    first_line: c.insertion.firstLine,
+    last_line: c.extraction!.lastLine,
+  };
+}
+
+export interface CycleRow {
+  cycle: number;
+  q_dis_mAh_g: number | null;
+  q_ch_mAh_g: number | null;
+  ce_pct: number | null;
+  q_dis_mAh: number | null;
+  q_ch_mAh: number | null;
+  vendor_cycle: number | null;
+  first_line: number;
+  last_line: number;
+}
+
+/** One row per cycle; CE_n = Q(second branch) / Q(first branch) × 100; null for an incomplete cycle. */
+export function cycleRows(data: CyclingData, mass: Mass): CycleRow[] {
+  return data.cycles.map((c) => {
+    const d = dischargeOf(c), ch = chargeOf(c);
+    const q1 = c.insertion.capacityMAh, q2 = c.extraction?.capacityMAh ?? null;
+    return {
+      cycle: c.n,
+      q_dis_mAh_g: specific(d?.capacityMAh ?? null, mass),
+      q_ch_mAh_g: specific(ch?.capacityMAh ?? null, mass),
+      ce_pct: pct(q2, q1),
+      q_dis_mAh: d?.capacityMAh ?? null,
+      q_ch_mAh: ch?.capacityMAh ?? null,
+      vendor_cycle: c.insertion.vendorCycle,
+      first_line: c.insertion.firstLine,
+      last_line: (c.extraction ?? c.insertion).lastLine,
+    };
+  });
+}
+
+export interface SplitRow {
+  split_v: number;
+  cycle: number;
+  dis_slope_mAh_g: number | null;
+  dis_plateau_mAh_g: number | null;
+  ch_slope_mAh_g: number | null;
+  ch_plateau_mAh_g: number | null;
+  dis_slope_pct: number | null;
+  dis_plateau_pct: number | null;
+  ch_slope_pct: number | null;
+  ch_plateau_pct: number | null;
+  dis_slope_mAh: number;
+  dis_plateau_mAh: number;
+  ch_slope_mAh: number;
+  ch_plateau_mAh: number;
+  dis_reached_split: boolean;
+  ch_reached_split: boolean;
+}
+
+/**
+ * Sloping vs plateau capacity at the split voltage: discharge slope = capacity until the voltage
+ * first reaches the split (interpolated), plateau = the rest; charge plateau = capacity until the
+ * voltage first rises to the split, slope = the rest.
+ */
+export function split(data: CyclingData, mass: Mass, n: number, source: string): SplitRow {
+  const c = getCycle(data, n, source, 'the split');
+  const d = dischargeOf(c)!, ch = chargeOf(c)!;
+  const dSlope = d.crossMAh ?? d.capacityMAh;
+  const dPlat = d.capacityMAh - dSlope;
+  const cPlat = ch.crossMAh ?? ch.capacityMAh;
+  const cSlope = ch.capacityMAh - cPlat;
+  return {
+    split_v: data.splitV,
+    cycle: n,
+    dis_slope_mAh_g: specific(dSlope, mass),
+    dis_plateau_mAh_g: specific(dPlat, mass),
+    ch_slope_mAh_g: specific(cSlope, mass),
+    ch_plateau_mAh_g: specific(cPlat, mass),
+    dis_slope_pct: pct(dSlope, d.capacityMAh),
+    dis_plateau_pct: pct(dPlat, d.capacityMAh),
+    ch_slope_pct: pct(cSlope, ch.capacityMAh),
+    ch_plateau_pct: pct(cPlat, ch.capacityMAh),
+    dis_slope_mAh: dSlope,
+    dis_plateau_mAh: dPlat,
+    ch_slope_mAh: cSlope,
+    ch_plateau_mAh: cPlat,
+    dis_reached_split: d.crossMAh !== null,
+    ch_reached_split: ch.crossMAh !== null,
+  };
+}
+
+export interface RetentionRow {
+  retention_pct: number;
+  reference_mAh_g: number | null;
+  final_mAh_g: number | null;
+  plain_ratio_pct: number;
+  fade_mAh_g_per_cycle: number | null;
+  fade_pct_per_100_cycles: number | null;
+  reference_mAh: number;
+  final_mAh: number;
+  fade_mAh_per_cycle: number | null;
+  skip: number;
+  window: number;
+  cycles: number;
+  reference_cycles: string;
+  final_cycles: string;
+}
+
+/**
+ * Retention after stabilization: reference = mean reversible (second-branch) capacity of cycles
+ * S+1…S+k, final = mean of the last k complete cycles; retention = final / reference × 100.
+ * Also the plain last / (S+1) ratio and the least-squares fade rate over cycles after S.
+ */
+export function retention(data: CyclingData, mass: Mass, skip: number, window: number, source: string): RetentionRow {
+  if (!Number.isInteger(skip) || skip < 0) throw new UsageError(`--skip must be a whole number ≥ 0, not ${skip}`);
+  if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
+  const complete = data.cycles.filter((c) => c.extraction);
+  const n = complete.length;
+  if (n < skip + 2 * window) {
+    const canSkip = Math.max(0, n - 2 * window);
+    const hint = n >= 2 ? `; try --skip ${Math.min(skip, Math.max(0, n - 2))} --window ${Math.max(1, Math.floor((n - Math.min(skip, Math.max(0, n - 2))) / 2))}` : '';
+    throw new DataError(`too few cycles for --skip ${skip} --window ${window}: needs ${skip + 2 * window} complete cycles, the file has ${n}${n >= 2 * window ? ` (--skip ${canSkip} would work)` : hint}`, { file: source });
+  }
+  const q = (c: Cycle) => c.extraction!.capacityMAh;
+  const ref = complete.slice(skip, skip + window);
+  const fin = complete.slice(n - window);
+  const mean = (cs: Cycle[]) => cs.reduce((s, c) => s + q(c), 0) / cs.length;
+  const refMAh = mean(ref), finMAh = mean(fin);
+  if (refMAh <= 0) throw new DataError(`the reference cycles ${ref[0]!.n}–${ref[ref.length - 1]!.n} pass no charge; retention is undefined`, { file: source });
+  const after = complete.slice(skip);
+  let slope: number | null = null;
+  if (after.length >= 2) slope = linearRegression(after.map((c) => [c.n, q(c)])).m;
+  return {
+    retention_pct: finMAh / refMAh * 100,
+    reference_mAh_g: specific(refMAh, mass),
+    final_mAh_g: specific(finMAh, mass),
+    plain_ratio_pct: q(complete[n - 1]!) / q(complete[skip]!) * 100,
+    fade_mAh_g_per_cycle: specific(slope, mass),
+    fade_pct_per_100_cycles: slope === null ? null : slope / refMAh * 100 * 100,
+    reference_mAh: refMAh,
+    final_mAh: finMAh,
+    fade_mAh_per_cycle: slope,
+    skip,
+    window,
+    cycles: n,
+    reference_cycles: `${ref[0]!.n}-${ref[ref.length - 1]!.n}`,
+    final_cycles: `${fin[0]!.n}-${fin[fin.length - 1]!.n}`,
+  };
+}

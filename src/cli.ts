@@ -1,0 +1,198 @@
+/**
+ * The command line. The only module that touches `process`: it builds the real Io, wires the
+ * commands, maps errors to `hcarb: FILE:LINE: message` and exit codes (0 ok, 1 data, 2 usage).
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { Chalk } from 'chalk';
+import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
+import type { Input, Io } from './io.js';
+import { ResultWriter, type FileResult, type Format } from './output/format.js';
+import { parseFirst, positive, type CommonOptions } from './commands/common.js';
+import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
+import { readMassesFile } from './commands/masses.js';
+import './parse/workbook.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+interface Globals {
+  format?: string; json?: boolean; quiet?: boolean; verbose?: boolean; debug?: boolean; color?: boolean;
+  mass?: string; loading?: string; area?: string; diameter?: string; first?: string; masses?: string;
+}
+
+function realIo(): Io {
+  return {
+    open(path: string): Input {
+      if (path === '-') return { name: '<stdin>', chunks: () => process.stdin as AsyncIterable<Uint8Array> };
+      return { name: path, chunks: () => createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array> };
+    },
+    stdout: (s) => { process.stdout.write(s); },
+    stderr: (s) => { process.stderr.write(s); },
+    env: process.env,
+  };
+}
+
+/** Colour policy: --color/--no-color, then NO_COLOR, FORCE_COLOR, then whether stderr is a terminal. */
+function colorLevel(g: Globals, env: Record<string, string | undefined>, isTTY: boolean): 0 | 1 {
+  if (g.color === true && process.argv.includes('--color')) return 1;
+  if (g.color === false) return 0;
+  if (env.NO_COLOR) return 0;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return 1;
+  if (env.TERM === 'dumb') return 0;
+  return isTTY ? 1 : 0;
+}
+
+function resolveFormat(g: Globals, isTTY: boolean): Format {
+  if (g.json && g.format && g.format !== 'json') throw new UsageError('--json and --format ' + g.format + ' contradict each other');
+  if (g.json) return 'json';
+  const f = g.format ?? (isTTY ? 'table' : 'csv');
+  if (!['table', 'json', 'ndjson', 'csv'].includes(f)) throw new UsageError(`--format must be table, json, ndjson or csv, not '${f}'`);
+  return f as Format;
+}
+
+function addCommon(cmd: Command, opts: { mass?: boolean; first?: boolean } = { mass: true, first: true }): Command {
+  if (opts.mass !== false) {
+    cmd.option('--mass <mg>', 'active material mass in mg (default: from the file\'s SpeCap column)')
+      .option('--masses <file>', 'CSV of file,mass_mg for a batch (matched by path or file name)')
+      .option('--loading <mg_cm2>', 'active loading in mg/cm² (with --area or --diameter) instead of --mass')
+      .option('--area <cm2>', 'electrode area in cm²')
+      .option('--diameter <mm>', 'electrode disc diameter in mm (default 12)');
+  }
+  if (opts.first !== false) cmd.addOption(new Option('--first <branch>', 'first branch of a cycle: discharge (anode half cell) or charge').choices(['discharge', 'charge']).default('discharge'));
+  return cmd
+    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, csv when piped)').choices(['table', 'json', 'ndjson', 'csv']))
+    .option('--json', 'shorthand for --format json')
+    .option('-q, --quiet', 'no warnings or notes on stderr')
+    .option('-v, --verbose', 'also print notes: columns, guesses, skipped lines')
+    .option('--debug', 'stack traces for internal errors')
+    .option('--color', 'force colour on stderr')
+    .option('--no-color', 'no colour');
+}
+
+function examples(lines: string[]): string {
+  return '\nExamples:\n' + lines.map((l) => '  $ ' + l).join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const io = realIo();
+  let exitCode = 0;
+  let globalsSeen: Globals = {};
+  let paint = new Chalk({ level: 0 });
+  const err = (s: string) => io.stderr(s + '\n');
+
+  const program = new Command();
+  program.name('hcarb')
+    .description('Hard-carbon / sodium-ion battery test analysis from LAND and CHI exports.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(add --help for more information)')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .exitOverride();
+
+  type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
+
+  const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner): Promise<void> => {
+    globalsSeen = g;
+    paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
+    const format = resolveFormat(g, Boolean(process.stdout.isTTY));
+    if (!files.length) {
+      if (process.stdin.isTTY) throw new UsageError('no input file given (and standard input is a terminal); give a file, or - to read standard input');
+      files = ['-'];
+    }
+    if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
+    const common: CommonOptions = {
+      first: parseFirst(g.first),
+      mass: positive('--mass', g.mass), loading: positive('--loading', g.loading),
+      area: positive('--area', g.area), diameter: positive('--diameter', g.diameter),
+    };
+    if (g.masses) {
+      if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
+      common.masses = await readMassesFile(io.open(g.masses));
+    }
+    const writer = new ResultWriter(format, io.stdout, files.length > 1);
+    for (const f of files) {
+      try {
+        const r = await fn(io.open(f), g, common);
+        writer.write(r);
+        if (!g.quiet) {
+          for (const w of r.warnings) err(paint.yellow(`hcarb: ${r.file}: warning: ${w}`));
+          if (g.verbose) for (const n of r.notes ?? []) err(paint.dim(`hcarb: ${r.file}: note: ${n}`));
+        }
+      } catch (e) {
+        const he = toHcarbError(e, f === '-' ? '<stdin>' : f);
+        if (!he || he instanceof UsageError) { writer.end(); throw e; }
+        exitCode = Math.max(exitCode, he.exitCode);
+        err(paint.red(formatError(he)));
+        if (g.debug && e instanceof Error && e.stack) err(e.stack);
+      }
+    }
+    writer.end();
+  };
+
+  const num = (name: string) => (v: string) => { const x = Number(v); if (!Number.isFinite(x)) throw new UsageError(`${name} must be a number, not '${v}'`); return x; };
+  const int = (name: string) => (v: string) => { const x = Number(v); if (!Number.isInteger(x) || x < 0) throw new UsageError(`${name} must be a whole number ≥ 0, not '${v}'`); return x; };
+
+  addCommon(program.command('ice').summary('first-cycle capacities, ICE and irreversible capacity')
+    .description('First-cycle insertion (discharge) and extraction (charge) capacity, initial coulombic efficiency\nICE = Q_ch,1 / Q_dis,1 × 100 %, and the irreversible capacity Q_dis,1 − Q_ch,1.')
+    .argument('[files...]', 'LAND exports (.csv, .txt, .xlsx); - or none for standard input')
+    .addHelpText('before', examples(['hcarb ice samples/npnhc-t1200.csv --mass 3.8', 'hcarb ice cells/*.csv --json | jq .ice_pct', 'cat run.csv | hcarb ice - --format ndjson'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => iceCommand(i, c)));
+
+  addCommon(program.command('cycles').summary('per-cycle capacities and coulombic efficiency')
+    .description('One row per cycle: discharge and charge capacity and CE_n = Q_ch,n / Q_dis,n × 100 %.\nCycle n is the n-th discharge half-cycle and the charge after it, whatever the cycler\'s counter says.')
+    .argument('[files...]', 'LAND exports; - or none for standard input')
+    .addHelpText('before', examples(['hcarb cycles run.csv --mass 3.8', 'hcarb cycles run.xlsx --format csv > cycles.csv', 'hcarb cycles a.csv b.csv --format ndjson | jq -c "select(.ce_pct < 99)"'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => cyclesCommand(i, c)));
+
+  addCommon(program.command('split').summary('sloping vs plateau capacity at 0.1 V')
+    .description('Sloping and plateau capacity of both branches of one cycle, split where the voltage first\ncrosses the split voltage (linear interpolation between the bracketing records).')
+    .argument('[files...]', 'LAND exports; - or none for standard input')
+    .option('--split <V>', 'split voltage in V', num('--split'), 0.1)
+    .option('--cycle <n>', 'which cycle', int('--cycle'), 1)
+    .addHelpText('before', examples(['hcarb split run.csv --mass 3.8', 'hcarb split run.csv --split 0.08 --cycle 2 --json'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => splitCommand(i, { ...c, split: gg.split as number, cycle: gg.cycle as number })));
+
+  addCommon(program.command('retention').summary('capacity retention after stabilization, fade rate')
+    .description('Retention = mean reversible capacity of the last k cycles / mean of cycles S+1…S+k × 100 %,\nthe plain last/(S+1) ratio, and the least-squares fade rate after S.')
+    .argument('[files...]', 'LAND exports; - or none for standard input')
+    .option('--skip <S>', 'formation / stabilization cycles to skip', int('--skip'), 20)
+    .option('--window <k>', 'cycles averaged at each end', int('--window'), 5)
+    .addHelpText('before', examples(['hcarb retention run.csv --mass 3.8', 'hcarb retention run.csv --skip 5 --window 3 --json'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => retentionCommand(i, { ...c, skip: gg.skip as number, window: gg.window as number })));
+
+  installPipeGuard();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    const he = toHcarbError(e);
+    if (he) {
+      err(paint.red(formatError(he)));
+      if (he.exitCode === 2) err('(add --help for more information)');
+      return he.exitCode;
+    }
+    err(`hcarb: internal error: ${e instanceof Error ? e.message : String(e)} (please report it; --debug shows the stack)`);
+    if (globalsSeen.debug && e instanceof Error) err(e.stack ?? '');
+    return 3;
+  }
+  return exitCode;
+}
+
+/** Map what a command threw to an HcarbError; file-system errors become data errors naming the file. */
+function toHcarbError(e: unknown, file?: string): HcarbError | null {
+  if (isHcarbError(e)) { if (e.file === undefined && file) e.file = file; return e; }
+  const code = (e as { code?: string })?.code;
+  if (code === 'ENOENT') return new DataError('no such file', { file });
+  if (code === 'EISDIR') return new DataError('is a directory, not a file', { file });
+  if (code === 'EACCES') return new DataError('permission denied', { file });
+  return null;
+}
+
+function installPipeGuard(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}

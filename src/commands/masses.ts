@@ -1,0 +1,25 @@
+/** `--masses FILE`: a CSV of `file,mass_mg` for a batch of cells. */
+import Papa from 'papaparse';
+import { DataError, UsageError } from '../errors.js';
+import { collect, type Input } from '../io.js';
+
+export async function readMassesFile(input: Input): Promise<Map<string, number>> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await collect(input.chunks(), 1 << 24));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new UsageError(`--masses: ${input.name}: no such file`);
+    throw e;
+  }
+  const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  const map = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const [f, m] = [r[0]?.trim() ?? '', r[1]?.trim() ?? ''];
+    if (i === 0 && !Number.isFinite(Number(m))) return; // header
+    const x = Number(m);
+    if (!f || !Number.isFinite(x) || x <= 0) throw new DataError(`expected 'file,mass_mg' with a positive mass, got '${r.join(',')}'`, { file: input.name, line: i + 1 });
+    map.set(f, x);
+  });
+  if (!map.size) throw new DataError('no file,mass_mg lines', { file: input.name, line: 1 });
+  return map;
+}

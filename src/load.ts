@@ -1,0 +1,57 @@
+/**
+ * Input → records: detect what a file is from its content (not its name) and hand it to the
+ * right parser. Workbooks (zip) go to the LAND workbook reader, text to the LAND text parser.
+ */
+import { DataError } from './errors.js';
+import type { Input } from './io.js';
+import { prepend } from './io.js';
+import { newSourceInfo, parseLandText } from './parse/land.js';
+import type { CyclerRecord, SourceInfo } from './types.js';
+import { CyclingReducer, type CyclingData, type CyclingOptions } from './analysis/cycling.js';
+
+export type FileKind = 'zip' | 'ole' | 'text' | 'empty';
+
+export function sniffKind(head: Uint8Array): FileKind {
+  if (head.length === 0) return 'empty';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'ole';
+  return 'text';
+}
+
+export interface Opened { info: SourceInfo; kind: FileKind; records: AsyncIterable<CyclerRecord[]> }
+
+export type WorkbookReader = (chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo) => AsyncIterable<CyclerRecord[]>;
+let workbookReader: WorkbookReader | null = null;
+/** Registered by the workbook module (keeps the zip/XML code out of text-only paths). */
+export function registerWorkbookReader(r: WorkbookReader): void { workbookReader = r; }
+
+export async function openLand(input: Input): Promise<Opened> {
+  const it = input.chunks()[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  const info = newSourceInfo(input.name);
+  if (first.done) throw new DataError('the file is empty; export the record table from LANDdt (Record-Tab) as .csv, .txt or .xlsx', { file: input.name, line: 1 });
+  const kind = sniffKind(first.value);
+  const chunks = prepend(first.value, it);
+  if (kind === 'ole') {
+    throw new DataError('this is an old binary Excel (.xls) or an encrypted (password-protected) workbook; save it as .xlsx without a password, or export .csv', { file: input.name });
+  }
+  if (kind === 'zip') {
+    if (!workbookReader) throw new DataError('this is a zip/Excel file and this build cannot read workbooks', { file: input.name });
+    return { info, kind, records: workbookReader(chunks, input.name, info) };
+  }
+  return { info, kind, records: parseLandText(chunks, input.name, info) };
+}
+
+export interface Loaded { info: SourceInfo; data: CyclingData; specAllZero: boolean }
+
+/** Open, parse and segment in one streaming pass. */
+export async function loadCycling(input: Input, opts: CyclingOptions): Promise<Loaded> {
+  const { info, records } = await openLand(input);
+  const red = new CyclingReducer(opts);
+  for await (const batch of records) for (const r of batch) red.push(r);
+  const data = red.finish();
+  if (red.specAllZero) info.notes.push('the SpeCap column is all zero (no mass was entered on the cycler): ignored');
+  if (data.statedMassMg !== null) info.statedMassMg = data.statedMassMg;
+  return { info, data, specAllZero: red.specAllZero };
+}
