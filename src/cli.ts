@@ -37,7 +37,7 @@ function colorLevel(g: Globals, env: Record<string, string | undefined>, isTTY: 
   if (g.color === true && process.argv.includes('--color')) return 1;
   if (g.color === false) return 0;
   if (env.NO_COLOR) return 0;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return 1;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return 1;
   if (env.TERM === 'dumb') return 0;
   return isTTY ? 1 : 0;
 }

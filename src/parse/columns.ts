@@ -91,17 +91,19 @@ export function matchColumns(cells: string[]): { columns: Map<string, ColumnInfo
   return { columns, ignored, unitProblems };
 }
 
-/** True when a row looks like a LAND record header: it names a voltage and a current column. */
+/** True when a row looks like a LAND record header. */
 export function looksLikeHeader(cells: string[]): boolean {
-  let v = false, i = false;
+  let v = false, i = false, n = 0;
   for (const c of cells) {
     const m = matchHeader(c, 0);
     if (!m) continue;
     const f = m.info?.canonical ?? (m.unitProblem ? fieldOfHeader(c) : undefined);
     if (f === 'voltageV') v = true;
     if (f === 'currentMA') i = true;
+    if (f && f !== 'state' && f !== 'index') n++;
   }
-  return v && i;
+  // Both vital columns, or a header that names three known columns but lacks one (reported then).
+  return (v && i) || ((v || i) && n >= 3);
 }
 
 function fieldOfHeader(cell: string): string | undefined {

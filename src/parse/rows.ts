@@ -3,7 +3,6 @@
  * Row n is line n of the file (papaparse does not skip empty lines here), so every row keeps its line.
  */
 import Papa from 'papaparse';
-import { Readable } from 'node:stream';
 
 /** Choose the delimiter from the first lines: TAB, then `;`, then `,` (the one a header line uses most). */
 export function sniffDelimiter(sample: string): string {
@@ -27,15 +26,35 @@ function count(s: string, ch: string): number {
   return n;
 }
 
-/** Rows from a text stream, each with its 1-based line number. */
+/**
+ * Rows from a text stream, each with its 1-based line number. The text is cut at the last line end
+ * of each chunk and the complete lines are handed to papaparse in one call (papaparse's own Node
+ * duplex stream re-scans paused input and is quadratic on large files).
+ */
 export async function* textRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<{ line: number; cells: string[] }> {
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, skipEmptyLines: false, header: false });
-  const input = Readable.from(text, { objectMode: false });
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(parser);
+  let rest = '';
   let line = 0;
-  for await (const row of parser as AsyncIterable<string[]>) {
-    line++;
-    yield { line, cells: row };
+  let newline: '\r\n' | '\n' | null = null;
+  const parse = (block: string): string[][] =>
+    Papa.parse<string[]>(block, { delimiter, newline: newline ?? '\n', skipEmptyLines: false, header: false }).data;
+  for await (const chunk of text) {
+    const buf = rest + chunk;
+    const nl = buf.lastIndexOf('\n');
+    if (nl < 0) { rest = buf; continue; }
+    newline ??= buf.indexOf('\r\n') >= 0 && buf.indexOf('\r\n') < buf.indexOf('\n') + 1 ? '\r\n' : '\n';
+    const block = buf.slice(0, nl + 1 - (newline === '\r\n' && buf[nl - 1] === '\r' ? 2 : 1));
+    rest = buf.slice(nl + 1);
+    for (const cells of parse(block)) { line++; yield { line, cells: stripCr(cells) }; }
   }
+  if (rest.length) {
+    newline ??= '\n';
+    for (const cells of parse(rest.replace(/\r$/, ''))) { line++; yield { line, cells: stripCr(cells) }; }
+  }
+}
+
+/** A lone CR left at the end of a row by mixed line ends. */
+function stripCr(cells: string[]): string[] {
+  const last = cells[cells.length - 1];
+  if (last !== undefined && last.endsWith('\r')) cells[cells.length - 1] = last.slice(0, -1);
+  return cells;
 }

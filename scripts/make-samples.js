@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Generates the files in samples/ with the project's own generator (src/generate). Run after a build:
+//   npm run build && node scripts/make-samples.js
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { hardCarbonPlan, landFile } from '../dist/generate/land.js';
+
+const out = new URL('../samples/', import.meta.url);
+mkdirSync(out, { recursive: true });
+const { plan } = hardCarbonPlan({ cycles: 40 });
+writeFileSync(new URL('npnhc-t1200.csv', out), landFile(plan));
+console.log('wrote samples/npnhc-t1200.csv');

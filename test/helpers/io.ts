@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Input } from '../../src/io.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const HAVE_CORPUS = existsSync(CORPUS);
+if (!HAVE_CORPUS) console.warn(`corpus tests skipped: ${CORPUS} is absent (it is present in CI)`);
+
+/** An in-memory input, delivered in small chunks to exercise chunk boundaries. */
+export function bytesInput(bytes: Uint8Array | string, name = 'mem.csv', chunk = 4096): Input {
+  const b = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  return {
+    name,
+    async *chunks() { for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk); },
+  };
+}
+
+export function fileInput(path: string): Input {
+  return bytesInput(readFileSync(path), path, 1 << 16);
+}
+
+export interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Run the built CLI as a user would. */
+export function hcarb(args: string[], opts: { input?: string | Uint8Array; env?: Record<string, string> } = {}): Run {
+  const r = spawnSync(process.execPath, [ROOT + 'bin/hcarb.js', ...args], {
+    cwd: ROOT, input: opts.input ?? '', encoding: 'utf8',
+    env: cleanEnv(opts.env),
+    maxBuffer: 64 << 20,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NO_COLOR; delete env.FORCE_COLOR;
+  return { ...env, ...extra };
+}
