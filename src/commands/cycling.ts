@@ -3,9 +3,10 @@ import type { Input } from '../io.js';
 import { loadCycling, type Loaded } from '../load.js';
 import { cycleRows, ice, resolveMass, retention, split, type Mass } from '../analysis/metrics.js';
 import type { FileResult, Row } from '../output/format.js';
+import { crossCheck, type CrossCheck } from '../analysis/crosscheck.js';
 import { cyclingAssumptions, givenMass, massText, type CommonOptions } from './common.js';
 
-export interface CyclingRun { loaded: Loaded; mass: Mass; warnings: string[]; assumptions: Record<string, unknown> }
+export interface CyclingRun { loaded: Loaded; mass: Mass; warnings: string[]; assumptions: Record<string, unknown>; crosscheck: CrossCheck | null }
 
 export async function runCycling(input: Input, o: CommonOptions, splitV = 0.1): Promise<CyclingRun> {
   const given = givenMass(o, input.name);
@@ -16,7 +17,14 @@ export async function runCycling(input: Input, o: CommonOptions, splitV = 0.1): 
   if (loaded.data.leading.length) {
     loaded.info.notes.push(`${loaded.data.leading.length} ${loaded.data.first === 'discharge' ? 'charge' : 'discharge'} half-cycle(s) before the first ${loaded.data.first} belong to no cycle (from line ${loaded.data.leading[0]!.firstLine})`);
   }
-  return { loaded, mass, warnings, assumptions: cyclingAssumptions(mass, loaded.data, loaded.info) };
+  let cc: CrossCheck | null = null;
+  if (loaded.info.vendorCycles?.length) {
+    cc = crossCheck(loaded.data, loaded.info.vendorCycles, mass.massMg);
+    const where = cc.worst_cycle !== null ? ` (cycle ${cc.worst_cycle}, ${cc.worst_quantity})` : '';
+    if (cc.status === 'differs') warnings.push(`the cycler's own ${cc.source} differs from the records by up to ${cc.max_diff_pct.toFixed(2)} %${where} in cycle${cc.differing_cycles.length > 1 ? 's' : ''} ${cc.differing_cycles.join(', ')}`);
+    else loaded.info.notes.push(`cross-check with the cycler's ${cc.source}: ${cc.cycles_compared} cycles agree, largest difference ${cc.max_diff_pct.toPrecision(2)} %${where}`);
+  }
+  return { loaded, mass, warnings, assumptions: cyclingAssumptions(mass, loaded.data, loaded.info), crosscheck: cc };
 }
 
 function result(input: Input, run: CyclingRun, docBody: Row, rows: Row[], tableKeys: string[], extraAssumptions: Record<string, unknown> = {}, extraLine = ''): FileResult {
@@ -24,7 +32,7 @@ function result(input: Input, run: CyclingRun, docBody: Row, rows: Row[], tableK
   const massCols = { mass_mg: run.mass.massMg, mass_source: run.mass.source };
   return {
     file: input.name,
-    doc: { file: input.name, ...docBody, ...massCols, assumptions, warnings: run.warnings },
+    doc: { file: input.name, ...docBody, ...massCols, assumptions, ...(run.crosscheck ? { crosscheck: run.crosscheck } : {}), warnings: run.warnings },
     rows: rows.map((r) => ({ file: input.name, ...r, ...massCols })),
     tableKeys,
     assumptionLine: `${massText(run.mass)}; first branch: ${run.loaded.data.first}${extraLine}`,
