@@ -11,6 +11,7 @@ import { ResultWriter, type FileResult, type Format } from './output/format.js';
 import { parseFirst, positive, type CommonOptions } from './commands/common.js';
 import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
 import { readMassesFile } from './commands/masses.js';
+import { inspectCommand } from './commands/inspect.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -158,6 +159,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--window <k>', 'cycles averaged at each end', int('--window'), 5)
     .addHelpText('before', examples(['hcarb retention run.csv --mass 3.8', 'hcarb retention run.csv --skip 5 --window 3 --json'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => retentionCommand(i, { ...c, skip: gg.skip as number, window: gg.window as number })));
+
+  addCommon(program.command('inspect').summary('what a file is and how hcarb reads it')
+    .description('Instrument, layout, sheet, encoding, header line, the columns found with their canonical names\nand units, records, steps, cycles, time span, stated mass, the cross-check with the cycler\'s own\nsummary, and anything skipped or guessed. Run it when a number looks wrong.')
+    .argument('[files...]', 'exports to inspect; - or none for standard input')
+    .addHelpText('before', examples(['hcarb inspect run.xlsx', 'hcarb inspect run.csv --json | jq .columns'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => inspectCommand(i, c)));
 
   installPipeGuard();
   try {

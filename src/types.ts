@@ -50,6 +50,8 @@ export interface SourceInfo {
   sheet?: string;
   headerLine?: number;
   columns: ColumnInfo[];
+  /** Number of cells in the header row, named or not. */
+  headerWidth?: number;
   /** Header cells that were not used. */
   ignoredColumns: string[];
   records: number;

@@ -72,6 +72,8 @@ export interface CyclingData {
   statedMassMg: number | null;
   records: number;
   restRecords: number;
+  /** Runs of one record kind (and one step index, where the file has one). */
+  steps: number;
   timeSpanS: number | null;
   warnings: string[];
 }
@@ -102,6 +104,9 @@ export class CyclingReducer {
   private specSeen = false;
   private records = 0;
   private restRecords = 0;
+  private steps = 0;
+  private lastKind: Kind | null = null;
+  private lastStep: number | null = null;
   private firstT: number | null = null;
   private lastT: number | null = null;
   private backwards = 0;
@@ -140,6 +145,7 @@ export class CyclingReducer {
       }
     }
     const k = this.classify(r);
+    if (k !== this.lastKind || r.stepIndex !== this.lastStep) { this.steps++; this.lastKind = k; this.lastStep = r.stepIndex; }
     if (k === 'R') {
       this.restRecords++;
       if (this.open) this.open.afterGap = true;
@@ -269,7 +275,7 @@ export class CyclingReducer {
     return {
       first: this.opts.first, splitV: this.opts.splitV, halfCycles: this.halfCycles, cycles, leading,
       capacitySource: this.hasCapacity ? 'column' : 'integrated', statedMassMg,
-      records: this.records, restRecords: this.restRecords,
+      records: this.records, restRecords: this.restRecords, steps: this.steps,
       timeSpanS: this.firstT !== null && this.lastT !== null ? this.lastT - this.firstT : null,
       warnings: w,
     };

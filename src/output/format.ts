@@ -115,6 +115,10 @@ export class ResultWriter {
 
   end(): void {
     if (this.format === 'json' && this.multi) this.out(this.count ? '\n]\n' : '[]\n');
+    if (this.format === 'table' && this.tableKeys?.[0] === '__kv__') {
+      for (const r of this.tableRows) this.out(renderKeyValue(r) + '\n');
+      return;
+    }
     if (this.format === 'table' && this.tableKeys && this.tableRows.length) {
       this.out(renderTable(this.tableRows, this.tableKeys) + '\n');
       for (const f of this.footers) this.out(f + '\n');
@@ -129,5 +133,15 @@ function indent(s: string): string {
 export function renderTable(rows: Row[], keys: string[]): string {
   const t = new Table({ head: keys.map(label), style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const r of rows) t.push(keys.map((k) => fmtCell(r[k])));
+  return t.toString();
+}
+
+/** A vertical key / value table (one file per table), for `inspect`. */
+export function renderKeyValue(row: Row): string {
+  const t = new Table({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  for (const [k, v] of Object.entries(row)) {
+    if (v === null || v === undefined || v === '') continue;
+    t.push({ [label(k)]: fmtCell(v).replace(/; /g, '\n') });
+  }
   return t.toString();
 }

@@ -83,6 +83,7 @@ export function planFromHeader(cells: string[], info: SourceInfo, source: string
   }
   info.columns = [...columns.values()].sort((a, b) => a.index - b.index);
   info.ignoredColumns = ignored;
+  info.headerWidth = cells.length;
   const blanks = cells.filter((c) => !c.trim()).length;
   if (blanks) info.notes.push(`${blanks} unnamed column${blanks > 1 ? 's' : ''} ignored`);
   const plan: Plan = {

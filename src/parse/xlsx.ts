@@ -12,7 +12,7 @@ export const MAX_PART_BYTES = 256 << 20;
 /** Uncompressed size allowed for one worksheet. */
 export const MAX_SHEET_BYTES = 8 * 1024 ** 3;
 /** A part that inflates more than this many times its compressed size is refused (zip bomb). */
-export const MAX_RATIO = 1000;
+export const MAX_RATIO = 250;
 
 export interface SheetRef { name: string; path: string }
 /** A cell: a number, a string, or absent (undefined). */
