@@ -12,6 +12,7 @@ import { parseFirst, positive, type CommonOptions } from './commands/common.js';
 import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
 import { readMassesFile } from './commands/masses.js';
 import { inspectCommand } from './commands/inspect.js';
+import { gittCommand } from './commands/gitt.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -165,6 +166,20 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[files...]', 'exports to inspect; - or none for standard input')
     .addHelpText('before', examples(['hcarb inspect run.xlsx', 'hcarb inspect run.csv --json | jq .columns'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => inspectCommand(i, c)));
+
+  addCommon(program.command('gitt').summary('Na⁺ diffusion coefficient per GITT pulse (eq. 3)')
+    .description('D = 4/(π τ) · (m_B V_M / (M_B S))² · (ΔE_s/ΔE_τ)² for every pulse (a constant-current step\nfollowed by a rest, of the most common length ± 10 %), with diagnostics, and per branch the\nminimum D and the mean log10 D in the adsorption / intercalation / pore-filling regions.')
+    .argument('[files...]', 'LAND exports with GITT pulses; - or none for standard input')
+    .option('--molar-mass <g_mol>', 'molar mass M_B of the host (default 12.011, carbon)')
+    .option('--density <g_cm3>', 'density ρ, V_M = M_B/ρ (default 2.0)')
+    .option('--molar-volume <cm3_mol>', 'molar volume V_M instead of --density')
+    .option('--thickness <um>', 'electrode thickness L in µm instead of m_B V_M / (M_B S)')
+    .addOption(new Option('--etau <method>', 'ΔE_τ method for D (both are in JSON)').choices(['endpoint', 'sqrt']).default('endpoint'))
+    .option('--regions <hi,lo>', 'region boundaries in V (adsorption > hi > intercalation > lo > pore filling)', '0.1,0.05')
+    .option('--cycle <n>', 'only pulses of this cycle', int('--cycle'))
+    .option('--resolution <mV>', 'voltage resolution (default: the smallest voltage step in the file)')
+    .addHelpText('before', examples(['hcarb gitt pulses.csv --mass 3.8', 'hcarb gitt pulses.csv --mass 3.8 --cycle 2 --etau sqrt --json | jq .summary', 'hcarb gitt pulses.xlsx --mass 3.8 --density 1.6 --diameter 14 --format csv > d.csv'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => gittCommand(i, c, gg as never)));
 
   installPipeGuard();
   try {

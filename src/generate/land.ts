@@ -168,7 +168,13 @@ function sysTime(t: number): string {
 }
 
 /** Header and record lines of a LAND export in a dialect (text; encode with `encodeText`). */
-export function* landLines(plan: CellPlan, dialect: Dialect = {}): Generator<string> {
+export function landLines(plan: CellPlan, dialect: Dialect = {}): Generator<string> {
+  return recordLines(planRecords(plan, dialect), plan.massMg, dialect);
+}
+
+/** Header and record lines for any sequence of records (capacity = running capacity of the branch). */
+export function* recordLines(records: Iterable<Rec>, massMg: number, dialect: Dialect = {}, voltageDigits = 6): Generator<string> {
+  const plan = { massMg };
   const d = { language: 'en', delimiter: ',', currentUnit: 'mA', capacityUnit: 'mAh', time: 'sec', capacityMode: 'halfcycle', states: 'rate', ...dialect } as Required<Omit<Dialect, 'metadataLines' | 'bom' | 'crlf' | 'decimalComma' | 'shuffleColumns' | 'vendorCycleAt'>> & Dialect;
   const comma = Boolean(d.decimalComma);
   const names = [...(d.language === 'zh' ? ZH : EN)];
@@ -189,7 +195,7 @@ export function* landLines(plan: CellPlan, dialect: Dialect = {}): Generator<str
   let n = 0;
   let carried = 0, lastBranchQ = 0, lastDir: string | null = null;
   let stepBase = 0, lastStep = -1;
-  for (const r of planRecords(plan, dialect)) {
+  for (const r of records) {
     n++;
     if (r.state !== 'R' && r.state !== lastDir) { if (lastDir !== null) carried += lastBranchQ; lastDir = r.state; }
     if (r.state !== 'R') lastBranchQ = r.capacityMAh;
@@ -201,7 +207,7 @@ export function* landLines(plan: CellPlan, dialect: Dialect = {}): Generator<str
     const time = (s: number) => d.time === 'sec' ? fmtNum(s, 1, comma) : d.time === 'hours' ? fmtNum(s / 3600, 7, comma) : dhms(s);
     const cells: string[] = [
       String(n), time(r.timeS), time(r.stepTimeS), fmtNum(r.currentMA * iScale, 9, comma), fmtNum(cap * qScale, 9, comma),
-      fmtNum(spec, 4, comma), '0', fmtNum(r.voltageV, 6, comma), '0', '0', '-', '-', sysTime(r.timeS), '',
+      fmtNum(spec, 4, comma), '0', fmtNum(r.voltageV, voltageDigits, comma), '0', '0', '-', '-', sysTime(r.timeS), '',
       String(r.cycle), String(r.step), stateName(r.state),
     ];
     yield cols.map((i) => cells[i]).join(d.delimiter);
@@ -235,8 +241,12 @@ function gb18030(text: string): Uint8Array {
 
 /** The full file as bytes, in the dialect's encoding and line ends. */
 export function landFile(plan: CellPlan, dialect: Dialect = {}, encoding: 'utf-8' | 'gb18030' = 'utf-8'): Uint8Array {
+  return encodeLines(landLines(plan, dialect), dialect, encoding);
+}
+
+export function encodeLines(lines: Iterable<string>, dialect: Dialect = {}, encoding: 'utf-8' | 'gb18030' = 'utf-8'): Uint8Array {
   const nl = dialect.crlf ? '\r\n' : '\n';
-  const text = [...landLines(plan, dialect)].join(nl) + nl;
+  const text = [...lines].join(nl) + nl;
   const body = encoding === 'gb18030' ? gb18030(text) : new TextEncoder().encode(text);
   if (!dialect.bom) return body;
   const out = new Uint8Array(body.length + 3);

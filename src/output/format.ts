@@ -27,8 +27,8 @@ export interface FileResult {
 
 const UNIT_SUFFIXES: [string, string][] = [
   ['_mAh_g_per_cycle', 'mAh/g/cycle'], ['_mAh_per_cycle', 'mAh/cycle'], ['_pct_per_100_cycles', '%/100 cycles'],
-  ['_mAh_g', 'mAh/g'], ['_mAh', 'mAh'], ['_pct', '%'], ['_mg', 'mg'], ['_mV', 'mV'], ['_v', 'V'], ['_s', 's'],
-  ['_cm2_s', 'cm²/s'], ['_a_g', 'A/g'], ['_a', 'A'], ['_ohm', 'Ω'], ['_f', 'F'], ['_h', 'h'], ['_V', 'V'],
+  ['_cm2_s', 'cm²/s'], ['_mV_h', 'mV/h'], ['_mAh_g', 'mAh/g'], ['_mAh', 'mAh'], ['_pct', '%'], ['_mg', 'mg'], ['_mV', 'mV'], ['_v', 'V'], ['_s', 's'],
+  ['_a_g', 'A/g'], ['_a', 'A'], ['_ohm', 'Ω'], ['_f', 'F'], ['_h', 'h'], ['_V', 'V'],
 ];
 
 /** `q_dis_mAh_g` → `q dis (mAh/g)`. */

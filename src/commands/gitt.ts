@@ -1,0 +1,90 @@
+/** `hcarb gitt`: D(Na⁺) per GITT pulse, with the diagnostics and every assumption stated. */
+import { UsageError } from '../errors.js';
+import type { Input } from '../io.js';
+import { openLand } from '../load.js';
+import { CyclingReducer } from '../analysis/cycling.js';
+import { GittReducer, analyseGitt, type Electrode } from '../analysis/gitt.js';
+import { resolveMass } from '../analysis/metrics.js';
+import type { FileResult } from '../output/format.js';
+import { areaCm2, givenMass, positive, type CommonOptions } from './common.js';
+
+export interface GittCliOptions {
+  molarMass?: string; density?: string; molarVolume?: string; thickness?: string;
+  etau?: string; regions?: string; cycle?: number; resolution?: string;
+}
+
+export const DEFAULT_DENSITY = 2.0;
+export const DEFAULT_MOLAR_MASS = 12.011;
+
+export function parseRegions(v: string | undefined): [number, number] {
+  if (v === undefined) return [0.1, 0.05];
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || parts[0]! <= parts[1]!) {
+    throw new UsageError(`--regions takes two potentials HIGH,LOW in V with HIGH > LOW (e.g. 0.1,0.05), not '${v}'`);
+  }
+  return [parts[0]!, parts[1]!];
+}
+
+export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOptions): Promise<FileResult> {
+  const etau = g.etau ?? 'endpoint';
+  if (etau !== 'endpoint' && etau !== 'sqrt') throw new UsageError(`--etau must be endpoint or sqrt, not '${etau}'`);
+  const regions = parseRegions(g.regions);
+  const molarMass = positive('--molar-mass', g.molarMass) ?? DEFAULT_MOLAR_MASS;
+  const density = positive('--density', g.density);
+  const molarVolume = positive('--molar-volume', g.molarVolume);
+  const thickness = positive('--thickness', g.thickness);
+  const resolutionMV = positive('--resolution', g.resolution);
+  if (density !== undefined && molarVolume !== undefined) throw new UsageError('give --density or --molar-volume, not both');
+  if (thickness !== undefined && (density !== undefined || molarVolume !== undefined)) throw new UsageError('--thickness replaces m·V_M/(M·S): give it without --density or --molar-volume');
+  const given = givenMass(o, input.name);
+  const area = areaCm2(o);
+
+  const { info, records } = await openLand(input);
+  const cyc = new CyclingReducer({ first: o.first, splitV: 0.1 });
+  const red = new GittReducer(o.first);
+  for await (const b of records) for (const r of b) { cyc.push(r); red.push(r); }
+  const data = cyc.finish();
+  const scan = red.finish();
+  const warnings = [...info.warnings];
+  const mass = resolveMass(given, data, warnings);
+  if (mass.massMg === null) throw new UsageError(`${input.name}: GITT needs the active mass and the file does not state it; give --mass MG`);
+  const resolutionV = resolutionMV !== undefined ? resolutionMV / 1000 : scan.minStepV ?? 1e-4;
+  const electrode: Electrode = {
+    massMg: mass.massMg, areaCm2: area.areaCm2, molarMass,
+    densityGcm3: thickness === undefined && molarVolume === undefined ? density ?? DEFAULT_DENSITY : density ?? null,
+    molarVolumeCm3: molarVolume ?? null, thicknessUm: thickness ?? null,
+  };
+  const res = analyseGitt(scan, { electrode, etau, regions, cycle: g.cycle ?? null, resolutionV, lengthTolerance: 0.1, minR2: 0.95 }, input.name);
+  if (scan.cutOff) warnings.push(`the last current step (lines ${scan.cutOff.firstLine}–${scan.cutOff.lastLine}) has no rest after it (cut off?): skipped`);
+  const flagged = res.pulses.filter((p) => p.flags.some((f) => f.endsWith('within_resolution')));
+  if (flagged.length) warnings.push(`${flagged.length} pulse(s) have ΔE_s or ΔE_τ within the voltage resolution (${(resolutionV * 1000).toPrecision(2)} mV): their D is unreliable and left out of the summary (pulses ${flagged.map((p) => p.pulse).join(', ')})`);
+  const assumptions = {
+    mass_mg: mass.massMg, mass_source: mass.source,
+    area_cm2: area.areaCm2, area_source: area.source,
+    molar_mass_g_mol: molarMass, molar_mass_source: g.molarMass ? '--molar-mass' : 'default (carbon)',
+    density_g_cm3: electrode.densityGcm3, density_source: density !== undefined ? '--density' : electrode.densityGcm3 !== null ? 'default (hard carbon, He pycnometry)' : null,
+    molar_volume_cm3_mol: electrode.molarVolumeCm3 ?? (electrode.densityGcm3 ? molarMass / electrode.densityGcm3 : null),
+    thickness_um: electrode.thicknessUm,
+    l_cm: res.lCm,
+    l_formula: thickness !== undefined ? '--thickness' : 'L = m_B V_M / (M_B S) = m_B / (ρ S), V_M = M_B / ρ',
+    formula: 'D = 4/(π τ) · L² · (ΔE_s/ΔE_τ)²',
+    etau_method: etau,
+    tau_s: res.tauS,
+    pulse_length_tolerance_pct: 10,
+    voltage_resolution_mV: resolutionV * 1000,
+    voltage_resolution_source: resolutionMV !== undefined ? '--resolution' : 'smallest voltage step in the file',
+    regions_v: regions,
+    cycle: g.cycle ?? null,
+    first: o.first,
+  };
+  return {
+    file: input.name,
+    doc: { file: input.name, assumptions, pulses: res.pulses, summary: res.summary, warnings },
+    rows: res.pulses.map((p) => ({ file: input.name, ...p })),
+    tableKeys: ['pulse', 'cycle', 'branch', 'e_v', 'q_mAh_g', 'tau_s', 'dEs_mV', 'dEtau_mV', 'ir_mV', 'd_cm2_s', 'log10_d', 'r2_sqrt', 'flags'],
+    assumptionLine: `mass ${mass.massMg.toPrecision(4)} mg (${mass.source}), S ${area.areaCm2.toPrecision(4)} cm² (${area.source}), L ${(res.lCm * 1e4).toPrecision(4)} µm, ΔE_τ by ${etau}, τ ${res.tauS.toFixed(0)} s, resolution ${(resolutionV * 1000).toPrecision(2)} mV\n` +
+      res.summary.map((s) => `${s.branch}: min D ${s.min_d_cm2_s?.toExponential(2) ?? '–'} cm²/s at ${s.min_d_e_v?.toFixed(3) ?? '–'} V; mean log10 D  >${regions[0]} V: ${s.mean_log10_d_adsorption?.toFixed(2) ?? '–'}, ${regions[1]}–${regions[0]} V: ${s.mean_log10_d_intercalation?.toFixed(2) ?? '–'}, <${regions[1]} V: ${s.mean_log10_d_pore_filling?.toFixed(2) ?? '–'}`).join('\n'),
+    warnings,
+    notes: [...info.notes, ...res.notes],
+  };
+}

@@ -1,0 +1,114 @@
+// GITT: a run built from the analytic solution (E linear in √t during each pulse, a known D(E),
+// known ΔE_s), the unit handling of eq. 3 against a hand-worked example, and bad input.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffusionLengthCm, gittD } from '../src/analysis/gitt.js';
+import { defaultGittPlan, gittRun } from '../src/generate/gitt.js';
+import { encodeLines, recordLines, type Rec } from '../src/generate/land.js';
+import { hcarb } from './helpers/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hcarb-gitt-'));
+function write(name: string, recs: Rec[], massMg: number): string {
+  const p = join(dir, name);
+  writeFileSync(p, encodeLines(recordLines(recs, massMg, {}, 6)));
+  return p;
+}
+
+describe('eq. 3 units, worked by hand', () => {
+  // m = 3.8 mg = 0.0038 g, ρ = 2.0 g/cm³, M = 12.011 g/mol, S = π (0.6 cm)² = 1.130973 cm²
+  // V_M = M/ρ = 6.0055 cm³/mol; L = m V_M / (M S) = 0.0038 × 6.0055 / (12.011 × 1.130973) = 1.679969e-3 cm
+  const e = { massMg: 3.8, areaCm2: Math.PI * 0.36, molarMass: 12.011, densityGcm3: 2.0, molarVolumeCm3: null, thicknessUm: null };
+  it('L = m_B V_M / (M_B S) with V_M = M_B / ρ (not M_B · ρ)', () => {
+    expect(diffusionLengthCm(e)).toBeCloseTo(1.679969e-3, 8);
+    // the peer-tool bug V_M = M·ρ would give 4× this L for ρ = 2
+    expect(diffusionLengthCm({ ...e, molarVolumeCm3: 12.011 * 2.0, densityGcm3: null })).toBeCloseTo(4 * 1.679969e-3, 8);
+  });
+  it('D = 4/(π·600 s) · L² · (5 mV / 20 mV)² = 3.74319e-10 cm²/s', () => {
+    expect(gittD(600, diffusionLengthCm(e), 0.005, 0.020) / 3.743185e-10).toBeCloseTo(1, 5);
+  });
+  it('--thickness 16.8 µm is L = 1.68e-3 cm', () => {
+    expect(diffusionLengthCm({ ...e, thicknessUm: 16.8 })).toBeCloseTo(1.68e-3, 12);
+    expect(gittD(600, 1.68e-3, 0.005, 0.020) / 3.743324e-10).toBeCloseTo(1, 5);
+  });
+});
+
+describe('analytic GITT run (formation cycle, then 77 pulses of 600 s with 1 h rests)', () => {
+  const plan = defaultGittPlan();
+  const { records, truth } = gittRun(plan);
+  const file = write('gitt.csv', records, plan.massMg);
+  const run = (etau: string) => {
+    const r = hcarb(['gitt', file, '--mass', '3.8', '--etau', etau, '--json']);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as { pulses: { d_cm2_s: number | null; d_endpoint_cm2_s: number | null; d_sqrt_cm2_s: number | null; flags: string[]; branch: string; e_v: number; dEs_mV: number }[]; summary: { branch: string; min_d_e_v: number }[]; assumptions: Record<string, unknown> };
+  };
+  const endpoint = run('endpoint');
+
+  it('finds exactly the GITT pulses: the formation cycle is not a pulse', () => {
+    expect(endpoint.pulses).toHaveLength(truth.length);
+    expect(endpoint.pulses.map((p) => p.branch)).toEqual(truth.map((t) => t.branch));
+  });
+
+  it('both methods recover every D within 1 % where ΔE_s is above the resolution', () => {
+    let checked = 0;
+    endpoint.pulses.forEach((p, i) => {
+      const t = truth[i]!;
+      if (t.dEs_V <= 1e-6) return;
+      for (const d of [p.d_endpoint_cm2_s, p.d_sqrt_cm2_s]) expect(Math.abs(d! / t.d_cm2_s - 1)).toBeLessThan(0.01);
+      expect(p.e_v).toBeCloseTo(t.e_v, 5);
+      checked++;
+    });
+    expect(checked).toBe(truth.length - 3);
+  });
+
+  it('flags exactly the pulses whose ΔE_s is below the 1 µV resolution', () => {
+    const flagged = endpoint.pulses.map((p, i) => (p.flags.includes('dEs_within_resolution') ? i : -1)).filter((i) => i >= 0);
+    const below = truth.map((t, i) => (t.dEs_V < 1e-6 ? i : -1)).filter((i) => i >= 0);
+    expect(flagged).toEqual(below);
+    expect(endpoint.assumptions.voltage_resolution_mV).toBeCloseTo(0.001, 9);
+  });
+
+  it('--etau sqrt reports the same D within 1 %, and the minimum D sits near 0.05 V', () => {
+    const s = run('sqrt');
+    s.pulses.forEach((p, i) => { if (truth[i]!.dEs_V > 1e-6) expect(Math.abs(p.d_cm2_s! / endpoint.pulses[i]!.d_cm2_s! - 1)).toBeLessThan(0.01); });
+    for (const b of s.summary) expect(Math.abs(b.min_d_e_v - 0.05)).toBeLessThan(0.005);
+    expect(s.assumptions).toMatchObject({ mass_mg: 3.8, mass_source: 'flag', density_g_cm3: 2, molar_mass_g_mol: 12.011, etau_method: 'sqrt', tau_s: 600 });
+  });
+});
+
+describe('bad GITT input', () => {
+  const plan = defaultGittPlan();
+  const { records } = gittRun(plan);
+  it('no pulses: says what it looked for and what the file holds', () => {
+    const r = hcarb(['gitt', 'samples/npnhc-t1200.csv', '--mass', '3.8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no GITT pulses found: looked for trains of at least 3 constant-current steps, each followed by a rest, within one half-cycle; the file has 80 current step\(s\) and 81 rest\(s\) in 80 half-cycle\(s\)/);
+  });
+  it('a last pulse without its rest is skipped with a warning', () => {
+    const cut = records.slice(0, records.length - 130); // ends inside the last pulse
+    const r = hcarb(['gitt', write('cut.csv', cut, plan.massMg), '--mass', '3.8', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: the last current step \(lines \d+–\d+\) has no rest after it \(cut off\?\): skipped/);
+    expect((JSON.parse(r.stdout) as { pulses: unknown[] }).pulses).toHaveLength(76);
+  });
+  it('missing mass is a usage error', () => {
+    const r = hcarb(['gitt', write('nomass.csv', records, 0)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/GITT needs the active mass and the file does not state it; give --mass MG/);
+  });
+  it.each([['--density', '0'], ['--thickness', '-5'], ['--mass', '0'], ['--area', 'x']])('%s %s is a usage error', (flag, v) => {
+    const r = hcarb(['gitt', 'samples/npnhc-gitt.csv', flag, v]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${flag} must be a positive number`));
+  });
+  it('pulses of mixed length: refused with the lengths found', () => {
+    const p2 = { ...defaultGittPlan(), sodiation: [1.2, 1.1, 1.0, 0.9], desodiation: [0.9, 0.95, 1.0, 1.05] };
+    const a = gittRun(p2).records;
+    const p3 = { ...p2, tauS: 1500 };
+    const b = gittRun(p3).records.filter((r) => r.cycle === 2).map((r) => ({ ...r, timeS: r.timeS + a[a.length - 1]!.timeS + 10, cycle: 3 }));
+    const r = hcarb(['gitt', write('mixed.csv', [...a, ...b], plan.massMg), '--mass', '3.8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pulses of mixed length \(6 × 600 s, 6 × 1500 s\): no length is the most common/);
+  });
+});
