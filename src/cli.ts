@@ -13,6 +13,7 @@ import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './com
 import { readMassesFile } from './commands/masses.js';
 import { inspectCommand } from './commands/inspect.js';
 import { gittCommand } from './commands/gitt.js';
+import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -92,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
 
   type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
 
-  const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner): Promise<void> => {
+  const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner, batch?: { finish: (results: FileResult[]) => FileResult }): Promise<void> => {
     globalsSeen = g;
     paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
     const format = resolveFormat(g, Boolean(process.stdout.isTTY));
@@ -110,11 +111,13 @@ export async function main(argv: string[]): Promise<number> {
       if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
       common.masses = await readMassesFile(io.open(g.masses));
     }
-    const writer = new ResultWriter(format, io.stdout, files.length > 1);
+    const writer = new ResultWriter(format, io.stdout, files.length > 1 && !batch);
+    const done: FileResult[] = [];
     for (const f of files) {
       try {
         const r = await fn(io.open(f), g, common);
-        writer.write(r);
+        if (batch) done.push(r); else writer.write(r);
+        if (r.exitCode) exitCode = Math.max(exitCode, r.exitCode);
         if (!g.quiet) {
           for (const w of r.warnings) err(paint.yellow(`hcarb: ${r.file}: warning: ${w}`));
           if (g.verbose) for (const n of r.notes ?? []) err(paint.dim(`hcarb: ${r.file}: note: ${n}`));
@@ -125,6 +128,18 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = Math.max(exitCode, he.exitCode);
         err(paint.red(formatError(he)));
         if (g.debug && e instanceof Error && e.stack) err(e.stack);
+      }
+    }
+    if (batch) {
+      try {
+        const r = batch.finish(done);
+        writer.write(r);
+        if (!g.quiet) for (const w of r.warnings) err(paint.yellow(`hcarb: warning: ${w}`));
+      } catch (e) {
+        const he = toHcarbError(e);
+        if (!he) throw e;
+        exitCode = Math.max(exitCode, he.exitCode);
+        err(paint.red(formatError(he)));
       }
     }
     writer.end();
@@ -180,6 +195,35 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resolution <mV>', 'voltage resolution (default: the smallest voltage step in the file)')
     .addHelpText('before', examples(['hcarb gitt pulses.csv --mass 3.8', 'hcarb gitt pulses.csv --mass 3.8 --cycle 2 --etau sqrt --json | jq .summary', 'hcarb gitt pulses.xlsx --mass 3.8 --density 1.6 --diameter 14 --format csv > d.csv'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => gittCommand(i, c, gg as never)));
+
+  addCommon(program.command('cv').summary('CHI cyclic voltammetry: peaks per sweep, peak separation, b-value')
+    .description('Splits a CHI CV (or LSV) export into sweeps where the potential reverses, gives the anodic or\ncathodic peak of each sweep, the peak separation per cycle and flags the first-cycle\nirreversible (SEI) peak. With several files of one cell at different scan rates, --b-value\nfits log|i_p| = b log v + c.', ), { mass: false, first: false })
+    .argument('[files...]', 'CHI .txt/.csv exports; - or none for standard input')
+    .option('--mass <mg>', 'active mass in mg: currents also in A/g')
+    .addOption(new Option('--current-sign <sign>', 'how the file signs current (CHI does not say)').choices(['anodic-positive', 'cathodic-positive']))
+    .option('--b-value', 'fit the b-value over the files (one cell, several scan rates)')
+    .addOption(new Option('--peak <dir>', 'which peak the b-value uses').choices(['anodic', 'cathodic']).default('anodic'))
+    .option('--cycle <n>', 'which cycle the b-value uses', int('--cycle'), 1)
+    .addHelpText('before', examples(['hcarb cv cv_0.5mVs.txt --mass 3.8', 'hcarb cv cv_*.txt --b-value --peak cathodic', 'hcarb cv cv.csv --current-sign cathodic-positive --json']))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => {
+      const results: { file: string; scanRate: number | null; ip: number | null }[] = [];
+      await runFiles(files, g, async (i, gg) => {
+        const r = await cvCommand(i, gg as never);
+        results.push({ file: r.file, scanRate: r.scanRate, ip: r.chosenIp });
+        return r;
+      }, g.bValue ? { finish: () => bValueResult(results, g.peak as string, g.cycle as number) } : undefined);
+    });
+
+  addCommon(program.command('eis').summary('CHI impedance: Randles fit with standard errors, Nyquist data')
+    .description('Fits R_Ω + (C_dl ∥ (R_ct + Z_W)) (or a CPE for C_dl) to a CHI A.C. Impedance export by complex\nnon-linear least squares (Levenberg–Marquardt, modulus weighting), from initial guesses read\noff the spectrum. Each parameter with its standard error; Nyquist data and fit in JSON.', ), { mass: false, first: false })
+    .argument('[files...]', 'CHI impedance exports; - or none for standard input')
+    .addOption(new Option('--model <model>', 'equivalent circuit').choices(['randles', 'randles-cpe']).default('randles'))
+    .option('--fmin <Hz>', 'lowest frequency used')
+    .option('--fmax <Hz>', 'highest frequency used')
+    .option('--nyquist', 'rows are the Nyquist points (measured and fitted) instead of the parameters')
+    .option('--max-iter <n>', 'Levenberg–Marquardt iterations per start', int('--max-iter'), 400)
+    .addHelpText('before', examples(['hcarb eis eis.txt', 'hcarb eis eis.txt --model randles-cpe --json | jq .r_ct_ohm', 'hcarb eis eis.txt --nyquist --format csv > nyquist.csv']))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg) => eisCommand(i, gg as never)));
 
   installPipeGuard();
   try {

@@ -36,3 +36,23 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, limit = Infinit
   for (const p of parts) { out.set(p, o); o += p.length; }
   return out;
 }
+
+/** Read the first chunk of an input and return it with an equivalent input that still yields everything. */
+export async function peekInput(input: Input): Promise<{ head: Uint8Array; input: Input }> {
+  const it = input.chunks()[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  const head = first.done ? new Uint8Array(0) : first.value;
+  let used = false;
+  return {
+    head,
+    input: {
+      name: input.name,
+      chunks: () => {
+        if (used) throw new Error('input already read');
+        used = true;
+        return first.done ? (async function* () { /* empty */ })() : prepend(head, it);
+      },
+    },
+  };
+}

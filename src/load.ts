@@ -8,6 +8,22 @@ import { prepend } from './io.js';
 import { newSourceInfo, parseLandText } from './parse/land.js';
 import type { CyclerRecord, SourceInfo } from './types.js';
 import { CyclingReducer, type CyclingData, type CyclingOptions } from './analysis/cycling.js';
+import { collect } from './io.js';
+import { sniffEncoding } from './parse/decode.js';
+import { looksLikeChi, parseChiText, type ChiFile } from './parse/chi.js';
+
+export const MAX_CHI_BYTES = 256 << 20;
+
+/** Read and parse a CHI text export (these are small: read whole, under a size limit). */
+export async function loadChi(input: Input): Promise<ChiFile> {
+  const bytes = await collect(input.chunks(), MAX_CHI_BYTES, () => new DataError(`larger than ${MAX_CHI_BYTES >> 20} MB: not a CHI text export`, { file: input.name }));
+  const kind = sniffKind(bytes.subarray(0, 8));
+  if (kind === 'zip' || kind === 'ole') throw new DataError('this is a workbook, not a CHI text export: expected a date on line 1 and the technique on line 2 (save from the CHI software as .txt or .csv)', { file: input.name, line: 1 });
+  const { encoding, bomLength } = sniffEncoding(bytes.subarray(0, 1 << 16));
+  if (bytes.subarray(0, 4096).includes(0) && !encoding.startsWith('utf-16')) throw new DataError('this is a binary file (a CHI .bin?), not a text export; save it from the CHI software as .txt or .csv', { file: input.name, line: 1 });
+  const text = new TextDecoder(encoding).decode(bytes.subarray(bomLength));
+  return parseChiText(text, input.name, encoding);
+}
 
 export type FileKind = 'zip' | 'ole' | 'text' | 'empty';
 
@@ -39,6 +55,11 @@ export async function openLand(input: Input): Promise<Opened> {
   if (kind === 'zip') {
     if (!workbookReader) throw new DataError('this is a zip/Excel file and this build cannot read workbooks', { file: input.name });
     return { info, kind, records: workbookReader(chunks, input.name, info) };
+  }
+  const headText = new TextDecoder('latin1').decode(first.value.subarray(0, 4096));
+  if (looksLikeChi(headText)) {
+    const tech = headText.split(/\r?\n/)[1]?.trim() || 'CHI';
+    throw new DataError(`this is a CHI ${tech} export, not a LAND record file; use hcarb cv or hcarb eis (hcarb inspect shows what it holds)`, { file: input.name, line: 2 });
   }
   return { info, kind, records: parseLandText(chunks, input.name, info) };
 }

@@ -1,5 +1,7 @@
 /** `hcarb inspect`: what a file is and how hcarb reads it — the command to run when a number looks wrong. */
-import type { Input } from '../io.js';
+import { peekInput, type Input } from '../io.js';
+import { loadChi } from '../load.js';
+import { looksLikeChi, type ChiFile } from '../parse/chi.js';
 import type { FileResult, Row } from '../output/format.js';
 import { runCycling } from './cycling.js';
 import type { CommonOptions } from './common.js';
@@ -10,7 +12,43 @@ function duration(s: number | null): string | null {
   return d ? `${d} d ${h} h ${m} min` : h ? `${h} h ${m} min` : `${m} min ${Math.round(s % 60)} s`;
 }
 
-export async function inspectCommand(input: Input, o: CommonOptions): Promise<FileResult> {
+function inspectChi(f: ChiFile): FileResult {
+  const sweeps = f.kind === 'cv' || f.kind === 'lsv' ? countSweeps(f) : null;
+  const doc: Row = {
+    file: f.source, instrument: 'CHI', technique: f.technique, technique_key: f.kind, model: f.model, date: f.date, date_text: f.dateText,
+    encoding: f.encoding, memo: f.memo,
+    parameters: f.parameters.map((p) => ({ key: p.key, unit: p.unit, value: p.value })),
+    flags: f.flags, results: f.results,
+    header_line: f.headerLine,
+    columns: f.columns.map((c) => ({ header: c.header, canonical: c.canonical, unit: c.unit })),
+    phantom_columns: f.phantomColumns, points: f.data[0]?.length ?? 0,
+    segment_blocks_in_data: f.segments !== null, sweeps,
+    notes: f.notes, warnings: [],
+  };
+  const flat: Row = {
+    ...doc, memo: Object.entries(f.memo).map(([k, v]) => `${k}: ${v}`).join('; '),
+    parameters: f.parameters.map((p) => `${p.key}${p.unit ? ` (${p.unit})` : ''} = ${p.value}`).join('; '),
+    flags: f.flags.join('; '), results: f.results.map((r) => `${r.segment !== null ? `seg ${r.segment} ` : ''}${r.name} = ${r.value}${r.unit}`).join('; '),
+    columns: f.columns.map((c) => `${c.header}→${c.canonical}`).join('; '), phantom_columns: f.phantomColumns.join('; '), notes: f.notes.join('; '), warnings: '',
+  };
+  return { file: f.source, doc, rows: [flat], tableKeys: ['__kv__'], warnings: [], notes: [] };
+}
+
+function countSweeps(f: ChiFile): number {
+  const e = f.data[0]!;
+  let n = 1, dir = 0;
+  for (let k = 1; k < e.length; k++) {
+    const d = Math.sign(e[k]! - e[k - 1]!);
+    if (!d) continue;
+    if (dir && d !== dir) n++;
+    dir = d;
+  }
+  return n;
+}
+
+export async function inspectCommand(input0: Input, o: CommonOptions): Promise<FileResult> {
+  const { head, input } = await peekInput(input0);
+  if (looksLikeChi(new TextDecoder('latin1').decode(head.subarray(0, 4096)))) return inspectChi(await loadChi(input));
   const run = await runCycling(input, o);
   const { info, data } = run.loaded;
   const doc: Row = {

@@ -23,6 +23,8 @@ export interface FileResult {
   warnings: string[];
   /** Printed on stderr with --verbose. */
   notes?: string[];
+  /** A result printed but still a failure (e.g. a fit that did not converge): exit 1. */
+  exitCode?: number;
 }
 
 const UNIT_SUFFIXES: [string, string][] = [
@@ -43,7 +45,7 @@ export function fmtCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return '';
-    if (Number.isInteger(v)) return String(v);
+    if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
     const a = Math.abs(v);
     if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(3);
     return a >= 1000 ? v.toFixed(1) : a >= 1 ? v.toFixed(Math.max(0, 4 - String(Math.trunc(a)).length + 1)) : v.toPrecision(4);

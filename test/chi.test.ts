@@ -1,0 +1,157 @@
+// CHI exports: every corpus file parses; generated spectra and voltammograms with known answers.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseChiText } from '../src/parse/chi.js';
+import { chiCvText, chiEisText } from '../src/generate/chi.js';
+import { CORPUS, HAVE_CORPUS, hcarb } from './helpers/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hcarb-chi-'));
+const put = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+
+describe.skipIf(!HAVE_CORPUS)('every CHI file in the corpus parses', () => {
+  // technique, model, number of parameters, number of points, columns, what else is special
+  it.each([
+    ['cv_chi1100b_ferricyanide_20mVs.csv', 'cv', 'CHI1100B', 9, 6000, ['potentialV', 'currentA']],
+    ['cv_chi1100b_ferricyanide_200mVs.csv', 'cv', 'CHI1100B', 9, 6000, ['potentialV', 'currentA']],
+    ['cv_chi760e_partial_segments_crlf.txt', 'cv', 'CHI760E', 9, 1400, ['potentialV', 'currentA']],
+    ['dpv_chi1040c_tab_phantom_time.txt', 'dpv', 'CHI1040C', 9, 25, ['potentialV', 'currentA']],
+    ['eis_chi660e_impedancepy.txt', 'eis', 'CHI660E', 6, 73, ['freqHz', 'zReOhm', 'zImOhm', 'zModOhm', 'phaseDeg']],
+    ['lsv_chi760e_crlf.txt', 'lsv', 'CHI760E', 6, 500, ['potentialV', 'currentA']],
+  ] as const)('%s', (file, kind, model, nParams, points, cols) => {
+    const f = parseChiText(readFileSync(CORPUS + 'chi/' + file, 'utf8'), file);
+    expect(f.kind).toBe(kind);
+    expect(f.model).toBe(model);
+    expect(f.parameters).toHaveLength(nParams);
+    expect(f.data[0]!.length).toBe(points);
+    expect(f.columns.map((c) => c.canonical)).toEqual(cols);
+  });
+
+  it('keeps units, flags, results and quirks', () => {
+    const eis = parseChiText(readFileSync(CORPUS + 'chi/eis_chi660e_impedancepy.txt', 'utf8'), 'e');
+    expect(eis.parameters.find((p) => p.key === 'High Frequency')).toMatchObject({ unit: 'Hz', value: 2e6 });
+    expect(eis.parameters.find((p) => p.key === 'Cycles')).toMatchObject({ unit: '.1-1Hz', value: 1 });
+    expect(eis.flags).toEqual(['Imp SF']);
+    expect(eis.date).toBe('2020-02-20T15:55:08');
+    const dpv = parseChiText(readFileSync(CORPUS + 'chi/dpv_chi1040c_tab_phantom_time.txt', 'utf8'), 'd');
+    expect(dpv.phantomColumns).toEqual(['Time/s']);
+    expect(dpv.results.map((r) => [r.name, r.value, r.unit])).toEqual([['Ep', 0.584, 'V'], ['ip', -1.618e-7, 'A'], ['Ap', -1.423e-8, 'VA']]);
+    const part = hcarb(['cv', CORPUS + 'chi/cv_chi760e_partial_segments_crlf.txt', '--json']);
+    expect(part.code).toBe(0);
+    expect(part.stderr).toMatch(/the header says Segment = 6 but the data hold 2 sweep\(s\)/);
+  });
+
+  it('hcarb inspect reports a CHI file', () => {
+    const r = hcarb(['inspect', CORPUS + 'chi/eis_chi660e_impedancepy.txt', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ instrument: 'CHI', technique: 'A.C. Impedance', model: 'CHI660E', points: 73 });
+  });
+
+  it('the corpus impedance spectrum converges from its own initial guesses', () => {
+    const r = hcarb(['eis', CORPUS + 'chi/eis_chi660e_impedancepy.txt', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { converged: boolean; r_ohm: number; nyquist: unknown[] };
+    expect(d.converged).toBe(true);
+    expect(d.r_ohm).toBeGreaterThan(95);
+    expect(d.r_ohm).toBeLessThan(105); // the high-frequency intercept is 99 Ω
+    expect(d.nyquist).toHaveLength(73);
+  });
+
+  it('the corpus scan-rate pair gives a b-value with its R²', () => {
+    const r = hcarb(['cv', CORPUS + 'chi/cv_chi1100b_ferricyanide_20mVs.csv', CORPUS + 'chi/cv_chi1100b_ferricyanide_200mVs.csv', '--b-value', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { b: number; r2: number; scan_rates_v_s: number[] };
+    expect(d.scan_rates_v_s).toEqual([0.02, 0.2]);
+    expect(d.b).toBeGreaterThan(0.4); // ferricyanide at a GC electrode: diffusion-limited, b ≈ 0.5
+    expect(d.b).toBeLessThan(0.6);
+    expect(d.r2).toBe(1);
+  });
+});
+
+describe('EIS fit of generated spectra (written with 4 significant figures, like CHI)', () => {
+  it('Randles: every parameter within 1 %', () => {
+    const truth = [5, 50, 2e-5, 30];
+    const r = hcarb(['eis', put('randles.txt', chiEisText('randles', truth)), '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as Record<string, number>;
+    ['r_ohm', 'r_ct_ohm', 'c_dl_f', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
+    expect(d.r_ct_ohm_se).toBeGreaterThan(0);
+  });
+  it('Randles with a CPE: every parameter within 1 %', () => {
+    const truth = [12, 180, 4e-5, 0.82, 60];
+    const r = hcarb(['eis', put('cpe.txt', chiEisText('randles-cpe', truth, { crlf: true })), '--model', 'randles-cpe', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as Record<string, number>;
+    ['r_ohm', 'r_ct_ohm', 'q_cpe', 'n_cpe', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
+  });
+});
+
+describe('CV of generated voltammograms', () => {
+  // A hard-carbon-like CV from 2.5 V down to 0.01 V and back, 3 cycles at 0.5 mV/s:
+  // anodic peak at 0.120 V, cathodic at 0.050 V, and an SEI peak at 0.600 V in cycle 1 only.
+  const text = chiCvText({ low: 0.01, high: 2.5, init: 2.5, initDir: 'N', rate: 0.0005, segments: 6, anodic: [{ e: 0.12, height: 2e-4, width: 0.03 }], cathodic: [{ e: 0.05, height: 3e-4, width: 0.02 }], firstCycleOnly: [{ e: 0.6, height: 6e-4, width: 0.05 }], capF: 0.02 });
+  it('finds each peak within one sample interval and flags the first-cycle SEI peak', () => {
+    const r = hcarb(['cv', put('hc.txt', text), '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { sweeps: { cycle: number; direction: string; ep_v: number; flags: string[]; delta_ep_v: number }[] };
+    expect(d.sweeps).toHaveLength(6);
+    const first = d.sweeps[0]!;
+    expect(first.direction).toBe('cathodic');
+    expect(Math.abs(first.ep_v - 0.6)).toBeLessThanOrEqual(0.001 + 1e-9);
+    expect(first.flags).toContain('first_cycle_irreversible');
+    for (const s of d.sweeps.slice(2)) {
+      expect(Math.abs(s.ep_v - (s.direction === 'anodic' ? 0.12 : 0.05))).toBeLessThanOrEqual(0.001 + 1e-9);
+      expect(s.flags).not.toContain('first_cycle_irreversible');
+    }
+    expect(d.sweeps[2]!.delta_ep_v).toBeCloseTo(0.07, 3);
+  });
+  it('--current-sign cathodic-positive reads a mirrored file the same way', () => {
+    const mirrored = chiCvText({ low: -0.5, high: 0.5, init: -0.5, initDir: 'P', rate: 0.05, segments: 2, anodic: [{ e: 0.2, height: 1e-5, width: 0.05 }], cathodic: [{ e: 0.1, height: 1e-5, width: 0.05 }], cathodicPositive: true });
+    const r = hcarb(['cv', put('mirror.txt', mirrored), '--current-sign', 'cathodic-positive', '--json']);
+    const d = JSON.parse(r.stdout) as { sweeps: { direction: string; ep_v: number; ip_a: number }[]; assumptions: { current_sign: string } };
+    expect(d.sweeps.map((s) => [s.direction, s.ep_v])).toEqual([['anodic', 0.2], ['cathodic', 0.1]]);
+    expect(d.sweeps[0]!.ip_a).toBeGreaterThan(0);
+    expect(d.assumptions.current_sign).toBe('cathodic-positive');
+  });
+  it.each([0.5, 1])('b = %s is recovered within 0.02 from five scan rates', (b) => {
+    const rates = [0.0001, 0.0002, 0.0005, 0.001, 0.002];
+    const files = rates.map((v, k) => put(`b${b}-${k}.txt`, chiCvText({ low: -0.2, high: 0.6, init: -0.2, initDir: 'P', rate: v, segments: 2, anodic: [{ e: 0.25, height: 1e-3 * (v / 0.001) ** b, width: 0.04 }], cathodic: [{ e: 0.15, height: 1e-3 * (v / 0.001) ** b, width: 0.04 }], capF: 1e-3 })));
+    const r = hcarb(['cv', ...files, '--b-value', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { b: number; b_se: number; r2: number };
+    expect(Math.abs(d.b - b)).toBeLessThan(0.02);
+    expect(d.b_se).toBeGreaterThanOrEqual(0);
+    expect(d.r2).toBeGreaterThan(0.99);
+  });
+});
+
+function swapLines(text: string, a: number, b: number): string {
+  const l = text.split('\n');
+  [l[a - 1], l[b - 1]] = [l[b - 1]!, l[a - 1]!];
+  return l.join('\n');
+}
+
+describe('bad CHI input', () => {
+  const good = chiEisText('randles', [5, 50, 2e-5, 30]);
+  it.each([
+    ['not a CHI export', ['eis', put('x.txt', 'hello world\nthis is not it\n')], 1, /x\.txt:1: not a CHI export: expected a date \(e\.g\. 'Feb\. 20, 2020   15:55:08'\) on line 1 and the technique on line 2, found 'hello world'/],
+    ['eis on a CV file', ['eis', put('cv.txt', chiCvText({ low: 0, high: 1, init: 0, initDir: 'P', rate: 0.1, segments: 2, anodic: [], cathodic: [] }))], 1, /cv\.txt:2: this is a Cyclic Voltammetry file; hcarb eis needs EIS data \(try hcarb cv\)/],
+    ['cv on an EIS file', ['cv', put('e.txt', good)], 1, /e\.txt:2: this is a A\.C\. Impedance file; hcarb cv needs CV or LSV data \(try hcarb eis\)/],
+    ['too few points', ['eis', put('few.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 }))], 1, /too few points for a 4-parameter fit \(6\); at least 10 are needed/],
+    ['non-monotonic frequencies', ['eis', put('nm.txt', swapLines(good, 20, 21))], 1, /nm\.txt:21: frequencies are not monotonic \(68130 Hz then 82540 Hz\)/],
+    ['a fit that does not converge', ['eis', put('slow.txt', good), '--max-iter', '1'], 1, /warning: the fit did not converge after 1 iterations; the best parameters so far are reported/],
+    ['a LAND command on a CHI file', ['ice', put('c.txt', good)], 1, /c\.txt:2: this is a CHI A\.C\. Impedance export, not a LAND record file; use hcarb cv or hcarb eis/],
+    ['a non-numeric data cell', ['eis', put('nn.txt', good.replace(/\n(1\.000e\+3), /, '\n1.0O0e+3, '))], 1, /nn\.txt:\d+: '1\.0O0e\+3' is not a number \(column 1, 'Freq\/Hz'\)/],
+  ] as const)('%s', (_n, args, code, message) => {
+    const r = hcarb([...args]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('a fit that does not converge still prints its best parameters', () => {
+    const r = hcarb(['eis', put('slow2.txt', good), '--max-iter', '1', '--json']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { converged: boolean; r_ohm: number }).converged).toBe(false);
+  });
+});
