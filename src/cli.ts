@@ -14,6 +14,8 @@ import { readMassesFile } from './commands/masses.js';
 import { inspectCommand } from './commands/inspect.js';
 import { gittCommand } from './commands/gitt.js';
 import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
+import { sortResults, summaryCommand } from './commands/summary.js';
+import { dqdvCommand } from './commands/dqdv.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -93,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
 
   type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
 
-  const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner, batch?: { finish: (results: FileResult[]) => FileResult }): Promise<void> => {
+  const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner, batch?: { finish: (results: FileResult[]) => FileResult | FileResult[]; multi?: boolean }): Promise<void> => {
     globalsSeen = g;
     paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
     const format = resolveFormat(g, Boolean(process.stdout.isTTY));
@@ -111,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
       if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
       common.masses = await readMassesFile(io.open(g.masses));
     }
-    const writer = new ResultWriter(format, io.stdout, files.length > 1 && !batch);
+    const writer = new ResultWriter(format, io.stdout, files.length > 1 && (!batch || Boolean(batch.multi)));
     const done: FileResult[] = [];
     for (const f of files) {
       try {
@@ -132,9 +134,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (batch) {
       try {
-        const r = batch.finish(done);
-        writer.write(r);
-        if (!g.quiet) for (const w of r.warnings) err(paint.yellow(`hcarb: warning: ${w}`));
+        const out = batch.finish(done);
+        for (const r of Array.isArray(out) ? out : [out]) {
+          writer.write(r);
+          if (!g.quiet && !Array.isArray(out)) for (const w of r.warnings) err(paint.yellow(`hcarb: warning: ${w}`));
+        }
       } catch (e) {
         const he = toHcarbError(e);
         if (!he) throw e;
@@ -175,6 +179,36 @@ export async function main(argv: string[]): Promise<number> {
     .option('--window <k>', 'cycles averaged at each end', int('--window'), 5)
     .addHelpText('before', examples(['hcarb retention run.csv --mass 3.8', 'hcarb retention run.csv --skip 5 --window 3 --json'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => retentionCommand(i, { ...c, skip: gg.skip as number, window: gg.window as number })));
+
+  addCommon(program.command('summary').summary('one row per cell: ICE, capacities, plateau share, retention, cross-check')
+    .description('One row per file with the headline figures of the single-file commands: first-cycle capacities,\nICE, irreversible capacity, plateau share below the split voltage, cycles, reversible capacity\nat the last cycle, retention after stabilization (blank with a note when there are too few\ncycles) and the cross-check with the cycler\'s own summary. Files in the order given.')
+    .argument('[files...]', 'LAND exports; - or none for standard input')
+    .option('--name <name>', 'sample name (one file only; default: the file name)')
+    .option('--sort <key>', 'sort by a key (prefix - for descending), e.g. --sort -ice_pct')
+    .option('--split <V>', 'split voltage for the plateau share', num('--split'), 0.1)
+    .option('--skip <S>', 'cycles to skip for retention', int('--skip'), 20)
+    .option('--window <k>', 'cycles averaged for retention', int('--window'), 5)
+    .addHelpText('before', examples(['hcarb summary cells/*.csv --masses masses.csv --format csv > table.csv', 'hcarb summary cells/*.xlsx --sort -ice_pct', 'hcarb summary run.csv --name "NPNHC-T1200" --mass 3.8 --json'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => {
+      if (g.name !== undefined && files.length > 1) throw new UsageError('--name names one file; with several files the names come from the file names');
+      const sort = g.sort as string | undefined;
+      await runFiles(files, g, (i, gg, c) => summaryCommand(i, c, { name: gg.name as string | undefined, skip: gg.skip as number, window: gg.window as number, split: gg.split as number }),
+        sort ? { finish: (rs) => sortResults(rs, sort), multi: true } : undefined);
+    });
+
+  addCommon(program.command('dqdv').summary('differential capacity dQ/dV of each branch, with its peaks')
+    .description('dQ/dV of the discharge and charge of one cycle from the capacity on a uniform voltage grid:\nthe capacity when the voltage first reaches each grid level (interpolated), differenced over the\nstep and smoothed by a moving average; the main peaks per branch. Noise or a non-monotonic\nvoltage in the raw records cannot scramble it.')
+    .argument('[files...]', 'LAND exports; - or none for standard input')
+    .option('--cycle <n>', 'which cycle', int('--cycle'), 1)
+    .option('--step <V>', 'voltage grid step in V', num('--step'), 0.005)
+    .option('--smooth <n>', 'moving-average width in grid points (1 = none)', int('--smooth'), 3)
+    .option('--peaks', 'rows are the peaks instead of the curve')
+    .addHelpText('before', examples(['hcarb dqdv run.csv --mass 3.8', 'hcarb dqdv run.csv --cycle 2 --step 0.002 --format csv > dqdv.csv', 'hcarb dqdv cells/*.csv --peaks --format ndjson'])))
+    .action(async (files: string[], g: Globals & Record<string, unknown>) => {
+      const step = g.step as number;
+      if (!(step > 0)) throw new UsageError('--step must be a positive number of volts');
+      await runFiles(files, g, (i, gg, c) => dqdvCommand(i, c, { cycle: gg.cycle as number, step, smooth: Math.max(1, gg.smooth as number), peaksOnly: Boolean(gg.peaks) }));
+    });
 
   addCommon(program.command('inspect').summary('what a file is and how hcarb reads it')
     .description('Instrument, layout, sheet, encoding, header line, the columns found with their canonical names\nand units, records, steps, cycles, time span, stated mass, the cross-check with the cycler\'s own\nsummary, and anything skipped or guessed. Run it when a number looks wrong.')

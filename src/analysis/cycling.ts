@@ -15,7 +15,12 @@ import type { CyclerRecord, Kind } from '../types.js';
 
 export type First = 'discharge' | 'charge';
 
+/** Called for every current record with the running capacity of its half-cycle (for profiles, dQ/dV). */
+export type PointHook = (cycle: number, dir: 'D' | 'C', voltageV: number, qMAh: number, line: number) => void;
+
 export interface CyclingOptions {
+  /** Receives each point of each half-cycle as it streams by (cycle 0 = before the first insertion). */
+  onPoint?: PointHook;
   /** Which direction is the first (insertion) branch: discharge for an anode half cell. */
   first: First;
   /** The split voltage for the sloping / plateau capacity (V). */
@@ -94,7 +99,8 @@ interface Open {
 }
 
 export class CyclingReducer {
-  private readonly opts: Required<CyclingOptions>;
+  private readonly opts: Required<Omit<CyclingOptions, 'onPoint'>> & Pick<CyclingOptions, 'onPoint'>;
+  private cycleNo = 0;
   private readonly halfCycles: HalfCycle[] = [];
   private open: Open | null = null;
   private lastColumnCap: number | null = null;
@@ -160,6 +166,7 @@ export class CyclingReducer {
   }
 
   private start(r: CyclerRecord, dir: 'D' | 'C'): Open {
+    if ((dir === 'D') === (this.opts.first === 'discharge')) this.cycleNo++;
     const h: HalfCycle = {
       index: this.halfCycles.length, dir, firstLine: r.line, lastLine: r.line, records: 0,
       startTimeS: r.timeS, endTimeS: r.timeS, vendorCycle: r.cycleIndex,
@@ -234,6 +241,7 @@ export class CyclingReducer {
     }
     o.prevV = r.voltageV;
     o.prevQ = q;
+    if (this.opts.onPoint) this.opts.onPoint(this.cycleNo, h.dir, r.voltageV, q, r.line);
   }
 
   private close(o: Open): void {

@@ -17,6 +17,8 @@ export interface FileResult {
   rows: Row[];
   /** Key order and which keys a table shows (all keys in machine formats). */
   tableKeys?: string[];
+  /** Rows the table shows when they differ from the machine rows (e.g. peaks instead of a curve). */
+  tableRows?: Row[];
   /** One human line of what was assumed, printed under a table. */
   assumptionLine?: string;
   /** Printed on stderr as `hcarb: FILE: warning: …`. */
@@ -29,7 +31,7 @@ export interface FileResult {
 
 const UNIT_SUFFIXES: [string, string][] = [
   ['_mAh_g_per_cycle', 'mAh/g/cycle'], ['_mAh_per_cycle', 'mAh/cycle'], ['_pct_per_100_cycles', '%/100 cycles'],
-  ['_cm2_s', 'cm²/s'], ['_mV_h', 'mV/h'], ['_mAh_g', 'mAh/g'], ['_mAh', 'mAh'], ['_pct', '%'], ['_mg', 'mg'], ['_mV', 'mV'], ['_v', 'V'], ['_s', 's'],
+  ['_mAh_g_V', 'mAh/g/V'], ['_mAh_V', 'mAh/V'], ['_cm2_s', 'cm²/s'], ['_mV_h', 'mV/h'], ['_mAh_g', 'mAh/g'], ['_mAh', 'mAh'], ['_pct', '%'], ['_mg', 'mg'], ['_mV', 'mV'], ['_v', 'V'], ['_s', 's'],
   ['_a_g', 'A/g'], ['_a', 'A'], ['_ohm', 'Ω'], ['_f', 'F'], ['_h', 'h'], ['_V', 'V'],
 ];
 
@@ -108,7 +110,7 @@ export class ResultWriter {
       }
       case 'table':
         this.tableKeys ??= r.tableKeys ?? (r.rows[0] ? Object.keys(r.rows[0]) : null);
-        this.tableRows.push(...r.rows);
+        this.tableRows.push(...(r.tableRows ?? r.rows));
         if (r.assumptionLine) this.footers.push(this.multi ? `${r.file}: ${r.assumptionLine}` : r.assumptionLine);
         break;
     }

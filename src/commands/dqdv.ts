@@ -1,0 +1,63 @@
+/** `hcarb dqdv`: differential capacity of each branch of a cycle, with the main peaks. */
+import type { Input } from '../io.js';
+import { loadCycling } from '../load.js';
+import { resolveMass } from '../analysis/metrics.js';
+import { dqdv, peaks, type BranchPoints } from '../analysis/dqdv.js';
+import { DataError } from '../errors.js';
+import type { FileResult, Row } from '../output/format.js';
+import { givenMass, massText, type CommonOptions } from './common.js';
+
+export interface DqdvOptions { cycle: number; step: number; smooth: number; peaksOnly?: boolean }
+
+/** Stream a file and keep the points of the chosen cycles only. */
+export async function cyclePoints(input: Input, o: CommonOptions, cycles: Set<number>) {
+  const branches = new Map<string, BranchPoints & { cycle: number }>();
+  const loaded = await loadCycling(input, {
+    first: o.first, splitV: 0.1,
+    onPoint: (cycle, dir, v, q) => {
+      if (!cycles.has(cycle)) return;
+      const key = `${cycle}${dir}`;
+      let b = branches.get(key);
+      if (!b) branches.set(key, (b = { cycle, dir, v: [], q: [] }));
+      b.v.push(v); b.q.push(q);
+    },
+  });
+  return { loaded, branches: [...branches.values()] };
+}
+
+export async function dqdvCommand(input: Input, o: CommonOptions, d: DqdvOptions): Promise<FileResult> {
+  const given = givenMass(o, input.name);
+  const { loaded, branches } = await cyclePoints(input, o, new Set([d.cycle]));
+  const warnings = [...loaded.info.warnings, ...loaded.data.warnings];
+  const mass = resolveMass(given, loaded.data, warnings);
+  if (!branches.length) throw new DataError(`there is no cycle ${d.cycle}: the file has ${loaded.data.cycles.length} cycle(s)`, { file: input.name });
+  const g = mass.massMg === null ? null : mass.massMg / 1000;
+  const unitKey = g ? 'dqdv_mAh_g_V' : 'dqdv_mAh_V';
+  const qKey = g ? 'q_mAh_g' : 'q_mAh';
+  const curveRows: Row[] = [];
+  const peakRows: Row[] = [];
+  const docBranches = branches.map((b) => {
+    const c = dqdv(b, d.step, d.smooth);
+    const scale = g ? 1 / g : 1;
+    const branch = b.dir === 'D' ? 'discharge' : 'charge';
+    const pk = peaks(c);
+    c.v.forEach((v, k) => curveRows.push({ file: input.name, cycle: b.cycle, branch, v, [unitKey]: c.dqdv[k]! * scale, [qKey]: c.q[k]! * scale }));
+    pk.forEach((p, k) => peakRows.push({ file: input.name, cycle: b.cycle, branch, rank: k + 1, peak_v: p.v, [unitKey]: p.dqdv * scale }));
+    return { cycle: b.cycle, branch, peaks: pk.map((p) => ({ peak_v: p.v, [unitKey]: p.dqdv * scale })), curve: c.v.map((v, k) => ({ v, [unitKey]: c.dqdv[k]! * scale, [qKey]: c.q[k]! * scale })) };
+  });
+  const assumptions = {
+    mass_mg: mass.massMg, mass_source: mass.source, first: o.first, cycle: d.cycle, step_v: d.step,
+    method: 'capacity at the first passage of each grid voltage (interpolated), differenced over the grid step',
+    smoothing: d.smooth > 1 ? `centred moving average over ${d.smooth} grid points (${(d.smooth * d.step).toPrecision(3)} V)` : 'none',
+    sign: 'dQ/dV negative on discharge, positive on charge',
+  };
+  return {
+    file: input.name,
+    doc: { file: input.name, assumptions, branches: docBranches, warnings },
+    rows: d.peaksOnly ? peakRows : curveRows,
+    tableKeys: ['file', 'cycle', 'branch', 'rank', 'peak_v', unitKey],
+    tableRows: peakRows,
+    assumptionLine: `${massText(mass)}; grid ${d.step} V; ${assumptions.smoothing}; table shows the peaks (--format csv for the curve)`,
+    warnings, notes: loaded.info.notes,
+  } as FileResult;
+}
