@@ -2,7 +2,8 @@
  * The command line. The only module that touches `process`: it builds the real Io, wires the
  * commands, maps errors to `hcarb: FILE:LINE: message` and exit codes (0 ok, 1 data, 2 usage).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
@@ -16,6 +17,7 @@ import { gittCommand } from './commands/gitt.js';
 import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
 import { sortResults, summaryCommand } from './commands/summary.js';
 import { dqdvCommand } from './commands/dqdv.js';
+import { PLOT_KINDS, plotCommand, type PlotKind } from './commands/plot.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -25,11 +27,45 @@ interface Globals {
   mass?: string; loading?: string; area?: string; diameter?: string; first?: string; masses?: string;
 }
 
+/** Progress on stderr for inputs that take more than a second; terminals only, never with --quiet. */
+const progress = { enabled: false };
+
+async function* withProgress(name: string, total: number | null, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (!progress.enabled) { yield* chunks; return; }
+  const start = Date.now();
+  let seen = 0, last = 0, shown = false;
+  try {
+    for await (const c of chunks) {
+      seen += c.length;
+      const now = Date.now();
+      if (now - start > 1000 && now - last > 200) {
+        last = now;
+        shown = true;
+        const mb = seen / 1048576;
+        const pct = total ? ` ${Math.min(100, seen / total * 100).toFixed(0).padStart(3)} %` : '';
+        const width = 24, fill = total ? Math.round(Math.min(1, seen / total) * width) : 0;
+        const bar = total ? ` [${'#'.repeat(fill)}${'.'.repeat(width - fill)}]` : '';
+        process.stderr.write(`\r\x1b[K${name}${bar}${pct} ${mb.toFixed(0)} MB ${(mb / ((now - start) / 1000)).toFixed(0)} MB/s`);
+      }
+      yield c;
+    }
+  } finally {
+    if (shown) process.stderr.write('\r\x1b[K');
+  }
+}
+
 function realIo(): Io {
   return {
     open(path: string): Input {
-      if (path === '-') return { name: '<stdin>', chunks: () => process.stdin as AsyncIterable<Uint8Array> };
-      return { name: path, chunks: () => createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array> };
+      if (path === '-') return { name: '<stdin>', chunks: () => withProgress('<stdin>', null, process.stdin as AsyncIterable<Uint8Array>) };
+      return {
+        name: path,
+        chunks: () => {
+          let size: number | null = null;
+          try { size = statSync(path).size; } catch { /* reported by the stream */ }
+          return withProgress(path, size, createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
+        },
+      };
     },
     stdout: (s) => { process.stdout.write(s); },
     stderr: (s) => { process.stderr.write(s); },
@@ -99,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     globalsSeen = g;
     paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
     const format = resolveFormat(g, Boolean(process.stdout.isTTY));
+    progress.enabled = Boolean(process.stderr.isTTY) && !g.quiet;
     if (!files.length) {
       if (process.stdin.isTTY) throw new UsageError('no input file given (and standard input is a terminal); give a file, or - to read standard input');
       files = ['-'];
@@ -210,6 +247,53 @@ export async function main(argv: string[]): Promise<number> {
       await runFiles(files, g, (i, gg, c) => dqdvCommand(i, c, { cycle: gg.cycle as number, step, smooth: Math.max(1, gg.smooth as number), peaksOnly: Boolean(gg.peaks) }));
     });
 
+  addCommon(program.command('plot').summary('publication-ready SVG: profile, cycling, dqdv, gitt, cv, nyquist')
+    .description('Draws a figure from the same numbers the commands compute, as a self-contained SVG sized for a\njournal column, with axis titles and units and a legend naming each file; several files overlay.\nThe file is written through a temporary file and a rename, never over an input.')
+    .argument('<kind>', `one of ${PLOT_KINDS.join(', ')}`)
+    .argument('[files...]', 'input files (LAND for profile/cycling/dqdv/gitt, CHI for cv/nyquist)')
+    .requiredOption('-o, --out <file.svg>', 'where to write the SVG (- for standard output)')
+    .option('--cycles <list>', 'profile: cycles to draw', '1,2')
+    .option('--cycle <n>', 'dqdv: which cycle', int('--cycle'), 1)
+    .option('--title <text>', 'a title above the plot')
+    .addOption(new Option('--model <model>', 'nyquist: equivalent circuit for the fitted curve').choices(['randles', 'randles-cpe']).default('randles'))
+    .option('--regions <hi,lo>', 'gitt: region boundaries in V', '0.1,0.05')
+    .option('--density <g_cm3>', 'gitt: density (default 2.0)')
+    .option('--thickness <um>', 'gitt: electrode thickness instead of m/(ρS)')
+    .addOption(new Option('--current-sign <sign>', 'cv: how the file signs current').choices(['anodic-positive', 'cathodic-positive']))
+    .addHelpText('before', examples(['hcarb plot profile samples/npnhc-t1200.csv --cycles 1,2,40 --out profile.svg', 'hcarb plot cycling cells/*.csv --masses masses.csv --out cycling.svg', 'hcarb plot nyquist eis.txt --model randles-cpe --out nyquist.svg'])))
+    .action(async (kind: string, files: string[], g: Globals & Record<string, unknown>) => {
+      globalsSeen = g;
+      paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
+      if (!(PLOT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown plot kind '${kind}'; choose one of ${PLOT_KINDS.join(', ')}`);
+      if (!files.length) {
+        if (process.stdin.isTTY) throw new UsageError('no input file given (and standard input is a terminal)');
+        files = ['-'];
+      }
+      const out = g.out as string;
+      if (out !== '-' && !out.toLowerCase().endsWith('.svg')) throw new UsageError(`--out must name an .svg file, not '${out}'`);
+      if (out !== '-') {
+        const target = existsSync(out) ? realpathSync(out) : resolve(out);
+        for (const f of files) if (f !== '-' && existsSync(f) && realpathSync(f) === target) throw new UsageError(`--out ${out} is one of the inputs; hcarb never writes over an input`);
+      }
+      const common: CommonOptions = { first: parseFirst(g.first), mass: positive('--mass', g.mass), loading: positive('--loading', g.loading), area: positive('--area', g.area), diameter: positive('--diameter', g.diameter) };
+      if (g.masses) common.masses = await readMassesFile(io.open(g.masses));
+      const r = await plotCommand(kind as PlotKind, files.map((f) => io.open(f)), common, {
+        cycles: g.cycles as string, cycle: g.cycle as number, title: g.title as string | undefined, model: g.model as string,
+        split: 0.1, currentSign: g.currentSign as string | undefined, cvMass: g.mass,
+        gitt: { regions: g.regions as string, density: g.density as string | undefined, thickness: g.thickness as string | undefined },
+      });
+      for (const f of r.failures) {
+        const he = toHcarbError(f.error, f.file);
+        if (he) { err(paint.red(formatError(he))); exitCode = Math.max(exitCode, he.exitCode); }
+      }
+      if (!g.quiet) for (const w of r.warnings) err(paint.yellow(`hcarb: warning: ${w}`));
+      if (out === '-') io.stdout(r.svg);
+      else {
+        writeAtomic(out, r.svg);
+        if (!g.quiet) err(`hcarb: wrote ${out} (${r.seriesCount} series)`);
+      }
+    });
+
   addCommon(program.command('inspect').summary('what a file is and how hcarb reads it')
     .description('Instrument, layout, sheet, encoding, header line, the columns found with their canonical names\nand units, records, steps, cycles, time span, stated mass, the cross-check with the cycler\'s own\nsummary, and anything skipped or guessed. Run it when a number looks wrong.')
     .argument('[files...]', 'exports to inspect; - or none for standard input')
@@ -288,6 +372,19 @@ function toHcarbError(e: unknown, file?: string): HcarbError | null {
   if (code === 'EISDIR') return new DataError('is a directory, not a file', { file });
   if (code === 'EACCES') return new DataError('permission denied', { file });
   return null;
+}
+
+/** Write through a temporary file in the same folder and a rename: no half-written file is ever left. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* nothing to clean */ }
+    const code = (e as { code?: string }).code;
+    throw new DataError(`cannot write ${path}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, {});
+  }
 }
 
 function installPipeGuard(): void {

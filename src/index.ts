@@ -1,0 +1,75 @@
+/**
+ * hcarb as a library: the same parsers and analyses the CLI uses.
+ *
+ *   import { readLand, ice, split, retention, cycles, gitt } from 'hcarb';
+ *   const cell = await readLand('run.csv');            // or bytes, or an async iterable of chunks
+ *   ice(cell, { massMg: 3.8 }).ice_pct;
+ */
+import { createReadStream } from 'node:fs';
+import type { Input } from './io.js';
+import { loadCycling, type Loaded } from './load.js';
+import './parse/workbook.js';
+import type { First } from './analysis/cycling.js';
+import * as m from './analysis/metrics.js';
+import { gittCommand, type GittCliOptions } from './commands/gitt.js';
+import type { PulseRow, BranchSummary } from './analysis/gitt.js';
+
+export type { CyclerRecord, SourceInfo, VendorCycle } from './types.js';
+export type { CyclingData, HalfCycle, Cycle, First } from './analysis/cycling.js';
+export type { IceRow, CycleRow, SplitRow, RetentionRow, Mass } from './analysis/metrics.js';
+export type { PulseRow, BranchSummary } from './analysis/gitt.js';
+export { HcarbError, DataError, UsageError, formatError } from './errors.js';
+export { parseLandText } from './parse/land.js';
+export { parseChiText, type ChiFile } from './parse/chi.js';
+export { CyclingReducer, segment } from './analysis/cycling.js';
+export { gittD, diffusionLengthCm } from './analysis/gitt.js';
+export { analyseCv, bValue } from './analysis/cv.js';
+export { fitEis, impedance } from './analysis/eis.js';
+export { dqdv } from './analysis/dqdv.js';
+
+export type Source = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+function toInput(src: Source, name?: string): Input {
+  if (typeof src === 'string') return { name: name ?? src, chunks: () => createReadStream(src) as AsyncIterable<Uint8Array> };
+  if (src instanceof Uint8Array) return { name: name ?? '<bytes>', async *chunks() { yield src; } };
+  return { name: name ?? '<stream>', chunks: () => src };
+}
+
+export interface ReadOptions { name?: string; first?: First; splitV?: number }
+
+/** Read a LAND export (.csv, .txt, .xlsx) into segmented cycling data, streaming. */
+export async function readLand(src: Source, o: ReadOptions = {}): Promise<Loaded> {
+  return loadCycling(toInput(src, o.name), { first: o.first ?? 'discharge', splitV: o.splitV ?? 0.1 });
+}
+
+export interface MassOption { massMg?: number }
+
+function massOf(cell: Loaded, o: MassOption): m.Mass {
+  return m.resolveMass(o.massMg !== undefined ? { massMg: o.massMg, source: 'flag' } : null, cell.data, []);
+}
+
+export function ice(cell: Loaded, o: MassOption = {}): m.IceRow {
+  return m.ice(cell.data, massOf(cell, o), cell.info.source);
+}
+export function cycles(cell: Loaded, o: MassOption = {}): m.CycleRow[] {
+  return m.cycleRows(cell.data, massOf(cell, o));
+}
+export function split(cell: Loaded, o: MassOption & { cycle?: number } = {}): m.SplitRow {
+  return m.split(cell.data, massOf(cell, o), o.cycle ?? 1, cell.info.source);
+}
+export function retention(cell: Loaded, o: MassOption & { skip?: number; window?: number } = {}): m.RetentionRow {
+  return m.retention(cell.data, massOf(cell, o), o.skip ?? 20, o.window ?? 5, cell.info.source);
+}
+
+export interface GittOptions extends MassOption {
+  areaCm2?: number; diameterMm?: number; molarMass?: number; density?: number; molarVolume?: number; thicknessUm?: number;
+  etau?: 'endpoint' | 'sqrt'; regions?: [number, number]; cycle?: number; resolutionMV?: number; first?: First; name?: string;
+}
+
+/** GITT diffusion coefficients (eq. 3) from a LAND export. */
+export async function gitt(src: Source, o: GittOptions = {}): Promise<{ assumptions: Record<string, unknown>; pulses: PulseRow[]; summary: BranchSummary[]; warnings: string[] }> {
+  const s = (x: number | undefined) => (x === undefined ? undefined : String(x));
+  const g: GittCliOptions = { molarMass: s(o.molarMass), density: s(o.density), molarVolume: s(o.molarVolume), thickness: s(o.thicknessUm), etau: o.etau, regions: o.regions?.join(','), cycle: o.cycle, resolution: s(o.resolutionMV) };
+  const r = await gittCommand(toInput(src, o.name), { first: o.first ?? 'discharge', mass: o.massMg, area: o.areaCm2, diameter: o.diameterMm }, g);
+  return r.doc as never;
+}
