@@ -17,7 +17,8 @@ import { gittCommand } from './commands/gitt.js';
 import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
 import { sortResults, summaryCommand } from './commands/summary.js';
 import { dqdvCommand } from './commands/dqdv.js';
-import { PLOT_KINDS, plotCommand, type PlotKind } from './commands/plot.js';
+const PLOT_KINDS = ['profile', 'cycling', 'dqdv', 'gitt', 'cv', 'nyquist'] as const;
+type PlotKind = typeof PLOT_KINDS[number];
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -277,6 +278,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const common: CommonOptions = { first: parseFirst(g.first), mass: positive('--mass', g.mass), loading: positive('--loading', g.loading), area: positive('--area', g.area), diameter: positive('--diameter', g.diameter) };
       if (g.masses) common.masses = await readMassesFile(io.open(g.masses));
+      const { plotCommand } = await import('./commands/plot.js'); // Vega loads only when a figure is drawn
       const r = await plotCommand(kind as PlotKind, files.map((f) => io.open(f)), common, {
         cycles: g.cycles as string, cycle: g.cycle as number, title: g.title as string | undefined, model: g.model as string,
         split: 0.1, currentSign: g.currentSign as string | undefined, cvMass: g.mass,

@@ -19,7 +19,8 @@ export type { CyclingData, HalfCycle, Cycle, First } from './analysis/cycling.js
 export type { IceRow, CycleRow, SplitRow, RetentionRow, Mass } from './analysis/metrics.js';
 export type { PulseRow, BranchSummary } from './analysis/gitt.js';
 export { HcarbError, DataError, UsageError, formatError } from './errors.js';
-export { parseLandText } from './parse/land.js';
+export { parseLandText } from './parse/fast.js';
+export { parseLandTextGeneral } from './parse/land.js';
 export { parseChiText, type ChiFile } from './parse/chi.js';
 export { CyclingReducer, segment } from './analysis/cycling.js';
 export { gittD, diffusionLengthCm } from './analysis/gitt.js';

@@ -5,7 +5,8 @@
 import { DataError } from './errors.js';
 import type { Input } from './io.js';
 import { prepend } from './io.js';
-import { newSourceInfo, parseLandText } from './parse/land.js';
+import { newSourceInfo } from './parse/land.js';
+import { parseLandText } from './parse/fast.js';
 import type { CyclerRecord, SourceInfo } from './types.js';
 import { CyclingReducer, type CyclingData, type CyclingOptions } from './analysis/cycling.js';
 import { collect } from './io.js';

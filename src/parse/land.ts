@@ -164,9 +164,79 @@ export function makeTextTimeReader(source: string, decimalComma: boolean, info: 
 }
 
 /**
- * Parse a LAND text export. Yields batches of records; throws DataError with file and line.
+ * What happens to each row after the header, shared by the general parser and the fast path so
+ * both give the same records, skips and errors.
  */
-export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
+export class RowSink {
+  pendingShort: number | null = null;
+  constructor(
+    readonly plan: Plan, readonly info: SourceInfo, readonly source: string,
+    readonly num: (c: string | undefined, line: number, h: string) => number | null,
+    readonly timeOf: (c: string | undefined, col: ColumnInfo, line: number) => number | null,
+  ) {}
+
+  /** Before any record: a short line followed by another line is an error, not a truncated end. */
+  checkPending(): void {
+    if (this.pendingShort !== null) {
+      throw new DataError(`line has too few fields (a truncated or broken line); fix or remove it`, { file: this.source, line: this.pendingShort });
+    }
+  }
+
+  row(cells: string[], line: number): CyclerRecord | null {
+    if (cells.length === 1 && cells[0]!.trim() === '') return null;
+    this.checkPending();
+    if (isHeaderRepeat(cells, this.plan)) { noteSkip(this.info, line, 'repeated header'); return null; }
+    if (cells.length > MAX_COLUMNS) throw new DataError(`line has ${cells.length} columns (limit ${MAX_COLUMNS})`, { file: this.source, line });
+    const rec = recordFromCells(cells, line, this.plan, this.num, this.timeOf, this.source);
+    if (!rec) { this.pendingShort = line; return null; }
+    this.info.records++;
+    return rec;
+  }
+
+  end(): void {
+    if (this.pendingShort !== null) {
+      noteSkip(this.info, this.pendingShort, 'truncated last line');
+      this.info.warnings.push(`line ${this.pendingShort} is truncated (file still being written?): skipped`);
+    }
+    if (this.info.records === 0) throw new DataError('the header is there but no records follow it', { file: this.source, line: this.info.headerLine });
+  }
+}
+
+/** Header search over the first rows: the same for both paths. Returns the plan, or null to go on. */
+export class HeaderFinder {
+  firstRows: string[] = [];
+  constructor(readonly info: SourceInfo, readonly source: string, readonly delimiter: string) {}
+  offer(cells: string[], line: number): Plan | null {
+    if (cells.length > MAX_COLUMNS) throw new DataError(`line has ${cells.length} columns (limit ${MAX_COLUMNS}); this is not a LAND record export`, { file: this.source, line });
+    if (looksLikeHeader(cells)) {
+      const plan = planFromHeader(cells, this.info, this.source, line);
+      this.info.headerLine = line;
+      if (line > 1) this.info.notes.push(`${line - 1} line${line > 2 ? 's' : ''} before the header skipped`);
+      return plan;
+    }
+    if (this.firstRows.length < 2 && cells.join('').trim()) this.firstRows.push(cells.join(this.delimiter).trim());
+    return null;
+  }
+  fail(): never {
+    const seen = this.firstRows.length ? ` (it starts with '${clip(this.firstRows[0]!, 60)}')` : '';
+    throw new DataError(`not a LAND record export: no header row naming a voltage and a current column in the first ${HEADER_SEARCH_LINES} lines${seen}`, { file: this.source, line: 1 });
+  }
+}
+
+export function numberReaders(source: string, decimalComma: boolean, info: SourceInfo) {
+  const baseNum = makeNumberReader(source, decimalComma);
+  const num = (c: string | undefined, line: number, h: string): number | null => {
+    if (decimalComma && c !== undefined && c.includes(',')) info.decimalComma = true;
+    return baseNum(c, line, h);
+  };
+  return { num, timeOf: makeTextTimeReader(source, decimalComma, info) };
+}
+
+/**
+ * Parse a LAND text export with the general parser (papaparse): any delimiter, quotes, any
+ * encoding. Yields batches of records; throws DataError with file and line.
+ */
+export async function* parseLandTextGeneral(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
   info.instrument = 'LAND';
   info.layout = 'record table (text)';
   const decoded = await decodeStream(chunks, source);
@@ -175,53 +245,26 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
   const first = await decoded.text.next();
   if (first.done || !first.value.trim()) throw new DataError('the file is empty; export the record table from LANDdt (Record-Tab) as .csv, .txt or .xlsx', { file: source, line: 1 });
   const delimiter = sniffDelimiter(first.value.slice(0, 65536));
-  const decimalComma = delimiter !== ',';
   info.delimiter = delimiter === '\t' ? 'tab' : delimiter;
   info.decimalComma = false;
   async function* all(): AsyncGenerator<string> { yield first.value as string; yield* decoded.text; }
-  const baseNum = makeNumberReader(source, decimalComma);
-  const num = (c: string | undefined, line: number, h: string): number | null => {
-    if (decimalComma && c !== undefined && c.includes(',')) info.decimalComma = true;
-    return baseNum(c, line, h);
-  };
-  const timeOf = makeTextTimeReader(source, decimalComma, info);
-  let plan: Plan | null = null;
+  const { num, timeOf } = numberReaders(source, delimiter !== ',', info);
+  const finder = new HeaderFinder(info, source, delimiter);
+  let sink: RowSink | null = null;
   let batch: CyclerRecord[] = [];
-  let pendingShort: number | null = null;
-  let firstRows: string[] = [];
   for await (const { line, cells } of textRows(all(), delimiter)) {
-    if (!plan) {
-      if (cells.length > MAX_COLUMNS) throw new DataError(`line has ${cells.length} columns (limit ${MAX_COLUMNS}); this is not a LAND record export`, { file: source, line });
-      if (looksLikeHeader(cells)) {
-        plan = planFromHeader(cells, info, source, line);
-        info.headerLine = line;
-        if (line > 1) info.notes.push(`${line - 1} line${line > 2 ? 's' : ''} before the header skipped`);
-        continue;
-      }
-      if (firstRows.length < 2 && cells.join('').trim()) firstRows.push(cells.join(delimiter).trim());
-      if (line >= HEADER_SEARCH_LINES) break;
+    if (!sink) {
+      const plan = finder.offer(cells, line);
+      if (plan) sink = new RowSink(plan, info, source, num, timeOf);
+      else if (line >= HEADER_SEARCH_LINES) break;
       continue;
     }
-    if (cells.length === 1 && cells[0]!.trim() === '') continue;
-    if (pendingShort !== null) {
-      throw new DataError(`line has too few fields (a truncated or broken line); fix or remove it`, { file: source, line: pendingShort });
-    }
-    if (isHeaderRepeat(cells, plan)) { noteSkip(info, line, 'repeated header'); continue; }
-    if (cells.length > MAX_COLUMNS) throw new DataError(`line has ${cells.length} columns (limit ${MAX_COLUMNS})`, { file: source, line });
-    const rec = recordFromCells(cells, line, plan, num, timeOf, source);
-    if (!rec) { pendingShort = line; continue; }
+    const rec = sink.row(cells, line);
+    if (!rec) continue;
     batch.push(rec);
-    info.records++;
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
-  if (!plan) {
-    const seen = firstRows.length ? ` (it starts with '${clip(firstRows[0]!, 60)}')` : '';
-    throw new DataError(`not a LAND record export: no header row naming a voltage and a current column in the first ${HEADER_SEARCH_LINES} lines${seen}`, { file: source, line: 1 });
-  }
-  if (pendingShort !== null) {
-    noteSkip(info, pendingShort, 'truncated last line');
-    info.warnings.push(`line ${pendingShort} is truncated (file still being written?): skipped`);
-  }
+  if (!sink) return finder.fail();
+  sink.end();
   if (batch.length) yield batch;
-  if (info.records === 0) throw new DataError('the header is there but no records follow it', { file: source, line: info.headerLine });
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Writes a LAND export of about N MB with the project's generator (streamed to disk):
+//   node scripts/gen-big.js OUT.csv 100
+import { createWriteStream } from 'node:fs';
+import { hardCarbonPlan, landLines } from '../dist/generate/land.js';
+
+export async function writeBig(path, mb) {
+  // 40 cycles of the sample are ~1.35 MB; scale the number of cycles to reach the size.
+  const cycles = Math.max(2, Math.round(mb / 1.35 * 40));
+  const { plan } = hardCarbonPlan({ cycles });
+  const out = createWriteStream(path);
+  let buf = [];
+  let n = 0;
+  for (const line of landLines(plan)) {
+    buf.push(line);
+    if (buf.length >= 5000) {
+      if (!out.write(buf.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      n += buf.length; buf = [];
+    }
+  }
+  out.write(buf.join('\n') + '\n');
+  await new Promise((r) => out.end(r));
+  return { cycles, lines: n + buf.length };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [path, mb] = process.argv.slice(2);
+  const r = await writeBig(path, Number(mb ?? 100));
+  console.log(`wrote ${path}: ${r.cycles} cycles, ${r.lines} lines`);
+}

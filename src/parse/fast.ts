@@ -1,0 +1,338 @@
+/**
+ * The fast path for the common case: a well-formed, unquoted LAND record export in UTF-8 or
+ * GB18030. Bytes are scanned for line ends and only the columns a reduction needs are parsed,
+ * straight from the bytes. Any line the fast path does not fully understand (an empty line, a
+ * repeated header, a short line, a placeholder, text where a number belongs, an unusual number)
+ * is decoded and handed to the general row logic, so results, skips and errors are the same as the
+ * general parser's (a test proves it on every sample and corpus file). Files with quotes, UTF-16,
+ * unitless time columns or a header beyond the first block go to the general parser (papaparse).
+ *
+ * Records of a batch are reused for the next batch: consumers must copy what they keep.
+ */
+import Papa from 'papaparse';
+import { DataError } from '../errors.js';
+import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
+import { stateKind } from './columns.js';
+import { MAX_LINE_CHARS, sniffEncoding } from './decode.js';
+import { HEADER_SEARCH_LINES, HeaderFinder, MAX_COLUMNS, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
+import { sniffDelimiter } from './rows.js';
+import { prepend } from '../io.js';
+
+const HEAD_BYTES = 1 << 16;
+const BATCH = 4096;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Options for tests and benchmarks. */
+export const fastPath = { enabled: true };
+
+/**
+ * A plain decimal number from bytes [s, e), exactly equal to Number() of the same text, or NaN when
+ * the text is not a plain number the fast path handles (the line then goes the general way).
+ * Returns null for an empty field (after trimming spaces).
+ */
+export function parseNumberBytes(b: Uint8Array, s: number, e: number, comma: boolean): number | null {
+  while (s < e && b[s] === 32) s++;
+  while (e > s && b[e - 1] === 32) e--;
+  if (s === e) return null;
+  let i = s, neg = false;
+  if (b[i] === 45) { neg = true; i++; } else if (b[i] === 43) i++;
+  let mant = 0, digits = 0, frac = 0, any = false, dot = false;
+  for (; i < e; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) {
+      any = true;
+      if (digits > 0 || c !== 48) digits++;
+      if (digits > 15) return NaN;
+      mant = mant * 10 + (c - 48);
+      if (dot) frac++;
+    } else if ((c === 46 || (comma && c === 44)) && !dot) dot = true;
+    else break;
+  }
+  if (!any) return NaN;
+  let exp = 0;
+  if (i < e) {
+    const c = b[i]!;
+    if (c !== 101 && c !== 69) return NaN;
+    i++;
+    let eneg = false;
+    if (b[i] === 45) { eneg = true; i++; } else if (b[i] === 43) i++;
+    let ed = 0;
+    for (; i < e; i++) {
+      const d = b[i]!;
+      if (d < 48 || d > 57 || ++ed > 3) return NaN;
+      exp = exp * 10 + (d - 48);
+    }
+    if (ed === 0) return NaN;
+    if (eneg) exp = -exp;
+  }
+  const p = exp - frac;
+  let v: number;
+  if (p === 0) v = mant;
+  else if (p > 0 && p <= 22) v = mant * POW10[p]!;
+  else if (p < 0 && p >= -22) v = mant / POW10[-p]!;
+  else return NaN;
+  return neg ? -v : v;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[off + k]) return false;
+  return true;
+}
+
+/** Parse a LAND text export: the fast path when it applies, else the general parser. */
+export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
+  const it = chunks[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let len = 0, done = false;
+  while (len < HEAD_BYTES) {
+    const r = await it.next();
+    if (r.done) { done = true; break; }
+    parts.push(r.value); len += r.value.length;
+  }
+  const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const general = () => parseLandTextGeneral(done ? (async function* () { yield head; })() : prepend(head, it), source, info);
+  if (!fastPath.enabled || head.length === 0) { yield* general(); return; }
+  const { encoding, bomLength } = sniffEncoding(head.subarray(0, HEAD_BYTES));
+  if (encoding.startsWith('utf-16') || head.includes(34) || head.subarray(0, 4096).includes(0)) { yield* general(); return; }
+  // The header, found exactly as the general parser finds it, within complete lines of the head.
+  const text = new TextDecoder(encoding).decode(head.subarray(bomLength, head.lastIndexOf(10) + 1));
+  const delimiter = sniffDelimiter(text.slice(0, 65536));
+  if (delimiter !== ',' && delimiter !== '\t') { yield* general(); return; }
+  const lines = text.split('\n', HEADER_SEARCH_LINES);
+  const probe = { ...newSourceInfo(source) };
+  const finder = new HeaderFinder(probe, source, delimiter);
+  let plan: Plan | null = null, headerLine = 0;
+  for (let k = 0; k < lines.length - 1 && k < HEADER_SEARCH_LINES; k++) {
+    const cells = Papa.parse<string[]>(lines[k]!.replace(/\r$/, ''), { delimiter }).data[0] ?? [''];
+    plan = finder.offer(cells, k + 1);
+    if (plan) { headerLine = k + 1; break; }
+  }
+  const unitless = (c?: { scale: number }) => c !== undefined && Number.isNaN(c.scale);
+  if (!plan || unitless(plan.time) || unitless(plan.stepTime)) { yield* general(); return; }
+  Object.assign(info, probe, { instrument: 'LAND', layout: 'record table (text)', encoding: bomLength ? `${encoding} (BOM)` : encoding, delimiter: delimiter === '\t' ? 'tab' : ',', decimalComma: false });
+  const decimalComma = delimiter !== ',';
+  const { num, timeOf } = numberReaders(source, decimalComma, info);
+  const sink = new RowSink(plan, info, source, num, timeOf);
+  // Byte offset just after the header line.
+  let off = bomLength, nl = 0;
+  while (nl < headerLine) { off = head.indexOf(10, off) + 1; nl++; }
+  yield* scan(head.subarray(off), done ? null : it, headerLine, plan, sink, info, decimalComma, delimiter === '\t' ? 9 : 44, encoding, source);
+}
+
+/** Column layout and output of the byte scanner; a plain object so the hot loop reads locals. */
+interface ScanState {
+  slotOf: Int8Array;
+  maxIdx: number;
+  delim: number;
+  comma: boolean;
+  val: Float64Array;
+  isNull: Uint8Array;
+  /** State column bytes of the line just parsed, and their FNV hash. */
+  stS: number; stE: number; stH: number;
+  sawComma: boolean;
+}
+
+/**
+ * Parse the fields of one line [s, e) in one pass: needed numbers into `val` (exactly Number() of
+ * their text: ≤ 15 significant digits and |exponent| ≤ 22, else false), the state column's span
+ * and hash, the other fields skipped. False when the line must go the general way.
+ */
+export function parseLine(b: Uint8Array, s: number, e: number, st: ScanState): boolean {
+  const slotOf = st.slotOf, maxIdx = st.maxIdx, delim = st.delim, comma = st.comma, val = st.val, isNull = st.isNull;
+  if (e - s > 2000) return false;
+  let p = s;
+  for (let f = 0; f <= maxIdx; f++) {
+    if (p > e) return false;
+    const slot = slotOf[f]!;
+    if (slot < 0) {
+      while (p < e && b[p] !== delim) p++;
+      p++;
+      continue;
+    }
+    if (slot === 8) {
+      let h = 2166136261;
+      let q = p;
+      for (; q < e; q++) { const c = b[q]!; if (c === delim) break; h = Math.imul(h ^ c, 16777619); }
+      st.stS = p; st.stE = q; st.stH = h;
+      p = q + 1;
+      continue;
+    }
+    let q = p;
+    let c = q < e ? b[q]! : delim;
+    if (c === delim) { isNull[slot] = 1; p = q + 1; continue; }
+    let neg = false;
+    if (c === 45) {
+      neg = true;
+      c = ++q < e ? b[q]! : delim;
+      if (c === delim) { isNull[slot] = 1; p = q + 1; continue; }
+    } else if (c === 43) c = ++q < e ? b[q]! : delim;
+    let mant = 0, digits = 0, frac = 0, dot = false, any = false;
+    for (;;) {
+      if (c >= 48 && c <= 57) {
+        any = true;
+        if (digits > 0 || c !== 48) { if (++digits > 15) return false; }
+        mant = mant * 10 + (c - 48);
+        if (dot) frac++;
+      } else if (c === 46 && !dot) dot = true;
+      else if (c === 44 && comma && !dot) { dot = true; st.sawComma = true; }
+      else break;
+      c = ++q < e ? b[q]! : delim;
+    }
+    if (!any) return false;
+    let exp = 0;
+    if (c === 101 || c === 69) {
+      c = ++q < e ? b[q]! : delim;
+      let eneg = false;
+      if (c === 45) { eneg = true; c = ++q < e ? b[q]! : delim; } else if (c === 43) c = ++q < e ? b[q]! : delim;
+      let ed = 0;
+      while (c >= 48 && c <= 57) { if (++ed > 3) return false; exp = exp * 10 + (c - 48); c = ++q < e ? b[q]! : delim; }
+      if (ed === 0) return false;
+      if (eneg) exp = -exp;
+    }
+    if (c !== delim) return false;
+    const pw = exp - frac;
+    let x: number;
+    if (pw === 0) x = mant;
+    else if (pw > 0 && pw <= 22) x = mant * POW10[pw]!;
+    else if (pw < 0 && pw >= -22) x = mant / POW10[-pw]!;
+    else return false;
+    val[slot] = neg ? -x : x;
+    isNull[slot] = 0;
+    p = q + 1;
+  }
+  return isNull[0] === 0 && isNull[1] === 0;
+}
+
+async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, headerLine: number, plan: Plan, sink: RowSink, info: SourceInfo, comma: boolean, delim: number, encoding: string, source: string): AsyncGenerator<CyclerRecord[]> {
+  const dec = new TextDecoder(encoding);
+  const V = plan.voltage.index, I = plan.current.index;
+  const C = plan.capacity?.index ?? -1, SP = plan.spec?.index ?? -1, CY = plan.cycle?.index ?? -1, ST = plan.step?.index ?? -1;
+  const STATE = plan.state?.index ?? -1, T = plan.time?.index ?? -1, TS = plan.stepTime?.index ?? -1;
+  const maxIdx = Math.max(V, I, C, SP, CY, ST, STATE, T, TS);
+  const vS = plan.voltage.scale, iS = plan.current.scale, cS = plan.capacity?.scale ?? 1, spS = plan.spec?.scale ?? 1;
+  const tS = plan.time?.scale ?? 1, tsS = plan.stepTime?.scale ?? 1;
+  // Which slot each needed column fills: 0 V, 1 I, 2 capacity, 3 specific, 4 cycle, 5 step, 6 time, 7 step time; 8 state.
+  const slotOf = new Int8Array(maxIdx + 1).fill(-1);
+  [V, I, C, SP, CY, ST, T, TS].forEach((idx, k) => { if (idx >= 0) slotOf[idx] = k; });
+  if (STATE >= 0) slotOf[STATE] = 8;
+  const st: ScanState = { slotOf, maxIdx, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false };
+  const val = st.val, isNull = st.isNull;
+  const stateCache = new Map<number, { bytes: Uint8Array; kind: Kind | null }[]>();
+  let lastState: Uint8Array | null = null, lastKind: Kind | null = null;
+  const pool: CyclerRecord[] = Array.from({ length: BATCH }, () => ({ line: 0, timeS: null, stepTimeS: null, voltageV: 0, currentMA: 0, capacityMAh: null, specificCapacityMAhG: null, cycleIndex: null, stepIndex: null, stateKind: null }));
+  let batch: CyclerRecord[] = [];
+  let used = 0;
+  let line = headerLine;
+  let carry: Uint8Array | null = null;
+
+  const kindOf = (b: Uint8Array): Kind | null => {
+    const s = st.stS, len = st.stE - st.stS;
+    if (lastState !== null && lastState.length === len && sameBytes(lastState, b, s)) return lastKind;
+    let list = stateCache.get(st.stH);
+    let hit: { bytes: Uint8Array; kind: Kind | null } | undefined;
+    if (list) for (const x of list) if (x.bytes.length === len && sameBytes(x.bytes, b, s)) { hit = x; break; }
+    if (!hit) {
+      hit = { bytes: b.slice(s, st.stE), kind: stateKind(dec.decode(b.subarray(s, st.stE))) };
+      if (!list) stateCache.set(st.stH, (list = []));
+      list.push(hit);
+    }
+    lastState = hit.bytes; lastKind = hit.kind;
+    return hit.kind;
+  };
+
+  const emit = (b: Uint8Array, ln: number): void => {
+    sink.checkPending();
+    const r = pool[used++]!;
+    r.line = ln;
+    r.voltageV = val[0]! * vS; r.currentMA = val[1]! * iS;
+    r.capacityMAh = C < 0 || isNull[2] ? null : val[2]! * cS;
+    r.specificCapacityMAhG = SP < 0 || isNull[3] ? null : val[3]! * spS;
+    r.cycleIndex = CY < 0 || isNull[4] ? null : val[4]!;
+    r.stepIndex = ST < 0 || isNull[5] ? null : val[5]!;
+    r.timeS = T < 0 || isNull[6] ? null : val[6]! * tS;
+    r.stepTimeS = TS < 0 || isNull[7] ? null : val[7]! * tsS;
+    r.stateKind = STATE >= 0 ? kindOf(b) : null;
+    batch.push(r);
+    info.records++;
+  };
+
+  const slow = (b: Uint8Array, s: number, e: number, ln: number): void => {
+    const rec = sink.row(dec.decode(b.subarray(s, e)).split(delim === 9 ? '\t' : ','), ln);
+    if (rec) batch.push(rec);
+  };
+
+  /**
+   * Lines of b[from, to) (to is just past a line end, or the buffer end when final), until the
+   * batch is full. Returns where it stopped.
+   */
+  const lines = (b: Uint8Array, from: number, to: number): number => {
+    let s = from;
+    while (s < to) {
+      let e = b.indexOf(10, s);
+      if (e < 0 || e >= to) e = to;
+      line++;
+      let end = e;
+      if (end > s && b[end - 1] === 13) end--;
+      if (end - s > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
+      if (parseLine(b, s, end, st)) emit(b, line); else slow(b, s, end, line);
+      s = e + 1;
+      if (used >= BATCH || batch.length >= BATCH) return s;
+    }
+    return to;
+  };
+
+  const flush = function* (): Generator<CyclerRecord[]> {
+    if (batch.length) { const out = batch; batch = []; yield out; }
+    used = 0;
+  };
+
+  /** All complete lines of a buffer (all lines when final), in batches. */
+  const block = function* (b: Uint8Array, final: boolean): Generator<CyclerRecord[]> {
+    const to = final ? b.length : b.lastIndexOf(10) + 1;
+    let s = 0;
+    while (s < to) {
+      s = lines(b, s, to);
+      yield* flush();
+    }
+    carry = to < b.length ? b.slice(to) : null;
+  };
+
+  // Plain Uint8Array views: one element kind in the hot loop, and the built-in indexOf, not Buffer's.
+  const view = (x: Uint8Array) => (x.constructor === Uint8Array ? x : new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  let cur: Uint8Array = view(first);
+  for (;;) {
+    const next = it ? await it.next() : { done: true as const, value: undefined };
+    const final = Boolean(next.done);
+    let b = cur;
+    if (carry) {
+      // Finish the carried partial line with the head of this chunk, then go on in the chunk itself.
+      const c: Uint8Array = carry;
+      carry = null;
+      const nl = b.indexOf(10);
+      if (nl < 0 && !final) {
+        if (c.length + b.length > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line: line + 1 });
+        const joined = new Uint8Array(c.length + b.length);
+        joined.set(c); joined.set(b, c.length);
+        carry = joined;
+        cur = view(next.value!);
+        continue;
+      }
+      const cut = nl < 0 ? b.length : nl + 1;
+      const joined = new Uint8Array(c.length + cut);
+      joined.set(c); joined.set(b.subarray(0, cut), c.length);
+      yield* block(joined, true);
+      b = b.subarray(cut);
+    }
+    if (!final && b.length && b.indexOf(10) < 0) {
+      if (b.length > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line: line + 1 });
+      carry = b.slice();
+    } else yield* block(b, final);
+    if (final) break;
+    cur = view(next.value!);
+  }
+  if (carry) { const c: Uint8Array = carry; carry = null; yield* block(c, true); }
+  if (st.sawComma) info.decimalComma = true;
+  sink.end();
+  yield* flush();
+  void MAX_COLUMNS;
+}
