@@ -1,0 +1,93 @@
+// The fast path and the general parser (papaparse) give identical records, notes, warnings and
+// errors on every sample, fixture, generated dialect and (when present) the corpus records.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseLandText, fastPath, parseNumberBytes } from '../src/parse/fast.js';
+import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
+import { openLand } from '../src/load.js';
+import '../src/parse/workbook.js';
+import { landFile, hardCarbonPlan, type Dialect } from '../src/generate/land.js';
+import { CORPUS, HAVE_CORPUS, bytesInput } from './helpers/io.js';
+
+async function run(parse: typeof parseLandText, bytes: Uint8Array, name: string) {
+  const info = newSourceInfo(name);
+  const records: unknown[] = [];
+  try {
+    for await (const b of parse(bytesInput(bytes, name, 7919).chunks(), name, info)) for (const r of b) records.push({ ...r });
+    return { records, info: JSON.parse(JSON.stringify(info)) as unknown };
+  } catch (e) {
+    return { error: `${(e as Error).message} @${(e as { line?: number }).line}`, records: records.length };
+  }
+}
+
+async function same(bytes: Uint8Array, name: string): Promise<number> {
+  const f = await run(parseLandText, bytes, name);
+  const g = await run(parseLandTextGeneral, bytes, name);
+  expect(f).toEqual(g);
+  return Array.isArray(f.records) ? f.records.length : -1;
+}
+
+describe('fast path ≡ general parser', () => {
+  it('parses numbers exactly as Number() does', () => {
+    const cases = ['0', '-0', '1.5', '-2.500288', '0.001727273', '3.7999999999999994', '1e-5', '-1.23E+4', '5.350e-5', '123456789012345', '+7', '.5', '1.', '0.000000000000000000001'];
+    for (const c of cases) {
+      const b = new TextEncoder().encode(c);
+      const v = parseNumberBytes(b, 0, b.length, false);
+      if (v !== null && !Number.isNaN(v)) expect(Object.is(v, Number(c))).toBe(true);
+    }
+    expect(parseNumberBytes(new TextEncoder().encode('1,25'), 0, 4, true)).toBe(1.25);
+  });
+
+  it.each(readdirSync('samples').filter((f) => f.endsWith('.csv')))('sample %s', async (f) => {
+    expect(await same(readFileSync('samples/' + f), f)).toBeGreaterThan(1000);
+  });
+
+  it.each([...readdirSync('test/fixtures/bad').map((f) => 'test/fixtures/bad/' + f), 'test/fixtures/hand-small.csv'])('fixture %s', async (f) => {
+    await same(readFileSync(f), f);
+  });
+
+  const { plan } = hardCarbonPlan({ cycles: 3 });
+  const dialects: [string, Dialect, 'utf-8' | 'gb18030'][] = [
+    ['english', {}, 'utf-8'], ['chinese gb18030', { language: 'zh' }, 'gb18030'], ['tab + decimal comma', { delimiter: '\t', decimalComma: true }, 'utf-8'],
+    ['uA/uAh', { currentUnit: 'uA', capacityUnit: 'uAh' }, 'utf-8'], ['hours', { time: 'hours' }, 'utf-8'], ['D-HH:MM:SS', { time: 'dhms' }, 'utf-8'],
+    ['BOM + CRLF', { bom: true, crlf: true }, 'utf-8'], ['shuffled columns', { shuffleColumns: true }, 'utf-8'], ['no state', { states: 'none' }, 'utf-8'],
+    ['metadata lines', { metadataLines: ['Test,x', 'Channel,1'] }, 'utf-8'], ['no capacity', { capacityMode: 'none' }, 'utf-8'],
+  ];
+  it.each(dialects)('generated dialect: %s', async (_n, d, enc) => {
+    expect(await same(landFile(plan, d, enc), 'g.csv')).toBeGreaterThan(100);
+  });
+
+  it('odd lines mid-file: repeated header, blank line, placeholder, truncated end, long numbers', async () => {
+    const lines = new TextDecoder().decode(landFile(plan)).split('\n');
+    lines.splice(50, 0, lines[0]!);
+    lines.splice(80, 0, '');
+    lines[90] = lines[90]!.replace(/,RateD$/, ',-');
+    lines[100] = lines[100]!.replace(/^(\d+),(\d+(\.\d+)?)/, '$1,1234567890.1234567');
+    const text = lines.join('\n').replace(/\n[^\n]*\n$/, '\n12345,17');
+    expect(await same(new TextEncoder().encode(text), 'odd.csv')).toBeGreaterThan(100);
+  });
+
+  it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {
+    const firsts = async (p: typeof parseLandText) => {
+      const out: unknown[] = [];
+      for await (const b of p(bytesInput(readFileSync('samples/npnhc-t1200.csv'), 'x', 1 << 16).chunks(), 'x', newSourceInfo('x'))) out.push(b[0]);
+      return out;
+    };
+    const fast = await firsts(parseLandText);
+    expect(fast.length).toBeGreaterThan(2);
+    expect(fast[1]).toBe(fast[2]);
+    const general = await firsts(parseLandTextGeneral);
+    expect(general[1]).not.toBe(general[2]);
+    expect(fastPath.enabled).toBe(true);
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)('fast path ≡ general parser on the corpus records', () => {
+  it('the cellpy Record-Tab, written out as CSV', async () => {
+    const { records } = await openLand({ name: 'c.xlsx', chunks: async function* () { yield readFileSync(CORPUS + 'land/cellpy_custom_data_002_landt_Si_halfcell.xlsx'); } });
+    const out = ['Record,TestTime/Sec,StepTime/Sec,Current/mA,Capacity/mAh,SpeCap/mAh/g,Voltage/V,Cycle-Index,Step-Index,Step-State'];
+    let n = 0;
+    for await (const b of records) for (const r of b) out.push([++n, r.timeS, r.stepTimeS, r.currentMA, r.capacityMAh, r.specificCapacityMAhG, r.voltageV, r.cycleIndex, r.stepIndex, r.stateKind === 'R' ? 'R' : r.stateKind === 'D' ? 'RateD' : 'RateC'].join(','));
+    expect(await same(new TextEncoder().encode(out.join('\n') + '\n'), 'cellpy.csv')).toBe(16538);
+  });
+});
