@@ -5,6 +5,8 @@
 import { createReadStream, readFileSync, statSync, writeFileSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
 import type { Input, Io } from './io.js';
@@ -132,6 +134,46 @@ export async function main(argv: string[]): Promise<number> {
 
   type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
 
+  /**
+   * Run a runner over files on a pool of worker threads (`--jobs`), handing back results in input
+   * order. Only for runners that the worker knows (summary).
+   */
+  const runParallel = (files: string[], jobs: number, common: CommonOptions, summary: object): ((i: Input) => Promise<FileResult>) => {
+    const pending = new Map<number, { resolve: (r: FileResult) => void; reject: (e: unknown) => void }>();
+    const promises = new Map<string, Promise<FileResult>>();
+    const workers = Array.from({ length: jobs }, () => new Worker(new URL('./worker.js', import.meta.url)));
+    const queue = files.map((file, id) => ({ id, file }));
+    const free = [...workers];
+    const start = (): void => {
+      while (free.length && queue.length) {
+        const w = free.pop()!;
+        const job = queue.shift()!;
+        w.postMessage({ id: job.id, file: job.file, common: { ...common, masses: common.masses ? [...common.masses] : undefined }, summary });
+      }
+      if (!queue.length && free.length === workers.length) for (const w of workers) void w.terminate();
+    };
+    for (const w of workers) {
+      w.on('message', (m: { id: number; result?: FileResult; error?: Record<string, unknown> }) => {
+        const p = pending.get(m.id)!;
+        if (m.result) p.resolve(m.result);
+        else {
+          const e = m.error!;
+          if (e.hcarb) {
+            const he = new HcarbError(String(e.message), { exitCode: Number(e.exitCode), file: e.file as string | undefined, line: e.line as number | undefined, where: e.where as string | undefined });
+            p.reject(he);
+          } else p.reject(Object.assign(new Error(String(e.message)), { code: e.code, stack: e.stack }));
+        }
+        free.push(w);
+        start();
+      });
+    }
+    files.forEach((file, id) => promises.set(`${id}`, new Promise<FileResult>((resolve, reject) => pending.set(id, { resolve, reject }))));
+    for (const p of promises.values()) p.catch(() => undefined);
+    start();
+    let next = 0;
+    return () => promises.get(`${next++}`)!;
+  };
+
   const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner, batch?: { finish: (results: FileResult[]) => FileResult | FileResult[]; multi?: boolean }): Promise<void> => {
     globalsSeen = g;
     paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
@@ -226,12 +268,22 @@ export async function main(argv: string[]): Promise<number> {
     .option('--split <V>', 'split voltage for the plateau share', num('--split'), 0.1)
     .option('--skip <S>', 'cycles to skip for retention', int('--skip'), 20)
     .option('--window <k>', 'cycles averaged for retention', int('--window'), 5)
+    .option('-j, --jobs <n>', 'files processed in parallel (default: the number of cores)', int('--jobs'))
     .addHelpText('before', examples(['hcarb summary cells/*.csv --masses masses.csv --format csv > table.csv', 'hcarb summary cells/*.xlsx --sort -ice_pct', 'hcarb summary run.csv --name "NPNHC-T1200" --mass 3.8 --json'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => {
       if (g.name !== undefined && files.length > 1) throw new UsageError('--name names one file; with several files the names come from the file names');
       const sort = g.sort as string | undefined;
-      await runFiles(files, g, (i, gg, c) => summaryCommand(i, c, { name: gg.name as string | undefined, skip: gg.skip as number, window: gg.window as number, split: gg.split as number }),
-        sort ? { finish: (rs) => sortResults(rs, sort), multi: true } : undefined);
+      const opts = { name: g.name as string | undefined, skip: g.skip as number, window: g.window as number, split: g.split as number };
+      const real = files.filter((f) => f !== '-');
+      const jobs = Math.min((g.jobs as number | undefined) ?? availableParallelism(), real.length);
+      let parallel: ((i: Input) => Promise<FileResult>) | null = null;
+      await runFiles(files, g, (i, _gg, c) => {
+        if (jobs > 1 && real.length === files.length) {
+          parallel ??= runParallel(files, jobs, c, opts);
+          return parallel(i);
+        }
+        return summaryCommand(i, c, opts);
+      }, sort ? { finish: (rs) => sortResults(rs, sort), multi: true } : undefined);
     });
 
   addCommon(program.command('dqdv').summary('differential capacity dQ/dV of each branch, with its peaks')

@@ -130,77 +130,86 @@ interface ScanState {
   /** State column bytes of the line just parsed, and their FNV hash. */
   stS: number; stE: number; stH: number;
   sawComma: boolean;
+  ok: boolean;
 }
 
 /**
- * Parse the fields of one line [s, e) in one pass: needed numbers into `val` (exactly Number() of
- * their text: ≤ 15 significant digits and |exponent| ≤ 22, else false), the state column's span
- * and hash, the other fields skipped. False when the line must go the general way.
+ * Parse the fields of the line starting at s in one pass (the line ends at the next LF, or at n):
+ * needed numbers into `val` (exactly Number() of their text: ≤ 15 significant digits and
+ * |exponent| ≤ 22), the state column's span and hash, other fields skipped; then on to the line
+ * end. Returns the index of the LF (or n) and sets `st.ok` false when the line must go the
+ * general way.
  */
-export function parseLine(b: Uint8Array, s: number, e: number, st: ScanState): boolean {
+export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): number {
   const slotOf = st.slotOf, maxIdx = st.maxIdx, delim = st.delim, comma = st.comma, val = st.val, isNull = st.isNull;
-  if (e - s > 2000) return false;
   let p = s;
-  for (let f = 0; f <= maxIdx; f++) {
-    if (p > e) return false;
+  let ok = true;
+  fields: for (let f = 0; f <= maxIdx; f++) {
     const slot = slotOf[f]!;
     if (slot < 0) {
-      while (p < e && b[p] !== delim) p++;
+      for (; p < n; p++) { const c = b[p]!; if (c === delim) break; if (c === 10) { ok = false; break fields; } }
+      if (p >= n) { ok = false; break; }
       p++;
       continue;
     }
     if (slot === 8) {
       let h = 2166136261;
-      let q = p;
-      for (; q < e; q++) { const c = b[q]!; if (c === delim) break; h = Math.imul(h ^ c, 16777619); }
-      st.stS = p; st.stE = q; st.stH = h;
-      p = q + 1;
+      const q0 = p;
+      for (; p < n; p++) { const c = b[p]!; if (c === delim || c === 10 || c === 13) break; h = Math.imul(h ^ c, 16777619); }
+      st.stS = q0; st.stE = p; st.stH = h;
+      if (p < n && b[p] === delim) { p++; continue; }
+      if (f < maxIdx) { ok = false; break; }
       continue;
     }
-    let q = p;
-    let c = q < e ? b[q]! : delim;
-    if (c === delim) { isNull[slot] = 1; p = q + 1; continue; }
+    let c = p < n ? b[p]! : 10;
+    if (c === delim) { isNull[slot] = 1; p++; continue; }
+    if (c === 10 || c === 13) { if (f < maxIdx) { ok = false; break; } isNull[slot] = 1; continue; }
     let neg = false;
     if (c === 45) {
       neg = true;
-      c = ++q < e ? b[q]! : delim;
-      if (c === delim) { isNull[slot] = 1; p = q + 1; continue; }
-    } else if (c === 43) c = ++q < e ? b[q]! : delim;
+      c = ++p < n ? b[p]! : 10;
+      if (c === delim || c === 10 || c === 13) { isNull[slot] = 1; if (c === delim) p++; else if (f < maxIdx) { ok = false; break; } continue; }
+    } else if (c === 43) c = ++p < n ? b[p]! : 10;
     let mant = 0, digits = 0, frac = 0, dot = false, any = false;
     for (;;) {
       if (c >= 48 && c <= 57) {
         any = true;
-        if (digits > 0 || c !== 48) { if (++digits > 15) return false; }
+        if (digits > 0 || c !== 48) { if (++digits > 15) { ok = false; break fields; } }
         mant = mant * 10 + (c - 48);
         if (dot) frac++;
       } else if (c === 46 && !dot) dot = true;
       else if (c === 44 && comma && !dot) { dot = true; st.sawComma = true; }
       else break;
-      c = ++q < e ? b[q]! : delim;
+      c = ++p < n ? b[p]! : 10;
     }
-    if (!any) return false;
+    if (!any) { ok = false; break; }
     let exp = 0;
     if (c === 101 || c === 69) {
-      c = ++q < e ? b[q]! : delim;
+      c = ++p < n ? b[p]! : 10;
       let eneg = false;
-      if (c === 45) { eneg = true; c = ++q < e ? b[q]! : delim; } else if (c === 43) c = ++q < e ? b[q]! : delim;
+      if (c === 45) { eneg = true; c = ++p < n ? b[p]! : 10; } else if (c === 43) c = ++p < n ? b[p]! : 10;
       let ed = 0;
-      while (c >= 48 && c <= 57) { if (++ed > 3) return false; exp = exp * 10 + (c - 48); c = ++q < e ? b[q]! : delim; }
-      if (ed === 0) return false;
+      while (c >= 48 && c <= 57) { if (++ed > 3) { ok = false; break fields; } exp = exp * 10 + (c - 48); c = ++p < n ? b[p]! : 10; }
+      if (ed === 0) { ok = false; break; }
       if (eneg) exp = -exp;
     }
-    if (c !== delim) return false;
     const pw = exp - frac;
     let x: number;
     if (pw === 0) x = mant;
     else if (pw > 0 && pw <= 22) x = mant * POW10[pw]!;
     else if (pw < 0 && pw >= -22) x = mant / POW10[-pw]!;
-    else return false;
+    else { ok = false; break; }
     val[slot] = neg ? -x : x;
     isNull[slot] = 0;
-    p = q + 1;
+    if (c === delim) { p++; continue; }
+    if ((c === 10 || c === 13) && f === maxIdx) continue;
+    ok = false;
+    break;
   }
-  return isNull[0] === 0 && isNull[1] === 0;
+  // On to the end of the line.
+  while (p < n && b[p] !== 10) p++;
+  st.ok = ok && p - s <= 2000 && isNull[0] === 0 && isNull[1] === 0;
+  return p;
 }
 
 async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, headerLine: number, plan: Plan, sink: RowSink, info: SourceInfo, comma: boolean, delim: number, encoding: string, source: string): AsyncGenerator<CyclerRecord[]> {
@@ -215,7 +224,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
   const slotOf = new Int8Array(maxIdx + 1).fill(-1);
   [V, I, C, SP, CY, ST, T, TS].forEach((idx, k) => { if (idx >= 0) slotOf[idx] = k; });
   if (STATE >= 0) slotOf[STATE] = 8;
-  const st: ScanState = { slotOf, maxIdx, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false };
+  const st: ScanState = { slotOf, maxIdx, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
   const val = st.val, isNull = st.isNull;
   const stateCache = new Map<number, { bytes: Uint8Array; kind: Kind | null }[]>();
   let lastState: Uint8Array | null = null, lastKind: Kind | null = null;
@@ -268,13 +277,15 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
   const lines = (b: Uint8Array, from: number, to: number): number => {
     let s = from;
     while (s < to) {
-      let e = b.indexOf(10, s);
-      if (e < 0 || e >= to) e = to;
+      const e = parseLine(b, s, to, st);
       line++;
-      let end = e;
-      if (end > s && b[end - 1] === 13) end--;
-      if (end - s > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
-      if (parseLine(b, s, end, st)) emit(b, line); else slow(b, s, end, line);
+      if (st.ok) emit(b, line);
+      else {
+        let end = e;
+        if (end > s && b[end - 1] === 13) end--;
+        if (end - s > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
+        slow(b, s, end, line);
+      }
       s = e + 1;
       if (used >= BATCH || batch.length >= BATCH) return s;
     }
