@@ -5,9 +5,11 @@ import { createWriteStream } from 'node:fs';
 import { hardCarbonPlan, landLines } from '../dist/generate/land.js';
 
 export async function writeBig(path, mb) {
-  // 40 cycles of the sample are ~1.35 MB; scale the number of cycles to reach the size.
-  const cycles = Math.max(2, Math.round(mb / 1.35 * 40));
-  const { plan } = hardCarbonPlan({ cycles });
+  // 40 cycles sampled every 600 s are ~1.35 MB. Up to 2000 cycles (a year-long log); beyond that
+  // size, record more often (as a 10 s logging interval would), down to every 10 s.
+  const cycles = Math.max(2, Math.min(2000, Math.round(mb / 1.35 * 40)));
+  const sampleS = Math.max(10, Math.min(600, 600 * (cycles * 1.35 / 40) / mb));
+  const { plan } = hardCarbonPlan({ cycles, sampleS });
   const out = createWriteStream(path);
   let buf = [];
   let n = 0;

@@ -73,6 +73,7 @@ export async function loadCycling(input: Input, opts: CyclingOptions): Promise<L
   const red = new CyclingReducer(opts);
   for await (const batch of records) for (const r of batch) red.push(r);
   const data = red.finish();
+  if (red.unsigned) throw new DataError('the current is never negative and the file has no state column, so discharge cannot be told from charge; export the Step-State column (or a signed current)', { file: input.name, line: info.headerLine });
   if (red.specAllZero) info.notes.push('the SpeCap column is all zero (no mass was entered on the cycler): ignored');
   if (data.statedMassMg !== null) info.statedMassMg = data.statedMassMg;
   return { info, data, specAllZero: red.specAllZero };

@@ -56,6 +56,8 @@ export interface HalfCycle {
   resets: number;
   /** The capacity column did not restart at the start of this half-cycle. */
   counterCarried: boolean;
+  /** Largest |current| in the half-cycle (mA). */
+  maxAbsCurrentMA: number;
 }
 
 export interface Cycle {
@@ -119,6 +121,12 @@ export class CyclingReducer {
   private backwardsLine = 0;
   private lastAnyT: number | null = null;
   private readonly warnings: string[] = [];
+  private minV = Infinity;
+  private maxV = -Infinity;
+  private minVLine = 0;
+  private maxVLine = 0;
+  private hasState = false;
+  private negativeCurrent = false;
 
   constructor(opts: CyclingOptions) {
     this.opts = { restCurrentMA: 1e-6, ...opts };
@@ -143,6 +151,10 @@ export class CyclingReducer {
       this.lastT = t;
     }
     if (r.capacityMAh !== null) this.hasCapacity = true;
+    if (r.voltageV < this.minV) { this.minV = r.voltageV; this.minVLine = r.line; }
+    if (r.voltageV > this.maxV) { this.maxV = r.voltageV; this.maxVLine = r.line; }
+    if (r.stateKind) this.hasState = true;
+    if (r.currentMA < 0) this.negativeCurrent = true;
     if (r.specificCapacityMAhG !== null) {
       this.specSeen = true;
       if (r.capacityMAh !== null && r.capacityMAh !== 0 && r.specificCapacityMAhG !== 0) {
@@ -171,7 +183,7 @@ export class CyclingReducer {
       index: this.halfCycles.length, dir, firstLine: r.line, lastLine: r.line, records: 0,
       startTimeS: r.timeS, endTimeS: r.timeS, vendorCycle: r.cycleIndex,
       startV: r.voltageV, endV: r.voltageV, minV: r.voltageV, maxV: r.voltageV,
-      columnMAh: null, integratedMAh: null, capacityMAh: 0, crossMAh: null, resets: 0, counterCarried: false,
+      columnMAh: null, integratedMAh: null, capacityMAh: 0, crossMAh: null, resets: 0, counterCarried: false, maxAbsCurrentMA: 0,
     };
     let baseline = 0;
     const cap = r.capacityMAh === null ? null : Math.abs(r.capacityMAh);
@@ -192,6 +204,7 @@ export class CyclingReducer {
     if (r.voltageV > h.maxV) h.maxV = r.voltageV;
     if (r.timeS !== null) h.endTimeS = r.timeS;
     const absI = Math.abs(r.currentMA);
+    if (absI > h.maxAbsCurrentMA) h.maxAbsCurrentMA = absI;
     // Integrated capacity (trapezoid between consecutive records of the branch; at a step start
     // the step time covers the stretch since the step began).
     if (r.timeS !== null) {
@@ -278,6 +291,12 @@ export class CyclingReducer {
         }
       }
     }
+    if (this.maxV > PLAUSIBLE_V[1] || this.minV < PLAUSIBLE_V[0]) {
+      const [v, line] = this.maxV > PLAUSIBLE_V[1] ? [this.maxV, this.maxVLine] : [this.minV, this.minVLine];
+      w.push(`the voltage reaches ${v} V (line ${line}), outside any plausible cell voltage (${PLAUSIBLE_V[0]} to ${PLAUSIBLE_V[1]} V): check the voltage unit (mV written as V?)`);
+    }
+    const dead = this.halfCycles.filter((h) => h.maxAbsCurrentMA === 0);
+    if (dead.length) w.push(`${dead.length} half-cycle(s) are marked charge or discharge by the state column but carry no current (first at lines ${dead[0]!.firstLine}–${dead[0]!.lastLine}); their capacity comes from the capacity column alone`);
     let statedMassMg: number | null = null;
     if (this.bestMass) statedMassMg = this.bestMass.cap / this.bestMass.spec * 1000;
     return {
@@ -289,11 +308,17 @@ export class CyclingReducer {
     };
   }
 
+  /** No state column and no negative current: discharge cannot be told from charge. */
+  get unsigned(): boolean { return !this.hasState && !this.negativeCurrent && this.records > 0; }
+
   /** True when the file had a specific-capacity column but it held only zeros (no mass entered). */
   get specAllZero(): boolean { return this.specSeen && !this.bestMass; }
 }
 
 function fmt(x: number): string { return x.toPrecision(5); }
+
+/** Cell voltages outside this range (V) are implausible for any battery chemistry: a unit mix-up. */
+export const PLAUSIBLE_V: [number, number] = [-5, 10];
 
 /** Run the reducer over batches of records. */
 export async function segment(batches: AsyncIterable<CyclerRecord[]>, opts: CyclingOptions): Promise<CyclingData> {

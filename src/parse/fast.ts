@@ -99,7 +99,7 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
   const delimiter = sniffDelimiter(text.slice(0, 65536));
   if (delimiter !== ',' && delimiter !== '\t') { yield* general(); return; }
   const lines = text.split('\n', HEADER_SEARCH_LINES);
-  const probe = { ...newSourceInfo(source) };
+  const probe = { ...newSourceInfo(source), encoding: bomLength ? `${encoding} (BOM)` : encoding };
   const finder = new HeaderFinder(probe, source, delimiter);
   let plan: Plan | null = null, headerLine = 0;
   for (let k = 0; k < lines.length - 1 && k < HEADER_SEARCH_LINES; k++) {

@@ -67,7 +67,8 @@ export function planFromHeader(cells: string[], info: SourceInfo, source: string
   for (const p of unitProblems) {
     const isVital = /^(voltage|电压|current|电流|capacity|容量)/i.test(p.header);
     if (isVital) {
-      throw new DataError(`unknown unit '${p.unit}' in column '${p.header}'; expected ${p.expected}`, { file: source, line, where });
+      const hint = /[^\x20-\x7e]/.test(p.unit) && info.encoding === 'gb18030' ? ' (the file is not UTF-8 and was read as GB18030; if it was saved in a Western code page, save it again as UTF-8)' : '';
+      throw new DataError(`unknown unit '${p.unit}' in column '${p.header}'; expected ${p.expected}${hint}`, { file: source, line, where });
     }
     info.notes.push(`column '${p.header}' ignored: unit '${p.unit}' not understood`);
   }
@@ -194,6 +195,8 @@ export class RowSink {
   }
 
   end(): void {
+    const repeats = this.info.skipped.filter((k) => k.reason === 'repeated header');
+    if (repeats.length) this.info.warnings.push(`${repeats.length} repeated header row(s) inside the data skipped (first at line ${repeats[0]!.line})`);
     if (this.pendingShort !== null) {
       noteSkip(this.info, this.pendingShort, 'truncated last line');
       this.info.warnings.push(`line ${this.pendingShort} is truncated (file still being written?): skipped`);
