@@ -8,7 +8,9 @@ export async function writeBig(path, mb) {
   // 40 cycles sampled every 600 s are ~1.35 MB. Up to 2000 cycles (a year-long log); beyond that
   // size, record more often (as a 10 s logging interval would), down to every 10 s.
   const cycles = Math.max(2, Math.min(2000, Math.round(mb / 1.35 * 40)));
-  const sampleS = Math.max(10, Math.min(600, 600 * (cycles * 1.35 / 40) / mb));
+  // About 105 bytes a line; a half-cycle lasts about 11 h and adds ~150 voltage-triggered records.
+  const perBranch = (mb * 1048576 / 105) / (2 * cycles);
+  const sampleS = Math.max(5, Math.min(600, 40000 / Math.max(1, perBranch - 150)));
   const { plan } = hardCarbonPlan({ cycles, sampleS });
   const out = createWriteStream(path);
   let buf = [];

@@ -27,34 +27,27 @@ function count(s: string, ch: string): number {
 }
 
 /**
- * Rows from a text stream, each with its 1-based line number. The text is cut at the last line end
- * of each chunk and the complete lines are handed to papaparse in one call (papaparse's own Node
- * duplex stream re-scans paused input and is quadratic on large files).
+ * Rows from a text stream, each with its 1-based line number. Lines end at LF (a CR before it is
+ * dropped, so CRLF, LF and a mix of both all work); a line with a quote goes through papaparse,
+ * other lines are split at the delimiter (the same cells papaparse would give them).
  */
 export async function* textRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<{ line: number; cells: string[] }> {
   let rest = '';
   let line = 0;
-  let newline: '\r\n' | '\n' | null = null;
-  const parse = (block: string): string[][] =>
-    Papa.parse<string[]>(block, { delimiter, newline: newline ?? '\n', skipEmptyLines: false, header: false }).data;
+  const cells = (l: string): string[] => {
+    if (l.endsWith('\r')) l = l.slice(0, -1);
+    if (!l.includes('"')) return l.split(delimiter);
+    return Papa.parse<string[]>(l, { delimiter, newline: '\n', header: false }).data[0] ?? [''];
+  };
   for await (const chunk of text) {
     const buf = rest + chunk;
-    const nl = buf.lastIndexOf('\n');
-    if (nl < 0) { rest = buf; continue; }
-    newline ??= buf.indexOf('\r\n') >= 0 && buf.indexOf('\r\n') < buf.indexOf('\n') + 1 ? '\r\n' : '\n';
-    const block = buf.slice(0, nl + 1 - (newline === '\r\n' && buf[nl - 1] === '\r' ? 2 : 1));
-    rest = buf.slice(nl + 1);
-    for (const cells of parse(block)) { line++; yield { line, cells: stripCr(cells) }; }
+    let from = 0;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', from)) {
+      line++;
+      yield { line, cells: cells(buf.slice(from, nl)) };
+      from = nl + 1;
+    }
+    rest = buf.slice(from);
   }
-  if (rest.length) {
-    newline ??= '\n';
-    for (const cells of parse(rest.replace(/\r$/, ''))) { line++; yield { line, cells: stripCr(cells) }; }
-  }
-}
-
-/** A lone CR left at the end of a row by mixed line ends. */
-function stripCr(cells: string[]): string[] {
-  const last = cells[cells.length - 1];
-  if (last !== undefined && last.endsWith('\r')) cells[cells.length - 1] = last.slice(0, -1);
-  return cells;
+  if (rest.length) { line++; yield { line, cells: cells(rest) }; }
 }
