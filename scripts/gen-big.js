@@ -10,7 +10,7 @@ export async function writeBig(path, mb) {
   const cycles = Math.max(2, Math.min(2000, Math.round(mb / 1.35 * 40)));
   // About 105 bytes a line; a half-cycle lasts about 11 h and adds ~150 voltage-triggered records.
   const perBranch = (mb * 1048576 / 105) / (2 * cycles);
-  const sampleS = Math.max(5, Math.min(600, 40000 / Math.max(1, perBranch - 150)));
+  const sampleS = Math.max(5, Math.min(600, 30000 / Math.max(1, perBranch - 150)));
   const { plan } = hardCarbonPlan({ cycles, sampleS });
   const out = createWriteStream(path);
   let buf = [];

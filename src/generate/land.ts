@@ -149,8 +149,10 @@ export function* planRecords(plan: CellPlan, dialect: Dialect = {}): Generator<R
 const EN = ['Record', 'TestTime', 'StepTime', 'Current', 'Capacity', 'SpeCap/mAh/g', 'SOC|DOD/%', 'Voltage/V', 'Energy/mWh', 'SpeEnergy/Wh/kg', 'AuxTemp/dC.', 'AuxVolt/V', 'SysTime', '', 'Cycle-Index', 'Step-Index', 'Step-State'];
 const ZH = ['记录序号', '测试时间', '步骤时间', '电流', '容量', '比容量/mAh/g', 'SOC|DOD/%', '电压/V', '能量/mWh', '比能量/Wh/kg', '辅助温度/℃', '辅助电压/V', '系统时间', '', '循环序号', '工步序号', '工步状态'];
 
+/** A number with `digits` decimals, but never fewer than 10 significant digits (small uAh/Ah values). */
 function fmtNum(x: number, digits: number, comma: boolean): string {
-  let s = Number(x.toFixed(digits)).toString();
+  const fixed = Number(x.toFixed(digits));
+  let s = (x !== 0 && Math.abs(fixed - x) > Math.abs(x) * 1e-10 ? Number(x.toPrecision(10)) : fixed).toString();
   if (s === '-0') s = '0';
   return comma ? s.replace('.', ',') : s;
 }
