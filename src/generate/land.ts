@@ -150,9 +150,9 @@ const EN = ['Record', 'TestTime', 'StepTime', 'Current', 'Capacity', 'SpeCap/mAh
 const ZH = ['记录序号', '测试时间', '步骤时间', '电流', '容量', '比容量/mAh/g', 'SOC|DOD/%', '电压/V', '能量/mWh', '比能量/Wh/kg', '辅助温度/℃', '辅助电压/V', '系统时间', '', '循环序号', '工步序号', '工步状态'];
 
 /** A number with `digits` decimals, but never fewer than 10 significant digits (small uAh/Ah values). */
-function fmtNum(x: number, digits: number, comma: boolean): string {
+function fmtNum(x: number, digits: number, comma: boolean, significant = false): string {
   const fixed = Number(x.toFixed(digits));
-  let s = (x !== 0 && Math.abs(fixed - x) > Math.abs(x) * 1e-10 ? Number(x.toPrecision(10)) : fixed).toString();
+  let s = (significant && x !== 0 && Math.abs(fixed - x) > Math.abs(x) * 1e-10 ? Number(x.toPrecision(10)) : fixed).toString();
   if (s === '-0') s = '0';
   return comma ? s.replace('.', ',') : s;
 }
@@ -208,7 +208,7 @@ export function* recordLines(records: Iterable<Rec>, massMg: number, dialect: Di
     const spec = plan.massMg > 0 ? cap / (plan.massMg / 1000) : 0;
     const time = (s: number) => d.time === 'sec' ? fmtNum(s, 1, comma) : d.time === 'hours' ? fmtNum(s / 3600, 7, comma) : dhms(s);
     const cells: string[] = [
-      String(n), time(r.timeS), time(r.stepTimeS), fmtNum(r.currentMA * iScale, 9, comma), fmtNum(cap * qScale, 9, comma),
+      String(n), time(r.timeS), time(r.stepTimeS), fmtNum(r.currentMA * iScale, 9, comma, true), fmtNum(cap * qScale, 9, comma, true),
       fmtNum(spec, 4, comma), '0', fmtNum(r.voltageV, voltageDigits, comma), '0', '0', '-', '-', sysTime(r.timeS), '',
       String(r.cycle), String(r.step), stateName(r.state),
     ];
