@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// npm run fuzz -- --seconds N [--seed S]
+// Mutates the samples, fixtures and corpus files (byte flips, truncation, line duplication, column
+// shuffles, inserted junk) and runs every command on each mutant in-process, in a worker thread
+// with a memory limit and a watchdog. Counts crashes (an exception that is not hcarb's own error),
+// hangs (over 5 s, or 10× the time an input of that size normally takes) and memory blow-ups.
+// Exits 1 on any, and saves the offending inputs to fuzz-failures/.
+import { Worker } from 'node:worker_threads';
+import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : dflt; };
+const seconds = Number(arg('--seconds', '30'));
+let seed = Number(arg('--seed', String(Date.now() % 1e9)));
+const HANG_MS = 5000;
+
+const sources = [];
+const add = (p) => { if (existsSync(p)) sources.push({ name: p.replace(root, ''), bytes: readFileSync(p) }); };
+for (const f of readdirSync(root + 'samples')) if (!f.endsWith('.md')) add(root + 'samples/' + f);
+add(root + 'test/fixtures/hand-small.csv');
+for (const d of ['land', 'chi']) {
+  const dir = root + '../shared/corpus/' + d + '/';
+  if (existsSync(dir)) for (const f of readdirSync(dir)) add(dir + f);
+}
+
+function rng() { seed = (seed + 0x6d2b79f5) >>> 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }
+const pick = (xs) => xs[Math.floor(rng() * xs.length)];
+const int = (n) => Math.floor(rng() * n);
+
+/** One random mutation of a file's bytes. */
+function mutate(b) {
+  const kind = pick(['flip', 'truncate', 'dupline', 'shuffle', 'junk', 'delete', 'flipmany', 'swaplines']);
+  let out = Uint8Array.from(b);
+  const isZip = b[0] === 0x50 && b[1] === 0x4b;
+  if (isZip && kind !== 'truncate' && kind !== 'flip' && kind !== 'flipmany') return { kind: 'flip', bytes: flip(out, 1 + int(8)) };
+  switch (kind) {
+    case 'flip': return { kind, bytes: flip(out, 1) };
+    case 'flipmany': return { kind, bytes: flip(out, 2 + int(50)) };
+    case 'truncate': return { kind, bytes: out.subarray(0, int(out.length)) };
+    case 'junk': { const at = int(out.length), n = 1 + int(64); const j = Uint8Array.from({ length: n }, () => int(256)); return { kind, bytes: concat(out.subarray(0, at), j, out.subarray(at)) }; }
+    case 'delete': { const at = int(out.length), n = 1 + int(4096); return { kind, bytes: concat(out.subarray(0, at), out.subarray(Math.min(out.length, at + n))) }; }
+    default: {
+      const text = new TextDecoder('latin1').decode(out);
+      const lines = text.split('\n');
+      if (kind === 'dupline') { const k = int(lines.length); lines.splice(k, 0, ...Array(1 + int(3)).fill(lines[k])); }
+      else if (kind === 'swaplines') { const a = int(lines.length), c = int(lines.length); [lines[a], lines[c]] = [lines[c], lines[a]]; }
+      else {
+        // shuffle the columns of a header or data line
+        const k = rng() < 0.3 ? int(Math.min(lines.length, 30)) : int(lines.length);
+        const sep = lines[k].includes('\t') ? '\t' : ',';
+        const cells = lines[k].split(sep);
+        for (let i = cells.length - 1; i > 0; i--) { const j = int(i + 1); [cells[i], cells[j]] = [cells[j], cells[i]]; }
+        lines[k] = cells.join(sep);
+      }
+      return { kind, bytes: Uint8Array.from(lines.join('\n'), (c) => c.charCodeAt(0) & 255) };
+    }
+  }
+}
+function flip(b, n) { for (let i = 0; i < n && b.length; i++) b[int(b.length)] ^= 1 << int(8); return b; }
+function concat(...parts) { const n = parts.reduce((s, p) => s + p.length, 0); const o = new Uint8Array(n); let k = 0; for (const p of parts) { o.set(p, k); k += p.length; } return o; }
+
+const COMMANDS = ['ice', 'cycles', 'split', 'retention', 'gitt', 'dqdv', 'summary', 'inspect', 'cv', 'eis'];
+
+let worker = null;
+let pendingResolve = null;
+function startWorker() {
+  worker = new Worker(new URL('./fuzz-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 768 } });
+  worker.on('message', (m) => { const r = pendingResolve; pendingResolve = null; r?.(m); });
+  worker.on('error', (e) => { const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: e.code, message: e.message }); });
+  worker.on('exit', () => { const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: 'EXIT', message: 'worker exited' }); worker = null; });
+}
+function run(command, name, bytes) {
+  if (!worker) startWorker();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { pendingResolve = null; const w = worker; worker = null; void w.terminate(); resolve({ hang: true }); }, HANG_MS);
+    pendingResolve = (m) => { clearTimeout(timer); resolve(m); };
+    worker.postMessage({ command, name, bytes });
+  });
+}
+
+// Normal time per MB, from the unmutated inputs.
+let msPerMB = 0;
+for (const s of sources) {
+  const t0 = performance.now();
+  for (const c of COMMANDS) await run(c, s.name, s.bytes);
+  msPerMB = Math.max(msPerMB, (performance.now() - t0) / COMMANDS.length / Math.max(0.05, s.bytes.length / 1048576));
+}
+
+const started = Date.now();
+const counts = { runs: 0, crashes: 0, hangs: 0, memory: 0, slow: 0, refused: 0, ok: 0 };
+const failures = [];
+const firstSeed = seed;
+while (Date.now() - started < seconds * 1000) {
+  const src = pick(sources);
+  const m = mutate(src.bytes);
+  const command = pick(COMMANDS);
+  const t0 = performance.now();
+  const r = await run(command, src.name, m.bytes);
+  const ms = performance.now() - t0;
+  counts.runs++;
+  let bad = null;
+  if (r.hang) { counts.hangs++; bad = 'hang (over 5 s)'; }
+  else if (r.fatal) { if (r.code === 'ERR_WORKER_OUT_OF_MEMORY') { counts.memory++; bad = 'memory blow-up'; } else { counts.crashes++; bad = `worker died: ${r.message}`; } }
+  else if (r.crash) { counts.crashes++; bad = `crash: ${r.message}`; }
+  else if (ms > 1000 && ms > 10 * msPerMB * Math.max(0.05, m.bytes.length / 1048576)) { counts.slow++; bad = `slow: ${ms.toFixed(0)} ms`; }
+  else if (r.refused) counts.refused++; else counts.ok++;
+  if (bad) {
+    mkdirSync(root + 'fuzz-failures', { recursive: true });
+    const file = `fuzz-failures/${counts.runs}-${command}-${src.name.split('/').pop()}`;
+    writeFileSync(root + file, m.bytes);
+    failures.push(`${bad} — hcarb ${command} ${file} (${m.kind} of ${src.name})${r.stack ? '\n' + r.stack.split('\n').slice(0, 4).join('\n') : ''}`);
+  }
+}
+await worker?.terminate();
+console.log(`fuzz: ${counts.runs} runs in ${seconds} s (seed ${firstSeed}) over ${sources.length} inputs: ${counts.ok} results, ${counts.refused} refused with a message, ${counts.crashes} crashes, ${counts.hangs} hangs, ${counts.slow} too slow, ${counts.memory} memory blow-ups`);
+for (const f of failures.slice(0, 20)) console.log('  ' + f);
+process.exit(failures.length ? 1 : 0);
