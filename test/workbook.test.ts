@@ -148,3 +148,30 @@ describe('broken workbooks: one line naming file (and sheet and row), exit 1', (
   });
   void readFileSync; void fileInput;
 });
+
+describe('the cycle layer of a text export (LAND "mixed" CSV) is cross-checked too', () => {
+  const branches: Branch[] = [];
+  for (let n = 1; n <= 3; n++) { branches.push({ dir: 'D', capacityMAh: 1, currentMA: 0.2, restAfterS: 300 }); branches.push({ dir: 'C', capacityMAh: 0.9, currentMA: 0.2, restAfterS: 300 }); }
+  const plan: CellPlan = { branches, massMg: 2, fractions: Array.from({ length: 21 }, (_, i) => i / 20), voltage: (d, x) => (d === 'D' ? 2.5 * (1 - x) : 2.5 * x) };
+  it('agrees when the files agree', async () => {
+    const { mixedCsv } = await import('../src/generate/land.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hcarb-mixed-'));
+    const f = join(dir, 'mixed.csv');
+    writeFileSync(f, mixedCsv(plan));
+    const r = hcarb(['ice', f, '--json', '--verbose']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { ice_pct: number; crosscheck: { status: string; cycles_compared: number } };
+    expect(d.ice_pct).toBeCloseTo(90, 9);
+    expect(d.crosscheck).toMatchObject({ status: 'ok', cycles_compared: 3 });
+    expect(r.stderr).toMatch(/note: the cycler's own summary of 3 cycles found before the records/);
+  });
+  it('warns, naming the cycle, when the cycler\'s table differs by more than 0.5 %', async () => {
+    const { mixedCsv } = await import('../src/generate/land.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hcarb-mixed-'));
+    const f = join(dir, 'mixed-bad.csv');
+    writeFileSync(f, mixedCsv(plan, { cycle: 2, factor: 1.02 }));
+    const r = hcarb(['cycles', f, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: the cycler's own Cycle section differs from the records by up to 1\.96 % \(cycle 2, charge capacity\) in cycle 2/);
+  });
+});

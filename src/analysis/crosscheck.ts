@@ -22,7 +22,7 @@ export interface CrossCheck {
   tolerance_pct: number;
 }
 
-export function crossCheck(data: CyclingData, vendor: VendorCycle[], massMg: number | null): CrossCheck {
+export function crossCheck(data: CyclingData, vendor: VendorCycle[], massMg: number | null, source = 'Cycle-Tab'): CrossCheck {
   const byVendor = new Map<number, HalfCycle[]>();
   const useVendorNumbers = data.halfCycles.some((h) => h.vendorCycle !== null);
   if (useVendorNumbers) {
@@ -65,7 +65,7 @@ export function crossCheck(data: CyclingData, vendor: VendorCycle[], massMg: num
     }
   }
   return {
-    source: 'Cycle-Tab',
+    source,
     cycles_compared: compared,
     max_diff_pct: worst,
     worst_cycle: worstCycle,

@@ -19,7 +19,7 @@ export async function runCycling(input: Input, o: CommonOptions, splitV = 0.1): 
   }
   let cc: CrossCheck | null = null;
   if (loaded.info.vendorCycles?.length) {
-    cc = crossCheck(loaded.data, loaded.info.vendorCycles, mass.massMg);
+    cc = crossCheck(loaded.data, loaded.info.vendorCycles, mass.massMg, loaded.info.layout.startsWith('mixed') ? 'Cycle section' : 'Cycle-Tab');
     const where = cc.worst_cycle !== null ? ` (cycle ${cc.worst_cycle}, ${cc.worst_quantity})` : '';
     if (cc.status === 'differs') warnings.push(`the cycler's own ${cc.source} differs from the records by up to ${cc.max_diff_pct.toFixed(2)} %${where} in cycle${cc.differing_cycles.length > 1 ? 's' : ''} ${cc.differing_cycles.join(', ')}`);
     else loaded.info.notes.push(`cross-check with the cycler's ${cc.source}: ${cc.cycles_compared} cycles agree, largest difference ${cc.max_diff_pct.toPrecision(2)} %${where}`);

@@ -295,3 +295,31 @@ export function hardCarbonPlan(opts: { cycles?: number; massMg?: number; noiseV?
   const plan: CellPlan = { branches, massMg, voltage, restVoltage, sampleS: opts.sampleS ?? 600, sampleDV: 0.02, noiseV: opts.noiseV ?? 0.0003, initialRestS: 1800, initialV: 2.75 };
   return { plan, qDis, qCh, massMg, splitShares: { dis: [0.42, 0.34], chPlateau: 0.62 } };
 }
+
+/**
+ * A LAND "mixed" CSV: the cycler's Cycle section (per-cycle capacities and efficiency computed
+ * from the plan, as LAND numbers cycles), a Step section, then the Record section.
+ * `alter` changes one cycle's charge capacity by a factor (to test the cross-check).
+ */
+export function mixedCsv(plan: CellPlan, alter?: { cycle: number; factor: number }): Uint8Array {
+  const recs = [...planRecords(plan)];
+  const cycles = new Map<number, { c: number; d: number; order: string[] }>();
+  const steps = new Map<number, { cycle: number; mode: string; cap: number }>();
+  for (const r of recs) {
+    let c = cycles.get(r.cycle);
+    if (!c) cycles.set(r.cycle, (c = { c: 0, d: 0, order: [] }));
+    if (r.state === 'D') c.d = Math.max(c.d, r.capacityMAh);
+    if (r.state === 'C') c.c = Math.max(c.c, r.capacityMAh);
+    if (r.state !== 'R' && !c.order.includes(r.state)) c.order.push(r.state);
+    steps.set(r.step, { cycle: r.cycle, mode: r.state === 'R' ? 'Rest' : r.state === 'D' ? 'CCD' : 'CCC', cap: r.capacityMAh });
+  }
+  const lines = ['Cycle,CapC/mAh,CapD/mAh,Efficiency/%'];
+  for (const [k, c] of cycles) {
+    const cc = alter && alter.cycle === k ? c.c * alter.factor : c.c;
+    const [a, b] = c.order[0] === 'D' ? [c.d, cc] : [cc, c.d];
+    lines.push(`${k},${cc.toFixed(6)},${c.d.toFixed(6)},${(a > 0 && b > 0 ? b / a * 100 : 0).toFixed(4)}`);
+  }
+  lines.push('Step,CycleNo,Mode,Capacity/mAh');
+  for (const [k, s] of steps) lines.push(`${k},${s.cycle},${s.mode},${s.cap.toFixed(6)}`);
+  return encodeLines([...lines, ...recordLines(recs, plan.massMg)]);
+}

@@ -98,18 +98,18 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
   const text = new TextDecoder(encoding).decode(head.subarray(bomLength, head.lastIndexOf(10) + 1));
   const delimiter = sniffDelimiter(text.slice(0, 65536));
   if (delimiter !== ',' && delimiter !== '\t') { yield* general(); return; }
-  const lines = text.split('\n', HEADER_SEARCH_LINES);
+  const lines = text.split('\n');
   const probe = { ...newSourceInfo(source), encoding: bomLength ? `${encoding} (BOM)` : encoding };
   const finder = new HeaderFinder(probe, source, delimiter);
   let plan: Plan | null = null, headerLine = 0;
-  for (let k = 0; k < lines.length - 1 && k < HEADER_SEARCH_LINES; k++) {
+  for (let k = 0; k < lines.length - 1 && !finder.exhausted(k + 1); k++) {
     const cells = Papa.parse<string[]>(lines[k]!.replace(/\r$/, ''), { delimiter }).data[0] ?? [''];
     plan = finder.offer(cells, k + 1);
     if (plan) { headerLine = k + 1; break; }
   }
   const unitless = (c?: { scale: number }) => c !== undefined && Number.isNaN(c.scale);
   if (!plan || unitless(plan.time) || unitless(plan.stepTime)) { yield* general(); return; }
-  Object.assign(info, probe, { instrument: 'LAND', layout: 'record table (text)', encoding: bomLength ? `${encoding} (BOM)` : encoding, delimiter: delimiter === '\t' ? 'tab' : ',', decimalComma: false });
+  Object.assign(info, probe, { instrument: 'LAND', layout: probe.layout.startsWith('mixed') ? probe.layout : 'record table (text)', encoding: bomLength ? `${encoding} (BOM)` : encoding, delimiter: delimiter === '\t' ? 'tab' : ',', decimalComma: false });
   const decimalComma = delimiter !== ',';
   const { num, timeOf } = numberReaders(source, decimalComma, info);
   const sink = new RowSink(plan, info, source, num, timeOf);

@@ -4,7 +4,8 @@
  * file is read (encoding, delimiter, header line, columns, skipped lines, stated mass).
  */
 import { DataError } from '../errors.js';
-import type { ColumnInfo, CyclerRecord, SourceInfo } from '../types.js';
+import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
+import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
 import { decodeStream } from './decode.js';
 import { looksLikeHeader, matchColumns, parseDuration, stateKind } from './columns.js';
 import { sniffDelimiter, textRows } from './rows.js';
@@ -208,10 +209,44 @@ export class RowSink {
 /** Header search over the first rows: the same for both paths. Returns the plan, or null to go on. */
 export class HeaderFinder {
   firstRows: string[] = [];
+  /** Lines inside recognised Cycle / Step sections of a "mixed" export (not counted in the search). */
+  private sectionLines = 0;
+  private section: 'cycle' | 'step' | null = null;
+  private cycleCols: CycleColumns | null = null;
+  private readonly vendor: VendorCycle[] = [];
   constructor(readonly info: SourceInfo, readonly source: string, readonly delimiter: string) {}
+
+  /** True when the search has gone on long enough without a header. */
+  exhausted(line: number): boolean {
+    return line - this.sectionLines >= HEADER_SEARCH_LINES;
+  }
+
   offer(cells: string[], line: number): Plan | null {
     if (cells.length > MAX_COLUMNS) throw new DataError(`line has ${cells.length} columns (limit ${MAX_COLUMNS}); this is not a LAND record export`, { file: this.source, line });
+    // The Cycle and Step sections of a LAND "mixed" CSV come before the records: keep the
+    // cycler's own cycle table for the cross-check, and do not count these lines in the search.
+    const first = (cells[0] ?? '').trim().toLowerCase();
+    const cc = first === 'cycle' || first === '循环序号' ? cycleColumns(cells) : null;
+    if (cc) { this.section = 'cycle'; this.cycleCols = cc; this.sectionLines++; return null; }
+    if ((first === 'step' || first === '工步序号') && cells.some((c) => /^(mode|capacity|工作模式)/i.test(c.trim())) && !looksLikeHeader(cells)) { this.section = 'step'; this.sectionLines++; return null; }
+    if (this.section) {
+      const n = Number(first);
+      if (first !== '' && Number.isFinite(n)) {
+        this.sectionLines++;
+        if (this.section === 'cycle') {
+          const v = vendorCycle(this.cycleCols!, (i) => { const s = (cells[i] ?? '').trim(); const x = Number(s.replace(',', '.')); return s !== '' && Number.isFinite(x) ? x : null; });
+          if (v) this.vendor.push(v);
+        }
+        return null;
+      }
+      this.section = null;
+    }
     if (looksLikeHeader(cells)) {
+      if (this.vendor.length) {
+        this.info.vendorCycles = this.vendor;
+        this.info.layout = 'mixed export (cycle, step and record sections)';
+        this.info.notes.push(`the cycler's own summary of ${this.vendor.length} cycles found before the records (used for the cross-check)`);
+      }
       const plan = planFromHeader(cells, this.info, this.source, line);
       this.info.headerLine = line;
       if (line > 1) this.info.notes.push(`${line - 1} line${line > 2 ? 's' : ''} before the header skipped`);
@@ -259,7 +294,7 @@ export async function* parseLandTextGeneral(chunks: AsyncIterable<Uint8Array>, s
     if (!sink) {
       const plan = finder.offer(cells, line);
       if (plan) sink = new RowSink(plan, info, source, num, timeOf);
-      else if (line >= HEADER_SEARCH_LINES) break;
+      else if (finder.exhausted(line)) break;
       continue;
     }
     const rec = sink.row(cells, line);

@@ -11,6 +11,7 @@ import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types
 import { looksLikeHeader, matchHeader, parseDuration } from './columns.js';
 import { clip, isHeaderRepeat, makeNumberReader, noteSkip, planFromHeader, recordFromCells, type Plan } from './land.js';
 import { Workbook, type Cell, type SheetRef } from './xlsx.js';
+import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
 
 export const MAX_WORKBOOK_BYTES = 1024 ** 3;
 const HEADER_SEARCH_ROWS = 60;
@@ -64,39 +65,17 @@ function num(name: string): number {
 function readCycleTab(wb: Workbook, info: SourceInfo): VendorCycle[] | undefined {
   const sheet = wb.sheets.find((s) => /^(cycle-tab|cycle|循环层|循环表)$/i.test(s.name.trim()));
   if (!sheet) return undefined;
-  type Cols = Partial<Record<keyof VendorCycle, { i: number; scale: number }>>;
-  let cols: Cols | null = null;
+  let cols: CycleColumns | null = null;
   const out: VendorCycle[] = [];
   for (const batch of wb.rows(sheet)) {
     for (const r of batch) {
-      const t = rowTexts(r.cells);
       if (!cols) {
-        const c: Cols = {};
-        t.forEach((h, i) => {
-          const [name, ...u] = h.trim().split('/');
-          const unit = u.join('/').toLowerCase().replace(/[µμ]/g, 'u');
-          const capScale = unit === 'uah' ? 0.001 : unit === 'ah' ? 1000 : 1;
-          const key = name!.toLowerCase();
-          if (key === 'cycle' || key === '循环序号') c.cycle = { i, scale: 1 };
-          else if (key === 'capc') c.capCMAh = { i, scale: capScale };
-          else if (key === 'capd') c.capDMAh = { i, scale: capScale };
-          else if (key === 'specapc') c.speCapCMAhG = { i, scale: 1 };
-          else if (key === 'specapd') c.speCapDMAhG = { i, scale: 1 };
-          else if (key === 'efficiency' || key === 'coulombefficiency') c.efficiencyPct = { i, scale: 1 };
-        });
-        if (c.cycle && (c.capCMAh || c.speCapCMAhG)) cols = c;
-        else if (r.row > 5) return undefined;
+        cols = cycleColumns(rowTexts(r.cells));
+        if (!cols && r.row > 5) return undefined;
         continue;
       }
-      const get = (k: keyof VendorCycle): number | null => {
-        const s = cols![k];
-        if (!s) return null;
-        const v = r.cells[s.i];
-        return typeof v === 'number' ? v * s.scale : null;
-      };
-      const cycle = get('cycle');
-      if (cycle === null) continue;
-      out.push({ cycle, capCMAh: get('capCMAh'), capDMAh: get('capDMAh'), speCapCMAhG: get('speCapCMAhG'), speCapDMAhG: get('speCapDMAhG'), efficiencyPct: get('efficiencyPct') });
+      const v = vendorCycle(cols, (i) => { const x = r.cells[i]; return typeof x === 'number' ? x : null; });
+      if (v) out.push(v);
     }
   }
   info.notes.push(`sheet '${sheet.name}': the cycler's own summary of ${out.length} cycles (used for the cross-check)`);
