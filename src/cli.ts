@@ -365,6 +365,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--regions <hi,lo>', 'region boundaries in V (adsorption > hi > intercalation > lo > pore filling)', '0.1,0.05')
     .option('--cycle <n>', 'only pulses of this cycle', int('--cycle'))
     .option('--resolution <mV>', 'voltage resolution (default: the smallest voltage step in the file)')
+    .addOption(new Option('--current-sign <sign>', 'CHI Multi-Current Steps: how the file signs current').choices(['anodic-positive', 'cathodic-positive']))
     .addHelpText('before', examples(['hcarb gitt pulses.csv --mass 3.8', 'hcarb gitt pulses.csv --mass 3.8 --cycle 2 --etau sqrt --json | jq .summary', 'hcarb gitt pulses.xlsx --mass 3.8 --density 1.6 --diameter 14 --format csv > d.csv'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => gittCommand(i, c, gg as never)));
 

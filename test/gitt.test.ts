@@ -112,3 +112,28 @@ describe('bad GITT input', () => {
     expect(r.stderr).toMatch(/pulses of mixed length \(6 × 600 s, 6 × 1500 s\): no length is the most common/);
   });
 });
+
+describe('GITT from a CHI Multi-Current Steps export', () => {
+  it('reads the pulses and recovers D by the √t method (the first pulse has no rest before it)', async () => {
+    const { chiIstepText } = await import('../src/generate/chi.js');
+    const plan = { ...defaultGittPlan(), sodiation: defaultGittPlan().sodiation.slice(0, 17) };
+    const { text, truth } = chiIstepText(plan, 'D', 10, 5);
+    const p = join(dir, 'istep.txt');
+    writeFileSync(p, text); // time with 4 significant figures, as CHI writes it
+    const r = hcarb(['gitt', p, '--mass', '3.8', '--etau', 'sqrt', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    expect(d.pulses).toHaveLength(truth.length - 1);
+    d.pulses.forEach((q, k) => {
+      const t = truth[k + 1]!;
+      expect(q.e_v).toBeCloseTo(t.e_v, 4);
+      expect(Math.abs(q.d_cm2_s / t.d_cm2_s - 1)).toBeLessThan(0.005);
+    });
+    expect(r.stderr).toMatch(/no point falls exactly on a pulse start: the endpoint ΔE_τ misses the first sample interval; prefer --etau sqrt/);
+  });
+  it('other CHI techniques are refused with the reason', () => {
+    const r = hcarb(['gitt', 'samples/npnhc-eis.txt', '--mass', '3.8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/this is a CHI A\.C\. Impedance file; GITT needs a LAND export or a CHI Multi-Current Steps export/);
+  });
+});

@@ -1,7 +1,12 @@
 /** `hcarb gitt`: D(Na⁺) per GITT pulse, with the diagnostics and every assumption stated. */
 import { UsageError } from '../errors.js';
 import type { Input } from '../io.js';
-import { openLand } from '../load.js';
+import { loadChi, openLand } from '../load.js';
+import { peekInput } from '../io.js';
+import { looksLikeChi } from '../parse/chi.js';
+import { istepRecords } from '../parse/chi-records.js';
+import { DataError } from '../errors.js';
+import type { CyclerRecord, SourceInfo } from '../types.js';
 import { CyclingReducer } from '../analysis/cycling.js';
 import { GittReducer, analyseGitt, type Electrode } from '../analysis/gitt.js';
 import { resolveMass } from '../analysis/metrics.js';
@@ -9,6 +14,7 @@ import type { FileResult } from '../output/format.js';
 import { areaCm2, givenMass, positive, type CommonOptions } from './common.js';
 
 export interface GittCliOptions {
+  currentSign?: string;
   molarMass?: string; density?: string; molarVolume?: string; thickness?: string;
   etau?: string; regions?: string; cycle?: number; resolution?: string;
 }
@@ -25,6 +31,18 @@ export function parseRegions(v: string | undefined): [number, number] {
   return [parts[0]!, parts[1]!];
 }
 
+/** LAND records, or a CHI Multi-Current Steps export turned into records. */
+async function openRecords(input0: Input, cathodicPositive: boolean): Promise<{ info: SourceInfo; records: AsyncIterable<CyclerRecord[]> }> {
+  const { head, input } = await peekInput(input0);
+  if (!looksLikeChi(new TextDecoder('latin1').decode(head.subarray(0, 4096)))) return openLand(input);
+  const f = await loadChi(input);
+  if (f.kind !== 'istep') throw new DataError(`this is a CHI ${f.technique} file; GITT needs a LAND export or a CHI Multi-Current Steps export`, { file: f.source, line: 2 });
+  const recs = istepRecords(f, cathodicPositive);
+  const info: SourceInfo = { source: f.source, instrument: 'CHI', layout: 'Multi-Current Steps', columns: [], ignoredColumns: [], records: recs.length, skipped: [], skippedCount: 0, notes: [...f.notes, 'currents from the step schedule in the parameters (ISTEP reader unverified against a real CHI file)'], warnings: [] };
+  if (!recs.some((r, k) => r.stepTimeS === 0 || (k > 0 && r.stepIndex !== recs[k - 1]!.stepIndex && r.stepTimeS === 0))) info.warnings.push('no point falls exactly on a pulse start: the endpoint ΔE_τ misses the first sample interval; prefer --etau sqrt');
+  return { info, records: (async function* () { yield recs; })() };
+}
+
 export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOptions): Promise<FileResult> {
   const etau = g.etau ?? 'endpoint';
   if (etau !== 'endpoint' && etau !== 'sqrt') throw new UsageError(`--etau must be endpoint or sqrt, not '${etau}'`);
@@ -39,7 +57,7 @@ export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOpti
   const given = givenMass(o, input.name);
   const area = areaCm2(o);
 
-  const { info, records } = await openLand(input);
+  const { info, records } = await openRecords(input, g.currentSign === 'cathodic-positive');
   const cyc = new CyclingReducer({ first: o.first, splitV: 0.1 });
   const red = new GittReducer(o.first);
   for await (const b of records) for (const r of b) { cyc.push(r); red.push(r); }

@@ -48,7 +48,7 @@ const TECHNIQUES: [RegExp, ChiTechnique][] = [
   [/^linear sweep voltammetry$|^线性扫描伏安法$/i, 'lsv'],
   [/^a\.c\. impedance$|^impedance - (potential|time)$|^交流阻抗$/i, 'eis'],
   [/^chronopotentiometry$|^计时电位法$/i, 'cp'],
-  [/^multi-current steps$/i, 'istep'],
+  [/^multi-current steps$|^多电流阶跃$/i, 'istep'],
   [/^amperometric i-t curve$|^i-t/i, 'it'],
   [/^open circuit potential - time$|^开路电位-时间$/i, 'ocpt'],
   [/^differential pulse voltammetry$|^差分脉冲伏安法$/i, 'dpv'],
@@ -236,6 +236,7 @@ export function parseChiText(text: string, source: string, encoding = 'utf-8'): 
     else if (cols[0] === 'potentialV' && has('scan rate') && has('high e')) f.kind = 'cv';
     else if (cols[0] === 'potentialV' && has('scan rate')) f.kind = 'lsv';
     else if (cols[0] === 'potentialV' && has('incr e')) f.kind = 'dpv';
+    else if (cols[0] === 'timeS' && has('i1')) f.kind = 'istep';
     else if (cols[0] === 'timeS' && (has('anodic current') || has('cathodic current'))) f.kind = 'cp';
     else if (cols[0] === 'timeS' && cols[1] === 'potentialV') f.kind = 'ocpt';
     else if (cols[0] === 'timeS' && cols[1] === 'currentA') f.kind = 'it';
