@@ -58,31 +58,19 @@ export function chiCvText(o: { low: number; high: number; init: number; initDir:
   return lines.join('\n') + '\n';
 }
 
-import type { GittPlan } from './gitt.js';
+import { analyticPulses, type GittPlan } from './gitt.js';
 
 /**
  * A CHI Multi-Current Steps export of one GITT branch (the analytic run of `gittRun`): step 1 the
  * pulse current for τ, step 2 zero current for the rest, repeated; sampled every `dt` s from dt on.
  */
 export function chiIstepText(p: GittPlan, dir: 'D' | 'C', dt = 10, digits = 5): { text: string; truth: { e_v: number; d_cm2_s: number; dEs_V: number }[] } {
-  const eqs = dir === 'D' ? p.sodiation : p.desodiation;
-  const sign = dir === 'D' ? -1 : 1;
-  const L = (p.massMg / 1000) / (p.densityGcm3 * p.areaCm2);
+  const pulses = analyticPulses(p, dir);
   const period = p.tauS + p.restS;
-  const lines = [...memo('Multi-Current Steps'), `i1 (A) = ${(sign * p.currentMA / 1000).toExponential(3)}`, `T1 (s) = ${p.tauS}`, 'i2 (A) = 0', `T2 (s) = ${p.restS}`, `Cycle = ${eqs.length - 1}`, 'High E Limit (V) = 3', 'Low E Limit (V) = -1', `Sample Interval (s) = ${dt}`, '', 'Time/sec, Potential/V', ''];
-  const truth: { e_v: number; d_cm2_s: number; dEs_V: number }[] = [];
-  for (let j = 1; j < eqs.length; j++) {
-    const e0 = eqs[j - 1]!, e1 = eqs[j]!;
-    const dEs = Math.abs(e1 - e0);
-    const d = 10 ** p.log10D(e1, dir);
-    const dEtau = 2 * L * dEs / Math.sqrt(Math.PI * p.tauS * d);
-    const k = dEtau / Math.sqrt(p.tauS);
-    const eEnd = e0 + sign * dEtau;
-    for (let s = dt; s <= period + 1e-9; s += dt) {
-      const v = s <= p.tauS ? e0 + sign * (p.irV + k * Math.sqrt(s)) : e1 + (eEnd - e1) * Math.exp(-(s - p.tauS) / 300);
-      lines.push(`${sig4((j - 1) * period + s)}, ${v.toFixed(digits)}`);
-    }
-    truth.push({ e_v: e1, d_cm2_s: d, dEs_V: dEs });
-  }
+  const lines = [...memo('Multi-Current Steps'), `i1 (A) = ${((dir === 'D' ? -1 : 1) * p.currentMA / 1000).toExponential(3)}`, `T1 (s) = ${p.tauS}`, 'i2 (A) = 0', `T2 (s) = ${p.restS}`, `Cycle = ${pulses.length}`, 'High E Limit (V) = 3', 'Low E Limit (V) = -1', `Sample Interval (s) = ${dt}`, '', 'Time/sec, Potential/V', ''];
+  pulses.forEach((a, j) => {
+    for (let s = dt; s <= period + 1e-9; s += dt) lines.push(`${sig4(j * period + s)}, ${(s <= p.tauS ? a.pulse(s) : a.rest(s - p.tauS)).toFixed(digits)}`);
+  });
+  const truth = pulses.map((a) => ({ e_v: a.e1, d_cm2_s: a.d, dEs_V: a.dEs }));
   return { text: lines.join('\n') + '\n', truth };
 }

@@ -53,11 +53,38 @@ export function defaultGittPlan(): GittPlan {
   };
 }
 
+export interface AnalyticPulse {
+  e0: number; e1: number; dEs: number; d: number; dEtau: number;
+  /** E at time s into the pulse (with the IR drop), and s into the rest after it. */
+  pulse(s: number): number;
+  rest(s: number): number;
+}
+
+/**
+ * The analytic pulses of one branch: E = E_0 ∓ (IR + k√t) during the pulse with k√τ = ΔE_τ from
+ * eq. 3, then an exponential relaxation (300 s) to the next equilibrium value.
+ */
+export function analyticPulses(p: GittPlan, dir: Dir): AnalyticPulse[] {
+  const eqs = dir === 'D' ? p.sodiation : p.desodiation;
+  const sign = dir === 'D' ? -1 : 1;
+  const L = (p.massMg / 1000) / (p.densityGcm3 * p.areaCm2);
+  const out: AnalyticPulse[] = [];
+  for (let j = 1; j < eqs.length; j++) {
+    const e0 = eqs[j - 1]!, e1 = eqs[j]!;
+    const dEs = Math.abs(e1 - e0);
+    const d = 10 ** p.log10D(e1, dir);
+    const dEtau = 2 * L * dEs / Math.sqrt(Math.PI * p.tauS * d);
+    const k = dEtau / Math.sqrt(p.tauS);
+    const eEnd = e0 + sign * dEtau;
+    out.push({ e0, e1, dEs, d, dEtau, pulse: (s) => e0 + sign * (p.irV + k * Math.sqrt(s)), rest: (s) => e1 + (eEnd - e1) * Math.exp(-s / 300) });
+  }
+  return out;
+}
+
 /** Records of the run, and the true per-pulse values. */
 export function gittRun(p: GittPlan): { records: Rec[]; truth: GittTruth[] } {
   const recs: Rec[] = [];
   const truth: GittTruth[] = [];
-  const L = (p.massMg / 1000) / (p.densityGcm3 * p.areaCm2);
   let t = 0, step = 0;
   const push = (r: Omit<Rec, 'timeS'> & { dt: number }) => { recs.push({ ...r, timeS: t + r.dt }); };
   // Formation cycle: a plain CC discharge and charge (a long "pulse" that must not count).
@@ -80,31 +107,25 @@ export function gittRun(p: GittPlan): { records: Rec[]; truth: GittTruth[] } {
   step++;
   for (let i = 0; i <= 6; i++) push({ dt: i * 600, stepTimeS: i * 600, currentMA: 0, capacityMAh: 0, voltageV: p.sodiation[0]!, cycle: 2, step, state: 'R' });
   t += 3600;
-  const branch = (dir: Dir, eqs: number[]) => {
+  const branch = (dir: Dir) => {
     const sign = dir === 'D' ? -1 : 1;
     let q = 0;
-    for (let j = 1; j < eqs.length; j++) {
-      const e0 = eqs[j - 1]!, e1 = eqs[j]!;
-      const dEs = Math.abs(e1 - e0);
-      const d = 10 ** p.log10D(e1, dir);
-      const dEtau = 2 * L * dEs / Math.sqrt(Math.PI * p.tauS * d);
-      const k = dEtau / Math.sqrt(p.tauS);
+    for (const a of analyticPulses(p, dir)) {
       step++;
       for (let s = 0; s <= p.tauS; s += p.sampleS) {
-        push({ dt: s, stepTimeS: s, currentMA: sign * p.currentMA, capacityMAh: q + p.currentMA * s / 3600, voltageV: e0 + sign * (p.irV + k * Math.sqrt(s)), cycle: 2, step, state: dir });
+        push({ dt: s, stepTimeS: s, currentMA: sign * p.currentMA, capacityMAh: q + p.currentMA * s / 3600, voltageV: a.pulse(s), cycle: 2, step, state: dir });
       }
       t += p.tauS;
       q += p.currentMA * p.tauS / 3600;
       step++;
-      const eEnd = e0 + sign * dEtau;
       for (let s = 0; s <= p.restS; s += p.restSampleS) {
-        push({ dt: s, stepTimeS: s, currentMA: 0, capacityMAh: q, voltageV: e1 + (eEnd - e1) * Math.exp(-s / 300), cycle: 2, step, state: 'R' });
+        push({ dt: s, stepTimeS: s, currentMA: 0, capacityMAh: q, voltageV: a.rest(s), cycle: 2, step, state: 'R' });
       }
       t += p.restS;
-      truth.push({ branch: dir === 'D' ? 'sodiation' : 'desodiation', e_v: e1, dEs_V: dEs, dEtau_V: dEtau, d_cm2_s: d });
+      truth.push({ branch: dir === 'D' ? 'sodiation' : 'desodiation', e_v: a.e1, dEs_V: a.dEs, dEtau_V: a.dEtau, d_cm2_s: a.d });
     }
   };
-  branch('D', p.sodiation);
-  branch('C', p.desodiation);
+  branch('D');
+  branch('C');
   return { records: recs, truth };
 }
