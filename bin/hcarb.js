@@ -1,3 +1,14 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+// The hcarb command: everything is in dist/cli.js (built from src/ by `npm ci` / `npm run build`).
+import { fileURLToPath } from 'node:url';
+
+let main;
+try {
+  ({ main } = await import('../dist/cli.js'));
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  process.stderr.write(`hcarb: this copy of hcarb is not built or its dependencies are missing; run 'npm ci' in ${root}\n`);
+  process.exit(3);
+}
+process.exitCode = await main(process.argv.slice(2));
