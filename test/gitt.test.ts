@@ -137,3 +137,21 @@ describe('GITT from a CHI Multi-Current Steps export', () => {
     expect(r.stderr).toMatch(/this is a CHI A\.C\. Impedance file; GITT needs a LAND export or a CHI Multi-Current Steps export/);
   });
 });
+
+describe('GITT from a LAND workbook', () => {
+  it('gives the same pulses as the CSV of the same run', async () => {
+    const { writeXlsx } = await import('../src/generate/xlsx.js');
+    const plan = { ...defaultGittPlan(), sodiation: defaultGittPlan().sodiation.slice(0, 8), desodiation: defaultGittPlan().desodiation.slice(0, 6) };
+    const { records } = gittRun(plan);
+    const csv = write('small-gitt.csv', records, plan.massMg);
+    const head = ['Record', 'TestTime/Sec', 'StepTime/Sec', 'Current/mA', 'Capacity/mAh', 'Voltage/V', 'Cycle-Index', 'Step-Index', 'Step-State'];
+    const rows = records.map((r, k) => [k + 1, r.timeS, r.stepTimeS, r.currentMA, r.capacityMAh, Number(r.voltageV.toFixed(6)), r.cycle, r.step, r.state === 'R' ? 'R' : r.state === 'D' ? 'RateD' : 'RateC']);
+    const xlsx = join(dir, 'small-gitt.xlsx');
+    writeFileSync(xlsx, writeXlsx([{ name: 'Record-Tab', rows: [head, ...rows] }]));
+    const a = JSON.parse(hcarb(['gitt', csv, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    const b = JSON.parse(hcarb(['gitt', xlsx, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    expect(b.pulses).toHaveLength(7 + 5);
+    expect(b.pulses.map((p) => p.e_v)).toEqual(a.pulses.map((p) => p.e_v));
+    b.pulses.forEach((p, k) => expect(p.d_cm2_s / a.pulses[k]!.d_cm2_s).toBeCloseTo(1, 9));
+  });
+});
