@@ -128,3 +128,12 @@ describe('the library API', () => {
     expect(cycles(cell)).toHaveLength(40);
   });
 });
+
+describe('a terminal on standard input', () => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasScript)('no file and a terminal on stdin: usage message, exit 2 (run under a pseudo-terminal with script(1))', () => {
+    const r = spawnSync('script', ['-qec', 'node bin/hcarb.js ice', '/dev/null'], { cwd: ROOT, encoding: 'utf8', input: '' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/hcarb: no input file given \(and standard input is a terminal\); give a file, or - to read standard input/);
+  });
+});
