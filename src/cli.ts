@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
-import type { Input, Io } from './io.js';
+import { joinInputs, type Input, type Io } from './io.js';
 import { ResultWriter, type FileResult, type Format } from './output/format.js';
 import { parseFirst, positive, type CommonOptions } from './commands/common.js';
 import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
@@ -27,7 +27,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 interface Globals {
   format?: string; json?: boolean; quiet?: boolean; verbose?: boolean; debug?: boolean; color?: boolean;
-  mass?: string; loading?: string; area?: string; diameter?: string; first?: string; masses?: string;
+  mass?: string; loading?: string; area?: string; diameter?: string; first?: string; masses?: string; join?: boolean;
 }
 
 /** Progress on stderr for inputs that take more than a second; terminals only, never with --quiet. */
@@ -102,6 +102,7 @@ function addCommon(cmd: Command, opts: { mass?: boolean; first?: boolean } = { m
       .option('--area <cm2>', 'electrode area in cm²')
       .option('--diameter <mm>', 'electrode disc diameter in mm (default 12)');
   }
+  if (opts.mass !== false) cmd.option('--join', 'the files are parts of one run, in order (a long run exported in pieces)');
   if (opts.first !== false) cmd.addOption(new Option('--first <branch>', 'first branch of a cycle: discharge (anode half cell) or charge').choices(['discharge', 'charge']).default('discharge'));
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, csv when piped)').choices(['table', 'json', 'ndjson', 'csv']))
@@ -193,11 +194,12 @@ export async function main(argv: string[]): Promise<number> {
       if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
       common.masses = await readMassesFile(io.open(g.masses));
     }
-    const writer = new ResultWriter(format, io.stdout, files.length > 1 && (!batch || Boolean(batch.multi)));
+    const joined = Boolean(g.join) && files.length > 1;
+    const writer = new ResultWriter(format, io.stdout, !joined && files.length > 1 && (!batch || Boolean(batch.multi)));
     const done: FileResult[] = [];
-    for (const f of files) {
+    for (const f of joined ? [files.join('+')] : files) {
       try {
-        const r = await fn(io.open(f), g, common);
+        const r = await fn(joined ? joinInputs(files.map((x) => io.open(x))) : io.open(f), g, common);
         if (batch) done.push(r); else writer.write(r);
         if (r.exitCode) exitCode = Math.max(exitCode, r.exitCode);
         if (!g.quiet) {
@@ -278,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
       const jobs = Math.min((g.jobs as number | undefined) ?? availableParallelism(), real.length);
       let parallel: ((i: Input) => Promise<FileResult>) | null = null;
       await runFiles(files, g, (i, _gg, c) => {
-        if (jobs > 1 && real.length === files.length) {
+        if (jobs > 1 && real.length === files.length && !g.join) {
           parallel ??= runParallel(files, jobs, c, opts);
           return parallel(i);
         }

@@ -4,6 +4,13 @@ export interface Input {
   name: string;
   /** The bytes, in chunks; may be called once. */
   chunks(): AsyncIterable<Uint8Array>;
+  /** With --join: the files that together hold one run, in order (then `chunks` is not used). */
+  parts?: Input[];
+}
+
+/** Several files of one run (a long run exported in parts) as one input. */
+export function joinInputs(parts: Input[]): Input {
+  return { name: parts.map((p) => p.name).join('+'), parts, chunks: () => { throw new Error('a joined input is read part by part'); } };
 }
 
 export interface Io {

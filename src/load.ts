@@ -69,10 +69,23 @@ export interface Loaded { info: SourceInfo; data: CyclingData; specAllZero: bool
 
 /** Open, parse and segment in one streaming pass. */
 export async function loadCycling(input: Input, opts: CyclingOptions): Promise<Loaded> {
-  const { info, records } = await openLand(input);
   const red = new CyclingReducer(opts);
-  for await (const batch of records) for (const r of batch) red.push(r);
+  let info: SourceInfo | null = null;
+  for (const part of input.parts ?? [input]) {
+    const opened = await openLand(part);
+    for await (const batch of opened.records) for (const r of batch) red.push(r);
+    if (!info) info = opened.info;
+    else {
+      // Later parts of a joined run: their notes and warnings name the part.
+      info.records += opened.info.records;
+      info.skippedCount += opened.info.skippedCount;
+      info.notes.push(...opened.info.notes.map((n) => `${part.name}: ${n}`));
+      info.warnings.push(...opened.info.warnings.map((w) => `${part.name}: ${w}`));
+    }
+  }
+  if (input.parts) { info!.source = input.name; info!.notes.unshift(`${input.parts.length} files joined as one run, in the order given (line numbers are those of each file)`); }
   const data = red.finish();
+  if (!info) throw new DataError('no input', { file: input.name });
   if (red.unsigned) throw new DataError('the current is never negative and the file has no state column, so discharge cannot be told from charge; export the Step-State column (or a signed current)', { file: input.name, line: info.headerLine });
   if (red.specAllZero) info.notes.push('the SpeCap column is all zero (no mass was entered on the cycler): ignored');
   if (data.statedMassMg !== null) info.statedMassMg = data.statedMassMg;

@@ -9,6 +9,7 @@ import { cycleRows, ice, resolveMass, retention } from '../src/analysis/metrics.
 import { parseChiText } from '../src/parse/chi.js';
 import { HcarbError } from '../src/errors.js';
 import { bytesInput } from './helpers/io.js';
+import { joinInputs } from '../src/io.js';
 
 /** A physical cell: each charge passes at most the discharge before it. */
 const cellArb = fc.record({
@@ -65,6 +66,20 @@ describe('LAND properties', () => {
   test.prop([cellArb.map((c) => ({ ...c, cycles: 5 })), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 1, max: 2 })], { numRuns: 15 })('retention is 100 % when the capacity is constant', async (c, skip, window) => {
     const f = await figures(landFile(plan(c, true)));
     expect(retention(f.data, f.mass, skip, window, 'p').retention_pct).toBeCloseTo(100, 9);
+  });
+
+  test.prop([cellArb, fc.double({ min: 0.05, max: 0.95, noNaN: true })], { numRuns: 25 })('a run split across two files and read with --join gives the same figures', async (c, at) => {
+    const whole = new TextDecoder().decode(landFile(plan(c)));
+    const lines = whole.trimEnd().split('\n');
+    const cut = 1 + Math.floor(at * (lines.length - 1));
+    const a = lines.slice(0, cut).join('\n') + '\n', b = [lines[0], ...lines.slice(cut)].join('\n') + '\n';
+    const joined = await loadCycling(joinInputs([bytesInput(a, 'a.csv'), bytesInput(b, 'b.csv')]), { first: 'discharge', splitV: 0.1 });
+    const base = await figures(new TextEncoder().encode(whole));
+    const mass = resolveMass(null, joined.data, []);
+    const rows = cycleRows(joined.data, mass);
+    expect(rows.length).toBe(base.rows.length);
+    rows.forEach((r, k) => { close(r.q_dis_mAh, base.rows[k]!.q_dis_mAh); close(r.q_ch_mAh, base.rows[k]!.q_ch_mAh); });
+    close(ice(joined.data, mass, 'j').ice_pct, base.i.ice_pct);
   });
 
   test.prop([fc.uint8Array({ minLength: 0, maxLength: 3000 })], { numRuns: 200 })('arbitrary bytes: a result or an HcarbError, never anything else', async (bytes) => {

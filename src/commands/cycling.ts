@@ -9,7 +9,7 @@ import { cyclingAssumptions, givenMass, massText, type CommonOptions } from './c
 export interface CyclingRun { loaded: Loaded; mass: Mass; warnings: string[]; assumptions: Record<string, unknown>; crosscheck: CrossCheck | null }
 
 export async function runCycling(input: Input, o: CommonOptions, splitV = 0.1): Promise<CyclingRun> {
-  const given = givenMass(o, input.name);
+  const given = givenMass(o, input.parts?.[0]?.name ?? input.name);
   const loaded = await loadCycling(input, { first: o.first, splitV });
   const warnings = [...loaded.info.warnings, ...loaded.data.warnings];
   const mass = resolveMass(given, loaded.data, warnings);
