@@ -7,8 +7,8 @@ import '../src/parse/workbook.js';
 import { cycleRows, ice, resolveMass } from '../src/analysis/metrics.js';
 import { landFile, type Branch, type CellPlan } from '../src/generate/land.js';
 import { landWorkbook, writeXlsx } from '../src/generate/xlsx.js';
-import { CORPUS, HAVE_CORPUS, bytesInput, fileInput, hcarb } from './helpers/io.js';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { CORPUS, HAVE_CORPUS, bytesInput, hcarb } from './helpers/io.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -97,8 +97,6 @@ describe('generated workbooks in every time shape give the CSV results', async (
     expect(ice(data, resolveMass(null, data, []), 'c').ice_pct).toBeCloseTo(0.75 / 0.95 * 100, 6);
   });
   it('older LAND layout: `Record` plus header-less `Record1` continuation sheet', async () => {
-    const full = landWorkbook(plan, { cycleTab: false });
-    void full;
     const head = ['Record', 'TestTime/Sec', 'Current/mA', 'Capacity/mAh', 'Voltage/V', 'State'];
     const recs: (number | string)[][] = [];
     let n = 0;
@@ -146,7 +144,6 @@ describe('broken workbooks: one line naming file (and sheet and row), exit 1', (
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
-  void readFileSync; void fileInput;
 });
 
 describe('the cycle layer of a text export (LAND "mixed" CSV) is cross-checked too', () => {

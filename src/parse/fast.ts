@@ -14,7 +14,7 @@ import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
 import { stateKind } from './columns.js';
 import { MAX_LINE_CHARS, sniffEncoding } from './decode.js';
-import { HEADER_SEARCH_LINES, HeaderFinder, MAX_COLUMNS, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
+import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter } from './rows.js';
 import { prepend } from '../io.js';
 
@@ -345,5 +345,4 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
   if (st.sawComma) info.decimalComma = true;
   sink.end();
   yield* flush();
-  void MAX_COLUMNS;
 }

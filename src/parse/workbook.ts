@@ -8,7 +8,7 @@ import { DataError } from '../errors.js';
 import { collect } from '../io.js';
 import { registerWorkbookReader } from '../load.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
-import { looksLikeHeader, matchHeader, parseDuration } from './columns.js';
+import { looksLikeHeader, parseDuration } from './columns.js';
 import { clip, isHeaderRepeat, makeNumberReader, noteSkip, planFromHeader, recordFromCells, type Plan } from './land.js';
 import { Workbook, type Cell, type SheetRef } from './xlsx.js';
 import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
@@ -167,7 +167,6 @@ export async function* readLandWorkbook(chunks: AsyncIterable<Uint8Array>, sourc
   }
   if (batch.length) yield batch;
   if (info.records === 0) throw new DataError('the record sheet has a header but no records', { file: source, where: sheets[0]!.name, line: info.headerLine });
-  void matchHeader;
 }
 
 registerWorkbookReader(readLandWorkbook);
