@@ -375,6 +375,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Splits a CHI CV (or LSV) export into sweeps where the potential reverses, gives the anodic or\ncathodic peak of each sweep, the peak separation per cycle and flags the first-cycle\nirreversible (SEI) peak. With several files of one cell at different scan rates, --b-value\nfits log|i_p| = b log v + c.', ), { mass: false, first: false })
     .argument('[files...]', 'CHI .txt/.csv exports; - or none for standard input')
     .option('--mass <mg>', 'active mass in mg: currents also in A/g')
+    .option('--masses <file>', 'CSV of file,mass_mg for a batch (matched by path or file name)')
     .addOption(new Option('--current-sign <sign>', 'how the file signs current (CHI does not say)').choices(['anodic-positive', 'cathodic-positive']))
     .option('--b-value', 'fit the b-value over the files (one cell, several scan rates)')
     .addOption(new Option('--peak <dir>', 'which peak the b-value uses').choices(['anodic', 'cathodic']).default('anodic'))
@@ -382,8 +383,8 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('before', examples(['hcarb cv cv_0.5mVs.txt --mass 3.8', 'hcarb cv cv_*.txt --b-value --peak cathodic', 'hcarb cv cv.csv --current-sign cathodic-positive --json']))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => {
       const results: { file: string; scanRate: number | null; ip: number | null }[] = [];
-      await runFiles(files, g, async (i, gg) => {
-        const r = await cvCommand(i, gg as never);
+      await runFiles(files, g, async (i, gg, c) => {
+        const r = await cvCommand(i, { ...(gg as object), masses: c.masses } as never);
         results.push({ file: r.file, scanRate: r.scanRate, ip: r.chosenIp });
         return r;
       }, g.bValue ? { finish: () => bValueResult(results, g.peak as string, g.cycle as number) } : undefined);

@@ -155,3 +155,13 @@ describe('bad CHI input', () => {
     expect((JSON.parse(r.stdout) as { converged: boolean; r_ohm: number }).converged).toBe(false);
   });
 });
+
+describe('cv with per-file masses', () => {
+  it('--masses gives the currents in A/g: i / m', () => {
+    const m = put('masses.csv', 'file,mass_mg\nnpnhc-cv-0.5mVs.txt,2\n');
+    const r = hcarb(['cv', 'samples/npnhc-cv-0.5mVs.txt', '--masses', m, '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { sweeps: { ip_a: number; ip_a_g: number }[] };
+    for (const s of d.sweeps) expect(s.ip_a_g).toBeCloseTo(s.ip_a / 0.002, 12);
+  });
+});

@@ -6,7 +6,7 @@ import { column, param, type ChiFile } from '../parse/chi.js';
 import { analyseCv, bValue } from '../analysis/cv.js';
 import { PARAM_NAMES, checkSpectrum, fitEis, impedance, type EisModel } from '../analysis/eis.js';
 import type { FileResult, Row } from '../output/format.js';
-import { positive } from './common.js';
+import { givenMass, positive } from './common.js';
 
 export type CurrentSign = 'anodic-positive' | 'cathodic-positive';
 
@@ -17,12 +17,12 @@ function need(f: ChiFile, kinds: string[], command: string): void {
   }
 }
 
-export interface CvOptions { mass?: string; currentSign?: string; peak?: string; cycle?: number }
+export interface CvOptions { mass?: string; masses?: Map<string, number>; currentSign?: string; peak?: string; cycle?: number }
 
 export async function cvCommand(input: Input, o: CvOptions): Promise<FileResult & { scanRate: number | null; chosenIp: number | null }> {
   const sign = (o.currentSign ?? 'anodic-positive') as CurrentSign;
   if (sign !== 'anodic-positive' && sign !== 'cathodic-positive') throw new UsageError(`--current-sign must be anodic-positive or cathodic-positive, not '${sign}'`);
-  const massMg = positive('--mass', o.mass) ?? null;
+  const massMg = o.masses ? givenMass({ masses: o.masses }, input.name)!.massMg : positive('--mass', o.mass) ?? null;
   const f = await loadChi(input);
   need(f, ['cv', 'lsv'], 'cv');
   const e = column(f, 'potentialV'), i = column(f, 'currentA');
