@@ -91,3 +91,16 @@ describe.skipIf(!HAVE_CORPUS)('fast path ≡ general parser on the corpus record
     expect(await same(new TextEncoder().encode(out.join('\n') + '\n'), 'cellpy.csv')).toBe(16538);
   });
 });
+
+describe('exactness at the edge of the fast number parser', () => {
+  it('long mantissas either parse exactly or go the general way', async () => {
+    const cases = ['9007199254740991', '9007199254740993', '900719925474099.9', '0.1234567890123456789', '12345678901234567', '-0.000', '1.5e-22', '1.5e-23', '7e22', '7e23'];
+    const { parseLine } = await import('../src/parse/fast.js');
+    for (const c of cases) {
+      const b = new TextEncoder().encode(`${c},1\n`);
+      const st = { slotOf: Int8Array.from([0, 1]), maxIdx: 1, delim: 44, comma: false, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+      parseLine(b, 0, b.length, st);
+      if (st.ok) expect(Object.is(st.val[0], Number(c))).toBe(true);
+    }
+  });
+});

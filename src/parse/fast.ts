@@ -147,7 +147,8 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
   fields: for (let f = 0; f <= maxIdx; f++) {
     const slot = slotOf[f]!;
     if (slot < 0) {
-      for (; p < n; p++) { const c = b[p]!; if (c === delim) break; if (c === 10) { ok = false; break fields; } }
+      // Most bytes are above ',' (digits, letters, '.', '-', ':'): one comparison for them.
+      for (; p < n; p++) { const c = b[p]!; if (c > 44) continue; if (c === delim) break; if (c === 10) { ok = false; break fields; } }
       if (p >= n) { ok = false; break; }
       p++;
       continue;
@@ -170,19 +171,21 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
       c = ++p < n ? b[p]! : 10;
       if (c === delim || c === 10 || c === 13) { isNull[slot] = 1; if (c === delim) p++; else if (f < maxIdx) { ok = false; break; } continue; }
     } else if (c === 43) c = ++p < n ? b[p]! : 10;
-    let mant = 0, digits = 0, frac = 0, dot = false, any = false;
+    // The mantissa must stay an exact integer (< 2^53): then mant / 10^k is Number()'s rounding.
+    let mant = 0, dotAt = -1;
+    const from = p;
     for (;;) {
-      if (c >= 48 && c <= 57) {
-        any = true;
-        if (digits > 0 || c !== 48) { if (++digits > 15) { ok = false; break fields; } }
-        mant = mant * 10 + (c - 48);
-        if (dot) frac++;
-      } else if (c === 46 && !dot) dot = true;
-      else if (c === 44 && comma && !dot) { dot = true; st.sawComma = true; }
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (mant >= 900719925474099) { ok = false; break fields; }
+        mant = mant * 10 + d;
+      } else if (c === 46 && dotAt < 0) dotAt = p;
+      else if (c === 44 && comma && dotAt < 0) { dotAt = p; st.sawComma = true; }
       else break;
       c = ++p < n ? b[p]! : 10;
     }
-    if (!any) { ok = false; break; }
+    const frac = dotAt < 0 ? 0 : p - dotAt - 1;
+    if (p - from - (dotAt < 0 ? 0 : 1) === 0) { ok = false; break; }
     let exp = 0;
     if (c === 101 || c === 69) {
       c = ++p < n ? b[p]! : 10;
