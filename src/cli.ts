@@ -131,7 +131,8 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(add --help for more information)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', examples(['hcarb ice samples/npnhc-t1200.csv', 'hcarb summary cells/*.xlsx --masses masses.csv --format csv > table.csv', 'hcarb gitt pulses.csv --mass 3.8', 'hcarb plot profile run.csv --cycles 1,2,50 --out profile.svg']) + '\nEach command has --help with its own examples.\n');
 
   type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
 
@@ -235,19 +236,19 @@ export async function main(argv: string[]): Promise<number> {
   const int = (name: string) => (v: string) => { const x = Number(v); if (!Number.isInteger(x) || x < 0) throw new UsageError(`${name} must be a whole number ≥ 0, not '${v}'`); return x; };
 
   addCommon(program.command('ice').summary('first-cycle capacities, ICE and irreversible capacity')
-    .description('First-cycle insertion (discharge) and extraction (charge) capacity, initial coulombic efficiency\nICE = Q_ch,1 / Q_dis,1 × 100 %, and the irreversible capacity Q_dis,1 − Q_ch,1.')
+    .description('First-cycle insertion (discharge) and extraction (charge) capacity, initial coulombic efficiency ICE = Q_ch,1 / Q_dis,1 × 100 %, and the irreversible capacity Q_dis,1 − Q_ch,1.')
     .argument('[files...]', 'LAND exports (.csv, .txt, .xlsx); - or none for standard input')
     .addHelpText('before', examples(['hcarb ice samples/npnhc-t1200.csv --mass 3.8', 'hcarb ice cells/*.csv --json | jq .ice_pct', 'cat run.csv | hcarb ice - --format ndjson'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => iceCommand(i, c)));
 
   addCommon(program.command('cycles').summary('per-cycle capacities and coulombic efficiency')
-    .description('One row per cycle: discharge and charge capacity and CE_n = Q_ch,n / Q_dis,n × 100 %.\nCycle n is the n-th discharge half-cycle and the charge after it, whatever the cycler\'s counter says.')
+    .description('One row per cycle: discharge and charge capacity and CE_n = Q_ch,n / Q_dis,n × 100 %. Cycle n is the n-th discharge half-cycle and the charge after it, whatever the cycler\'s counter says.')
     .argument('[files...]', 'LAND exports; - or none for standard input')
     .addHelpText('before', examples(['hcarb cycles run.csv --mass 3.8', 'hcarb cycles run.xlsx --format csv > cycles.csv', 'hcarb cycles a.csv b.csv --format ndjson | jq -c "select(.ce_pct < 99)"'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => cyclesCommand(i, c)));
 
   addCommon(program.command('split').summary('sloping vs plateau capacity at 0.1 V')
-    .description('Sloping and plateau capacity of both branches of one cycle, split where the voltage first\ncrosses the split voltage (linear interpolation between the bracketing records).')
+    .description('Sloping and plateau capacity of both branches of one cycle, split where the voltage first crosses the split voltage (linear interpolation between the bracketing records).')
     .argument('[files...]', 'LAND exports; - or none for standard input')
     .option('--split <V>', 'split voltage in V', num('--split'), 0.1)
     .option('--cycle <n>', 'which cycle', int('--cycle'), 1)
@@ -255,7 +256,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => splitCommand(i, { ...c, split: gg.split as number, cycle: gg.cycle as number })));
 
   addCommon(program.command('retention').summary('capacity retention after stabilization, fade rate')
-    .description('Retention = mean reversible capacity of the last k cycles / mean of cycles S+1…S+k × 100 %,\nthe plain last/(S+1) ratio, and the least-squares fade rate after S.')
+    .description('Retention = mean reversible capacity of the last k cycles / mean of cycles S+1…S+k × 100 %, the plain last/(S+1) ratio, and the least-squares fade rate after S.')
     .argument('[files...]', 'LAND exports; - or none for standard input')
     .option('--skip <S>', 'formation / stabilization cycles to skip', int('--skip'), 20)
     .option('--window <k>', 'cycles averaged at each end', int('--window'), 5)
@@ -263,7 +264,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => retentionCommand(i, { ...c, skip: gg.skip as number, window: gg.window as number })));
 
   addCommon(program.command('summary').summary('one row per cell: ICE, capacities, plateau share, retention, cross-check')
-    .description('One row per file with the headline figures of the single-file commands: first-cycle capacities,\nICE, irreversible capacity, plateau share below the split voltage, cycles, reversible capacity\nat the last cycle, retention after stabilization (blank with a note when there are too few\ncycles) and the cross-check with the cycler\'s own summary. Files in the order given.')
+    .description('One row per file with the headline figures of the single-file commands: first-cycle capacities, ICE, irreversible capacity, plateau share below the split voltage, cycles, reversible capacity at the last cycle, retention after stabilization (blank with a note when there are too few cycles) and the cross-check with the cycler\'s own summary. Files in the order given.')
     .argument('[files...]', 'LAND exports; - or none for standard input')
     .option('--name <name>', 'sample name (one file only; default: the file name)')
     .option('--sort <key>', 'sort by a key (prefix - for descending), e.g. --sort -ice_pct')
@@ -289,7 +290,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(program.command('dqdv').summary('differential capacity dQ/dV of each branch, with its peaks')
-    .description('dQ/dV of the discharge and charge of one cycle from the capacity on a uniform voltage grid:\nthe capacity when the voltage first reaches each grid level (interpolated), differenced over the\nstep and smoothed by a moving average; the main peaks per branch. Noise or a non-monotonic\nvoltage in the raw records cannot scramble it.')
+    .description('dQ/dV of the discharge and charge of one cycle from the capacity on a uniform voltage grid: the capacity when the voltage first reaches each grid level (interpolated), differenced over the step and smoothed by a moving average; the main peaks per branch. Noise or a non-monotonic voltage in the raw records cannot scramble it.')
     .argument('[files...]', 'LAND exports; - or none for standard input')
     .option('--cycle <n>', 'which cycle', int('--cycle'), 1)
     .option('--step <V>', 'voltage grid step in V', num('--step'), 0.005)
@@ -303,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(program.command('plot').summary('publication-ready SVG: profile, cycling, dqdv, gitt, cv, nyquist')
-    .description('Draws a figure from the same numbers the commands compute, as a self-contained SVG sized for a\njournal column, with axis titles and units and a legend naming each file; several files overlay.\nThe file is written through a temporary file and a rename, never over an input.')
+    .description('Draws a figure from the same numbers the commands compute, as a self-contained SVG sized for a journal column, with axis titles and units and a legend naming each file; several files overlay. The file is written through a temporary file and a rename, never over an input.')
     .argument('<kind>', `one of ${PLOT_KINDS.join(', ')}`)
     .argument('[files...]', 'input files (LAND for profile/cycling/dqdv/gitt, CHI for cv/nyquist)')
     .requiredOption('-o, --out <file.svg>', 'where to write the SVG (- for standard output)')
@@ -351,13 +352,13 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(program.command('inspect').summary('what a file is and how hcarb reads it')
-    .description('Instrument, layout, sheet, encoding, header line, the columns found with their canonical names\nand units, records, steps, cycles, time span, stated mass, the cross-check with the cycler\'s own\nsummary, and anything skipped or guessed. Run it when a number looks wrong.')
+    .description('Instrument, layout, sheet, encoding, header line, the columns found with their canonical names and units, records, steps, cycles, time span, stated mass, the cross-check with the cycler\'s own summary, and anything skipped or guessed. Run it when a number looks wrong.')
     .argument('[files...]', 'exports to inspect; - or none for standard input')
     .addHelpText('before', examples(['hcarb inspect run.xlsx', 'hcarb inspect run.csv --json | jq .columns'])))
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, _g, c) => inspectCommand(i, c)));
 
   addCommon(program.command('gitt').summary('Na⁺ diffusion coefficient per GITT pulse (eq. 3)')
-    .description('D = 4/(π τ) · (m_B V_M / (M_B S))² · (ΔE_s/ΔE_τ)² for every pulse (a constant-current step\nfollowed by a rest, of the most common length ± 10 %), with diagnostics, and per branch the\nminimum D and the mean log10 D in the adsorption / intercalation / pore-filling regions.')
+    .description('D = 4/(π τ) · (m_B V_M / (M_B S))² · (ΔE_s/ΔE_τ)² for every pulse (a constant-current step followed by a rest, of the most common length ± 10 %), with diagnostics, and per branch the minimum D and the mean log10 D in the adsorption / intercalation / pore-filling regions.')
     .argument('[files...]', 'LAND exports with GITT pulses; - or none for standard input')
     .option('--molar-mass <g_mol>', 'molar mass M_B of the host (default 12.011, carbon)')
     .option('--density <g_cm3>', 'density ρ, V_M = M_B/ρ (default 2.0)')
@@ -372,7 +373,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (files: string[], g: Globals & Record<string, unknown>) => runFiles(files, g, (i, gg, c) => gittCommand(i, c, gg as never)));
 
   addCommon(program.command('cv').summary('CHI cyclic voltammetry: peaks per sweep, peak separation, b-value')
-    .description('Splits a CHI CV (or LSV) export into sweeps where the potential reverses, gives the anodic or\ncathodic peak of each sweep, the peak separation per cycle and flags the first-cycle\nirreversible (SEI) peak. With several files of one cell at different scan rates, --b-value\nfits log|i_p| = b log v + c.', ), { mass: false, first: false })
+    .description('Splits a CHI CV (or LSV) export into sweeps where the potential reverses, gives the anodic or cathodic peak of each sweep, the peak separation per cycle and flags the first-cycle irreversible (SEI) peak. With several files of one cell at different scan rates, --b-value fits log|i_p| = b log v + c.', ), { mass: false, first: false })
     .argument('[files...]', 'CHI .txt/.csv exports; - or none for standard input')
     .option('--mass <mg>', 'active mass in mg: currents also in A/g')
     .option('--masses <file>', 'CSV of file,mass_mg for a batch (matched by path or file name)')
@@ -391,7 +392,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(program.command('eis').summary('CHI impedance: Randles fit with standard errors, Nyquist data')
-    .description('Fits R_Ω + (C_dl ∥ (R_ct + Z_W)) (or a CPE for C_dl) to a CHI A.C. Impedance export by complex\nnon-linear least squares (Levenberg–Marquardt, modulus weighting), from initial guesses read\noff the spectrum. Each parameter with its standard error; Nyquist data and fit in JSON.', ), { mass: false, first: false })
+    .description('Fits R_Ω + (C_dl ∥ (R_ct + Z_W)) (or a CPE for C_dl) to a CHI A.C. Impedance export by complex non-linear least squares (Levenberg–Marquardt, modulus weighting), from initial guesses read off the spectrum. Each parameter with its standard error; Nyquist data and fit in JSON.', ), { mass: false, first: false })
     .argument('[files...]', 'CHI impedance exports; - or none for standard input')
     .addOption(new Option('--model <model>', 'equivalent circuit').choices(['randles', 'randles-cpe']).default('randles'))
     .option('--fmin <Hz>', 'lowest frequency used')
