@@ -5,7 +5,6 @@
 import { createReadStream, readFileSync, statSync, writeFileSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
@@ -18,6 +17,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { gittCommand } from './commands/gitt.js';
 import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
 import { sortResults, summaryCommand } from './commands/summary.js';
+import { summariseInParallel } from './parallel.js';
 import { dqdvCommand } from './commands/dqdv.js';
 const PLOT_KINDS = ['profile', 'cycling', 'dqdv', 'gitt', 'cv', 'nyquist'] as const;
 type PlotKind = typeof PLOT_KINDS[number];
@@ -136,46 +136,6 @@ export async function main(argv: string[]): Promise<number> {
 
   type Runner = (input: Input, g: Globals & Record<string, unknown>, common: CommonOptions) => Promise<FileResult>;
 
-  /**
-   * Run a runner over files on a pool of worker threads (`--jobs`), handing back results in input
-   * order. Only for runners that the worker knows (summary).
-   */
-  const runParallel = (files: string[], jobs: number, common: CommonOptions, summary: object): ((i: Input) => Promise<FileResult>) => {
-    const pending = new Map<number, { resolve: (r: FileResult) => void; reject: (e: unknown) => void }>();
-    const promises = new Map<string, Promise<FileResult>>();
-    const workers = Array.from({ length: jobs }, () => new Worker(new URL('./worker.js', import.meta.url)));
-    const queue = files.map((file, id) => ({ id, file }));
-    const free = [...workers];
-    const start = (): void => {
-      while (free.length && queue.length) {
-        const w = free.pop()!;
-        const job = queue.shift()!;
-        w.postMessage({ id: job.id, file: job.file, common: { ...common, masses: common.masses ? [...common.masses] : undefined }, summary });
-      }
-      if (!queue.length && free.length === workers.length) for (const w of workers) void w.terminate();
-    };
-    for (const w of workers) {
-      w.on('message', (m: { id: number; result?: FileResult; error?: Record<string, unknown> }) => {
-        const p = pending.get(m.id)!;
-        if (m.result) p.resolve(m.result);
-        else {
-          const e = m.error!;
-          if (e.hcarb) {
-            const he = new HcarbError(String(e.message), { exitCode: Number(e.exitCode), file: e.file as string | undefined, line: e.line as number | undefined, where: e.where as string | undefined });
-            p.reject(he);
-          } else p.reject(Object.assign(new Error(String(e.message)), { code: e.code, stack: e.stack }));
-        }
-        free.push(w);
-        start();
-      });
-    }
-    files.forEach((file, id) => promises.set(`${id}`, new Promise<FileResult>((resolve, reject) => pending.set(id, { resolve, reject }))));
-    for (const p of promises.values()) p.catch(() => undefined);
-    start();
-    let next = 0;
-    return () => promises.get(`${next++}`)!;
-  };
-
   const runFiles = async (files: string[], g: Globals & Record<string, unknown>, fn: Runner, batch?: { finish: (results: FileResult[]) => FileResult | FileResult[]; multi?: boolean }): Promise<void> => {
     globalsSeen = g;
     paint = new Chalk({ level: colorLevel(g, io.env, Boolean(process.stderr.isTTY)) });
@@ -279,11 +239,12 @@ export async function main(argv: string[]): Promise<number> {
       const opts = { name: g.name as string | undefined, skip: g.skip as number, window: g.window as number, split: g.split as number };
       const real = files.filter((f) => f !== '-');
       const jobs = Math.min((g.jobs as number | undefined) ?? availableParallelism(), real.length);
-      let parallel: ((i: Input) => Promise<FileResult>) | null = null;
+      let parallel: Promise<FileResult>[] | null = null;
+      let n = 0;
       await runFiles(files, g, (i, _gg, c) => {
         if (jobs > 1 && real.length === files.length && !g.join) {
-          parallel ??= runParallel(files, jobs, c, opts);
-          return parallel(i);
+          parallel ??= summariseInParallel(files, jobs, c, opts);
+          return parallel[n++]!;
         }
         return summaryCommand(i, c, opts);
       }, sort ? { finish: (rs) => sortResults(rs, sort), multi: true } : undefined);
