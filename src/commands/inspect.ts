@@ -2,6 +2,7 @@
 import { peekInput, type Input } from '../io.js';
 import { loadChi } from '../load.js';
 import { looksLikeChi, type ChiFile } from '../parse/chi.js';
+import { splitSweeps } from '../analysis/cv.js';
 import type { FileResult, Row } from '../output/format.js';
 import { runCycling } from './cycling.js';
 import type { CommonOptions } from './common.js';
@@ -13,7 +14,7 @@ function duration(s: number | null): string | null {
 }
 
 function inspectChi(f: ChiFile): FileResult {
-  const sweeps = f.kind === 'cv' || f.kind === 'lsv' ? countSweeps(f) : null;
+  const sweeps = f.kind === 'cv' || f.kind === 'lsv' ? splitSweeps(f.data[0]!, f.segments).length : null;
   const doc: Row = {
     file: f.source, instrument: 'CHI', technique: f.technique, technique_key: f.kind, model: f.model, date: f.date, date_text: f.dateText,
     encoding: f.encoding, memo: f.memo,
@@ -32,18 +33,6 @@ function inspectChi(f: ChiFile): FileResult {
     columns: f.columns.map((c) => `${c.header}→${c.canonical}`).join('; '), phantom_columns: f.phantomColumns.join('; '), notes: f.notes.join('; '), warnings: '',
   };
   return { file: f.source, doc, rows: [flat], tableKeys: ['__kv__'], warnings: [], notes: [] };
-}
-
-function countSweeps(f: ChiFile): number {
-  const e = f.data[0]!;
-  let n = 1, dir = 0;
-  for (let k = 1; k < e.length; k++) {
-    const d = Math.sign(e[k]! - e[k - 1]!);
-    if (!d) continue;
-    if (dir && d !== dir) n++;
-    dir = d;
-  }
-  return n;
 }
 
 export async function inspectCommand(input0: Input, o: CommonOptions): Promise<FileResult> {
