@@ -25,55 +25,6 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** Options for tests and benchmarks. */
 export const fastPath = { enabled: true };
 
-/**
- * A plain decimal number from bytes [s, e), exactly equal to Number() of the same text, or NaN when
- * the text is not a plain number the fast path handles (the line then goes the general way).
- * Returns null for an empty field (after trimming spaces).
- */
-export function parseNumberBytes(b: Uint8Array, s: number, e: number, comma: boolean): number | null {
-  while (s < e && b[s] === 32) s++;
-  while (e > s && b[e - 1] === 32) e--;
-  if (s === e) return null;
-  let i = s, neg = false;
-  if (b[i] === 45) { neg = true; i++; } else if (b[i] === 43) i++;
-  let mant = 0, digits = 0, frac = 0, any = false, dot = false;
-  for (; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 48 && c <= 57) {
-      any = true;
-      if (digits > 0 || c !== 48) digits++;
-      if (digits > 15) return NaN;
-      mant = mant * 10 + (c - 48);
-      if (dot) frac++;
-    } else if ((c === 46 || (comma && c === 44)) && !dot) dot = true;
-    else break;
-  }
-  if (!any) return NaN;
-  let exp = 0;
-  if (i < e) {
-    const c = b[i]!;
-    if (c !== 101 && c !== 69) return NaN;
-    i++;
-    let eneg = false;
-    if (b[i] === 45) { eneg = true; i++; } else if (b[i] === 43) i++;
-    let ed = 0;
-    for (; i < e; i++) {
-      const d = b[i]!;
-      if (d < 48 || d > 57 || ++ed > 3) return NaN;
-      exp = exp * 10 + (d - 48);
-    }
-    if (ed === 0) return NaN;
-    if (eneg) exp = -exp;
-  }
-  const p = exp - frac;
-  let v: number;
-  if (p === 0) v = mant;
-  else if (p > 0 && p <= 22) v = mant * POW10[p]!;
-  else if (p < 0 && p >= -22) v = mant / POW10[-p]!;
-  else return NaN;
-  return neg ? -v : v;
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[off + k]) return false;
   return true;
