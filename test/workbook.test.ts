@@ -172,3 +172,33 @@ describe('the cycle layer of a text export (LAND "mixed" CSV) is cross-checked t
     expect(r.stderr).toMatch(/warning: the cycler's own Cycle section differs from the records by up to 1\.96 % \(cycle 2, charge capacity\) in cycle 2/);
   });
 });
+
+describe('LANHE (BTS) workbook: a DefaultGroup sheet with cycle, step and record sub-tables', () => {
+  it('reads the records of every step and skips the sub-table headers and rows', async () => {
+    const cycleHead = ['Cycle', 'CapC/uAh', 'CapD/uAh', 'SpeCapC/mAh/g', 'SpeCapD/mAh/g', 'CoulombEfficiency/%'];
+    const stepHead = ['Step', 'WorkMode', 'StepDuration', 'StepInProcess', 'Capacity/uAh', 'StartVolt/V', 'EndVolt/V'];
+    const recHead = ['Cycle', 'Step', 'Record', 'WorkMode', 'StepInProcess', 'StepDuration', 'StepTime', 'TestTime', 'Voltage/V', 'Current/uA', 'Capacity/uAh', 'SpeCap/mAh/g'];
+    const rows: (string | number)[][] = [cycleHead, [1, 800, 1000, 400, 500, 80]];
+    let rec = 0, t = 0;
+    const step = (n: number, mode: string, iUA: number, qUAh: number, v0: number, v1: number) => {
+      rows.push(stepHead, [n, mode, '0 01:00:00.000', n, qUAh, v0, v1], recHead);
+      for (let k = 0; k <= 10; k++) {
+        const s = k * 360;
+        rows.push([1, n, ++rec, mode, n, '0 01:00:00.000', `0 00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.000`, `0 ${String(Math.floor((t + s) / 3600)).padStart(2, '0')}:${String(Math.floor(((t + s) % 3600) / 60)).padStart(2, '0')}:00.000`, v0 + (v1 - v0) * k / 10, iUA, qUAh * k / 10, qUAh * k / 10 / 2]);
+      }
+      t += 3600;
+    };
+    step(1, 'D_CC', -1000, 1000, 2.5, 0);
+    step(2, 'REST', 0, 1000, 0.1, 0.2);
+    step(3, 'C_CC', 800, 800, 0, 2.5);
+    const wb = writeXlsx([{ name: 'Test information', rows: [['Test name', 'x']] }, { name: 'DefaultGroup_00_6', rows }]);
+    const { data, info } = await loadCycling(bytesInput(wb, 'lanhe.xlsx'), { first: 'discharge', splitV: 0.1 });
+    expect(info.sheet).toBe('DefaultGroup_00_6');
+    expect(info.layout).toBe('LANHE workbook');
+    expect(data.records).toBe(33);
+    const i = ice(data, resolveMass(null, data, []), 'lanhe');
+    expect(i.q_dis_mAh).toBeCloseTo(1.0, 12); // 1000 uAh
+    expect(i.ice_pct).toBeCloseTo(80, 10);
+    expect(i.q_dis_mAh_g).toBeCloseTo(500, 9); // mass from Capacity / SpeCap = 2 mg
+  });
+});
