@@ -57,6 +57,7 @@ const WARNINGS: Case[] = [
   ['land-capacity-never-resets.csv', ['ice'], 0, /warning: the capacity column does not restart when the current reverses \(1 half-cycles, first at line 6\): capacities are taken as differences/, 80],
   ['land-voltage-implausible.csv', ['ice'], 0, /warning: the voltage reaches 2800 V \(line 2\), outside any plausible cell voltage/, 80],
   ['land-only-rests.csv', ['ice'], 0, /warning: 2 half-cycle\(s\) are marked charge or discharge by the state column but carry no current/, 80],
+  ['land-rest-current-noise.csv', ['ice'], 0, /warning: 4 stretch\(es\) of current below 0\.5 % of the largest current \(first at lines 2–2\) taken as rest/, 90],
   ['land-cycle-without-charge.csv', ['cycles'], 0, /warning: cycle 2 has no charge \(the run ends after its discharge\): its CE is empty/],
   ['land-mixed-decimal.txt', ['ice'], 0, /^(?![\s\S]*(error|hcarb: [^\n]*:\d+:))/, 80],
   ['land-semicolon-decimal-comma.csv', ['ice'], 0, /^(?![\s\S]*:\d+:)/, 80],

@@ -104,6 +104,7 @@ export class CyclingReducer {
   private readonly opts: Required<Omit<CyclingOptions, 'onPoint'>> & Pick<CyclingOptions, 'onPoint'>;
   private cycleNo = 0;
   private readonly halfCycles: HalfCycle[] = [];
+
   private open: Open | null = null;
   private lastColumnCap: number | null = null;
   private hasCapacity = false;
@@ -268,6 +269,8 @@ export class CyclingReducer {
 
   finish(): CyclingData {
     if (this.open) this.close(this.open);
+    const w = this.warnings;
+    if (!this.hasState) this.dropCurrentNoise(w);
     const ins = this.opts.first === 'discharge' ? 'D' : 'C';
     const cycles: Cycle[] = [];
     const leading: HalfCycle[] = [];
@@ -276,7 +279,6 @@ export class CyclingReducer {
       else if (cycles.length) cycles[cycles.length - 1]!.extraction = h;
       else leading.push(h);
     }
-    const w = this.warnings;
     if (this.backwards) w.push(`time goes backwards ${this.backwards} time${this.backwards > 1 ? 's' : ''} (first at line ${this.backwardsLine}); those intervals are not integrated`);
     const carried = this.halfCycles.filter((h) => h.counterCarried);
     if (carried.length) w.push(`the capacity column does not restart when the current reverses (${carried.length} half-cycles, first at line ${carried[0]!.firstLine}): capacities are taken as differences`);
@@ -306,6 +308,36 @@ export class CyclingReducer {
       timeSpanS: this.firstT !== null && this.lastT !== null ? this.lastT - this.firstT : null,
       warnings: w,
     };
+  }
+
+  /**
+   * Without a state column, current noise during a rest (a few µA either way) would make tiny
+   * half-cycles. Stretches whose current stays below 0.5 % of the largest current are taken as
+   * rests, and the half-cycles on either side of them, now in the same direction, are joined
+   * (their capacities add: the cycler kept counting through what it knew was a rest).
+   */
+  private dropCurrentNoise(w: string[]): void {
+    if (this.halfCycles.length < 2) return;
+    const largest = Math.max(...this.halfCycles.map((h) => h.maxAbsCurrentMA));
+    const keep: HalfCycle[] = [];
+    let faint = 0, firstFaint: HalfCycle | null = null;
+    for (const h of this.halfCycles) {
+      if (h.maxAbsCurrentMA < 0.005 * largest) { faint++; firstFaint ??= h; continue; }
+      const prev = keep[keep.length - 1];
+      if (prev && prev.dir === h.dir) {
+        if (prev.crossMAh === null && h.crossMAh !== null) prev.crossMAh = prev.capacityMAh + h.crossMAh;
+        prev.capacityMAh += h.capacityMAh;
+        if (prev.columnMAh !== null && h.columnMAh !== null) prev.columnMAh += h.columnMAh;
+        if (prev.integratedMAh !== null && h.integratedMAh !== null) prev.integratedMAh += h.integratedMAh;
+        prev.records += h.records; prev.lastLine = h.lastLine; prev.endTimeS = h.endTimeS; prev.endV = h.endV;
+        prev.minV = Math.min(prev.minV, h.minV); prev.maxV = Math.max(prev.maxV, h.maxV);
+        prev.resets += h.resets; prev.maxAbsCurrentMA = Math.max(prev.maxAbsCurrentMA, h.maxAbsCurrentMA);
+      } else keep.push(h);
+    }
+    if (!faint) return;
+    keep.forEach((h, k) => { h.index = k; });
+    this.halfCycles.splice(0, this.halfCycles.length, ...keep);
+    w.push(`${faint} stretch(es) of current below 0.5 % of the largest current (first at lines ${firstFaint!.firstLine}–${firstFaint!.lastLine}) taken as rest: noise with no state column to say so`);
   }
 
   /** No state column and no negative current: discharge cannot be told from charge. */

@@ -57,7 +57,8 @@ export async function cyclesCommand(input: Input, o: CommonOptions): Promise<Fil
   const run = await runCycling(input, o);
   const rows = cycleRows(run.loaded.data, run.mass);
   const open = rows.filter((r) => r.ce_pct === null);
-  if (open.length) run.warnings.push(`cycle ${open.map((r) => r.cycle).join(', ')} has no ${run.loaded.data.first === 'discharge' ? 'charge' : 'discharge'} (the run ends after its ${run.loaded.data.first}): its CE is empty`);
+  if (open.length === 1) run.warnings.push(`cycle ${open[0]!.cycle} has no ${run.loaded.data.first === 'discharge' ? 'charge' : 'discharge'} (the run ends after its ${run.loaded.data.first}): its CE is empty`);
+  else if (open.length > 1) run.warnings.push(`cycles ${open.map((r) => r.cycle).join(', ')} have no ${run.loaded.data.first === 'discharge' ? 'charge' : 'discharge'}: their CE is empty`);
   const m = run.mass.massMg !== null;
   return result(input, run, { cycles: rows }, rows.map((r) => ({ ...r })),
     ['file', 'cycle', ...pick(m, ['q_dis_mAh_g', 'q_ch_mAh_g'], ['q_dis_mAh', 'q_ch_mAh']), 'ce_pct']);
