@@ -43,19 +43,24 @@ export function cyclingSpec(data: Datum[], opts: { qTitle: string; title?: strin
   } as TopLevelSpec;
 }
 
-/** dQ/dV against V. Data: series, v, dqdv, order. */
-export function dqdvSpec(data: Datum[], opts: { yTitle: string; title?: string }): TopLevelSpec {
+/** One line per series, drawn in `order`. */
+function lineSpec(data: Datum[], x: { field: string; title: string }, y: { field: string; title: string }, title?: string): TopLevelSpec {
   return {
-    ...base(opts.title),
+    ...base(title),
     data: { values: data },
     mark: { type: 'line' },
     encoding: {
-      x: { field: 'v', type: 'quantitative', title: 'Potential (V vs Na⁺/Na)' },
-      y: { field: 'dqdv', type: 'quantitative', title: opts.yTitle },
+      x: { field: x.field, type: 'quantitative', title: x.title },
+      y: { field: y.field, type: 'quantitative', title: y.title },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right' } },
       order: { field: 'order' },
     },
   } as TopLevelSpec;
+}
+
+/** dQ/dV against V. Data: series, v, dqdv, order. */
+export function dqdvSpec(data: Datum[], opts: { yTitle: string; title?: string }): TopLevelSpec {
+  return lineSpec(data, { field: 'v', title: 'Potential (V vs Na⁺/Na)' }, { field: 'dqdv', title: opts.yTitle }, opts.title);
 }
 
 /** log10 D against E per branch, with the adsorption / intercalation / pore-filling regions shaded. */
@@ -80,17 +85,7 @@ export function gittSpec(data: Datum[], opts: { regions: [number, number]; title
 
 /** Current against potential. Data: series, e, i, order. */
 export function cvSpec(data: Datum[], opts: { yTitle: string; title?: string }): TopLevelSpec {
-  return {
-    ...base(opts.title),
-    data: { values: data },
-    mark: { type: 'line' },
-    encoding: {
-      x: { field: 'e', type: 'quantitative', title: 'Potential (V)' },
-      y: { field: 'i', type: 'quantitative', title: opts.yTitle },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right' } },
-      order: { field: 'order' },
-    },
-  } as TopLevelSpec;
+  return lineSpec(data, { field: 'e', title: 'Potential (V)' }, { field: 'i', title: opts.yTitle }, opts.title);
 }
 
 /** Nyquist: measured points and the fitted curve, equal axis scales. Data: series, re, mim, kind. */
