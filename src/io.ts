@@ -38,6 +38,12 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, limit = Infinit
     len += c.length;
     if (len > limit) throw onLimit ? onLimit() : new Error('input too large');
   }
+  return concatBytes(parts, len);
+}
+
+/** Join byte chunks of total length `len` (the single chunk itself when there is one). */
+export function concatBytes(parts: Uint8Array[], len: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(len);
   let o = 0;
   for (const p of parts) { out.set(p, o); o += p.length; }

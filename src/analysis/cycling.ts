@@ -29,6 +29,16 @@ export interface CyclingOptions {
   restCurrentMA?: number;
 }
 
+/** Rest below this |current| (mA) when the file has no state column. */
+export const REST_CURRENT_MA = 1e-6;
+
+/** Discharge, charge or rest: the state column when known, else the sign of the current (LAND: negative = discharge). */
+export function classifyRecord(r: CyclerRecord, restCurrentMA = REST_CURRENT_MA): Kind {
+  if (r.stateKind) return r.stateKind;
+  if (Math.abs(r.currentMA) <= restCurrentMA) return 'R';
+  return r.currentMA < 0 ? 'D' : 'C';
+}
+
 export interface HalfCycle {
   /** 0-based position among all half-cycles of the file. */
   index: number;
@@ -130,13 +140,11 @@ export class CyclingReducer {
   private negativeCurrent = false;
 
   constructor(opts: CyclingOptions) {
-    this.opts = { restCurrentMA: 1e-6, ...opts };
+    this.opts = { restCurrentMA: REST_CURRENT_MA, ...opts };
   }
 
   classify(r: CyclerRecord): Kind {
-    if (r.stateKind) return r.stateKind;
-    if (Math.abs(r.currentMA) <= this.opts.restCurrentMA) return 'R';
-    return r.currentMA < 0 ? 'D' : 'C';
+    return classifyRecord(r, this.opts.restCurrentMA);
   }
 
   push(r: CyclerRecord): void {

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind } from '../types.js';
-import type { First } from './cycling.js';
+import { classifyRecord, REST_CURRENT_MA, type First } from './cycling.js';
 
 export interface Electrode {
   massMg: number;
@@ -106,12 +106,10 @@ export class GittReducer {
   private currentRuns = 0;
   private restRuns = 0;
 
-  constructor(private readonly first: First, private readonly restCurrentMA = 1e-6) {}
+  constructor(private readonly first: First, private readonly restCurrentMA = REST_CURRENT_MA) {}
 
   private kind(r: CyclerRecord): Kind {
-    if (r.stateKind) return r.stateKind;
-    if (Math.abs(r.currentMA) <= this.restCurrentMA) return 'R';
-    return r.currentMA < 0 ? 'D' : 'C';
+    return classifyRecord(r, this.restCurrentMA);
   }
 
   push(r: CyclerRecord): void {

@@ -3,6 +3,7 @@
  * then strict UTF-8, then GB18030 (a superset of GBK/GB2312, what Chinese LAND software writes).
  */
 import { DataError } from '../errors.js';
+import { concatBytes } from '../io.js';
 
 export const MAX_LINE_CHARS = 1 << 20;
 const SNIFF_BYTES = 1 << 16;
@@ -22,25 +23,18 @@ export function sniffEncoding(head: Uint8Array): { encoding: string; bomLength: 
 }
 
 /** Concatenate the first chunks until `n` bytes (or the end) are available. */
-async function takeHead(it: AsyncIterator<Uint8Array>, n: number): Promise<{ head: Uint8Array; done: boolean }> {
+export async function takeHead(it: AsyncIterator<Uint8Array>, n: number): Promise<{ head: Uint8Array; done: boolean }> {
   const parts: Uint8Array[] = [];
   let len = 0;
   while (len < n) {
     const r = await it.next();
-    if (r.done) return { head: concat(parts, len), done: true };
+    if (r.done) return { head: concatBytes(parts, len), done: true };
     parts.push(r.value);
     len += r.value.length;
   }
-  return { head: concat(parts, len), done: false };
+  return { head: concatBytes(parts, len), done: false };
 }
 
-function concat(parts: Uint8Array[], len: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
 
 /**
  * Decode a byte stream. Also guards the machine: a line longer than MAX_LINE_CHARS is refused

@@ -13,7 +13,7 @@ import Papa from 'papaparse';
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
 import { stateKind } from './columns.js';
-import { MAX_LINE_CHARS, sniffEncoding } from './decode.js';
+import { MAX_LINE_CHARS, sniffEncoding, takeHead } from './decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter } from './rows.js';
 import { prepend } from '../io.js';
@@ -33,14 +33,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
 /** Parse a LAND text export: the fast path when it applies, else the general parser. */
 export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
   const it = chunks[Symbol.asyncIterator]();
-  const parts: Uint8Array[] = [];
-  let len = 0, done = false;
-  while (len < HEAD_BYTES) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    parts.push(r.value); len += r.value.length;
-  }
-  const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const { head, done } = await takeHead(it, HEAD_BYTES);
   const general = () => parseLandTextGeneral(done ? (async function* () { yield head; })() : prepend(head, it), source, info);
   if (!fastPath.enabled || head.length === 0) { yield* general(); return; }
   const { encoding, bomLength } = sniffEncoding(head.subarray(0, HEAD_BYTES));
