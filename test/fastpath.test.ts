@@ -2,7 +2,7 @@
 // errors on every sample, fixture, generated dialect and (when present) the corpus records.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseLandText, fastPath, parseLine } from '../src/parse/fast.js';
+import { parseLandText, fastPath, parseLine, scanState } from '../src/parse/fast.js';
 import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
 import { openLand } from '../src/load.js';
 import '../src/parse/workbook.js';
@@ -30,7 +30,7 @@ async function same(bytes: Uint8Array, name: string): Promise<number> {
 /** The first field of a one-line record parsed by the scanner, or null when it would go the general way. */
 function one(text: string, comma: boolean, delim = 44): number | null {
   const b = new TextEncoder().encode(`${text}${String.fromCharCode(delim)}1\n`);
-  const st = { slotOf: Int8Array.from([0, 1]), maxIdx: 1, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+  const st = scanState([0, 1], delim, comma);
   parseLine(b, 0, b.length, st);
   return st.ok ? st.val[0]! : null;
 }
@@ -77,6 +77,11 @@ describe('fast path ≡ general parser', () => {
     expect(await same(new TextEncoder().encode(text), 'odd.csv')).toBeGreaterThan(100);
   });
 
+  it.each([['no line end', ''], ['a lone CR', '\r'], ['CRLF', '\r\n'], ['a placeholder state', ',-']])('the last record with %s at the end of the file', async (_n, end) => {
+    const text = new TextDecoder().decode(landFile(plan)).replace(/\n$/, '') + end;
+    expect(await same(new TextEncoder().encode(text), 'end.csv')).toBeGreaterThan(100);
+  });
+
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {
     const firsts = async (p: typeof parseLandText) => {
       const out: unknown[] = [];
@@ -105,11 +110,10 @@ describe.skipIf(!HAVE_CORPUS)('fast path ≡ general parser on the corpus record
 describe('exactness at the edge of the fast number parser', () => {
   it('long mantissas either parse exactly or go the general way', async () => {
     const cases = ['9007199254740991', '9007199254740993', '900719925474099.9', '0.1234567890123456789', '12345678901234567', '-0.000', '1.5e-22', '1.5e-23', '7e22', '7e23'];
-    const { parseLine } = await import('../src/parse/fast.js');
     let ok = 0;
     for (const c of cases) {
       const b = new TextEncoder().encode(`${c},1\n`);
-      const st = { slotOf: Int8Array.from([0, 1]), maxIdx: 1, delim: 44, comma: false, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+      const st = scanState([0, 1], 44, false);
       parseLine(b, 0, b.length, st);
       if (st.ok) { expect(Object.is(st.val[0], Number(c))).toBe(true); ok++; }
     }

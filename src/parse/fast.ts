@@ -64,9 +64,13 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
 }
 
 /** Column layout and output of the byte scanner; a plain object so the hot loop reads locals. */
-interface ScanState {
-  slotOf: Int8Array;
-  maxIdx: number;
+export interface ScanState {
+  /**
+   * The needed columns in order, as pairs: how many columns to skip before it, then its value
+   * slot (0 V, 1 I, 2 capacity, 3 specific capacity, 4 cycle, 5 step, 6 time, 7 step time; 8 the
+   * state column).
+   */
+  prog: Int8Array;
   delim: number;
   comma: boolean;
   val: Float64Array;
@@ -77,44 +81,57 @@ interface ScanState {
   ok: boolean;
 }
 
+/** A scanner state for columns `slotOf` (per column index: its slot, or -1 when not needed). */
+export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boolean): ScanState {
+  const prog: number[] = [];
+  let skip = 0;
+  for (let f = 0; f < slotOf.length; f++) {
+    if (slotOf[f]! < 0) { skip++; continue; }
+    prog.push(skip, slotOf[f]!);
+    skip = 0;
+  }
+  return { prog: Int8Array.from(prog), delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+}
+
 /**
- * Parse the fields of the line starting at s in one pass (the line ends at the next LF, or at n):
- * needed numbers into `val` (exactly Number() of their text: ≤ 15 significant digits and
- * |exponent| ≤ 22), the state column's span and hash, other fields skipped; then on to the line
- * end. Returns the index of the LF (or n) and sets `st.ok` false when the line must go the
- * general way.
+ * Parse the fields of the line starting at s in one pass: needed numbers into `val` (exactly
+ * Number() of their text: ≤ 15 significant digits and |exponent| ≤ 22), the state column's span
+ * and hash, other fields skipped; then on to the line end. The line must end with an LF before n
+ * (the LF is the loops' only bound). Returns the index of the LF and sets `st.ok` false when the
+ * line must go the general way.
  */
 export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): number {
-  const slotOf = st.slotOf, maxIdx = st.maxIdx, delim = st.delim, comma = st.comma, val = st.val, isNull = st.isNull;
-  let p = s;
+  const prog = st.prog, delim = st.delim, comma = st.comma, val = st.val, isNull = st.isNull;
+  const np = prog.length;
+  let p = s, c = 0;
   let ok = true;
-  fields: for (let f = 0; f <= maxIdx; f++) {
-    const slot = slotOf[f]!;
-    if (slot < 0) {
-      // Most bytes are above ',' (digits, letters, '.', '-', ':'): one comparison for them.
-      for (; p < n; p++) { const c = b[p]!; if (c > 44) continue; if (c === delim) break; if (c === 10) { ok = false; break fields; } }
-      if (p >= n) { ok = false; break; }
+  fields: for (let k = 0; k < np; k += 2) {
+    // Skipped columns. Most bytes are above ',' (digits, letters, '.', '-', ':'): one comparison for them.
+    for (let m = prog[k]!; m > 0; m--) {
+      for (;;) { c = b[p]!; if (c > 44) { p++; continue; } if (c === delim || c === 10) break; p++; }
+      if (c !== delim) { ok = false; break fields; }
       p++;
-      continue;
     }
+    const slot = prog[k + 1]!;
+    const last = k + 2 === np;
     if (slot === 8) {
       let h = 2166136261;
       const q0 = p;
-      for (; p < n; p++) { const c = b[p]!; if (c === delim || c === 10 || c === 13) break; h = Math.imul(h ^ c, 16777619); }
+      for (;;) { c = b[p]!; if (c === delim || c === 10 || c === 13) break; h = Math.imul(h ^ c, 16777619); p++; }
       st.stS = q0; st.stE = p; st.stH = h;
-      if (p < n && b[p] === delim) { p++; continue; }
-      if (f < maxIdx) { ok = false; break; }
+      if (c === delim) { p++; continue; }
+      if (!last) { ok = false; break; }
       continue;
     }
-    let c = p < n ? b[p]! : 10;
+    c = b[p]!;
     if (c === delim) { isNull[slot] = 1; p++; continue; }
-    if (c === 10 || c === 13) { if (f < maxIdx) { ok = false; break; } isNull[slot] = 1; continue; }
+    if (c === 10 || c === 13) { if (!last) { ok = false; break; } isNull[slot] = 1; continue; }
     let neg = false;
     if (c === 45) {
       neg = true;
-      c = ++p < n ? b[p]! : 10;
-      if (c === delim || c === 10 || c === 13) { isNull[slot] = 1; if (c === delim) p++; else if (f < maxIdx) { ok = false; break; } continue; }
-    } else if (c === 43) c = ++p < n ? b[p]! : 10;
+      c = b[++p]!;
+      if (c === delim || c === 10 || c === 13) { isNull[slot] = 1; if (c === delim) p++; else if (!last) { ok = false; break; } continue; }
+    } else if (c === 43) c = b[++p]!;
     // The mantissa must stay an exact integer (< 2^53): then mant / 10^k is Number()'s rounding.
     let mant = 0, dotAt = -1;
     const from = p;
@@ -126,17 +143,17 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
       } else if (c === 46 && dotAt < 0) dotAt = p;
       else if (c === 44 && comma && dotAt < 0) { dotAt = p; st.sawComma = true; }
       else break;
-      c = ++p < n ? b[p]! : 10;
+      c = b[++p]!;
     }
     const frac = dotAt < 0 ? 0 : p - dotAt - 1;
     if (p - from - (dotAt < 0 ? 0 : 1) === 0) { ok = false; break; }
     let exp = 0;
     if (c === 101 || c === 69) {
-      c = ++p < n ? b[p]! : 10;
+      c = b[++p]!;
       let eneg = false;
-      if (c === 45) { eneg = true; c = ++p < n ? b[p]! : 10; } else if (c === 43) c = ++p < n ? b[p]! : 10;
+      if (c === 45) { eneg = true; c = b[++p]!; } else if (c === 43) c = b[++p]!;
       let ed = 0;
-      while (c >= 48 && c <= 57) { if (++ed > 3) { ok = false; break fields; } exp = exp * 10 + (c - 48); c = ++p < n ? b[p]! : 10; }
+      while (c >= 48 && c <= 57) { if (++ed > 3) { ok = false; break fields; } exp = exp * 10 + (c - 48); c = b[++p]!; }
       if (ed === 0) { ok = false; break; }
       if (eneg) exp = -exp;
     }
@@ -149,12 +166,12 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
     val[slot] = neg ? -x : x;
     isNull[slot] = 0;
     if (c === delim) { p++; continue; }
-    if ((c === 10 || c === 13) && f === maxIdx) continue;
+    if ((c === 10 || c === 13) && last) continue;
     ok = false;
     break;
   }
   // On to the end of the line.
-  while (p < n && b[p] !== 10) p++;
+  if (b[p] !== 10) { p = b.indexOf(10, p); if (p < 0) p = n; }
   st.ok = ok && p - s <= 2000 && isNull[0] === 0 && isNull[1] === 0;
   return p;
 }
@@ -171,7 +188,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
   const slotOf = new Int8Array(maxIdx + 1).fill(-1);
   [V, I, C, SP, CY, ST, T, TS].forEach((idx, k) => { if (idx >= 0) slotOf[idx] = k; });
   if (STATE >= 0) slotOf[STATE] = 8;
-  const st: ScanState = { slotOf, maxIdx, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+  const st = scanState(slotOf, delim, comma);
   const val = st.val, isNull = st.isNull;
   const stateCache = new Map<number, { bytes: Uint8Array; kind: Kind | null }[]>();
   let lastState: Uint8Array | null = null, lastKind: Kind | null = null;
@@ -246,6 +263,12 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
 
   /** All complete lines of a buffer (all lines when final), in batches. */
   const block = function* (b: Uint8Array, final: boolean): Generator<CyclerRecord[]> {
+    if (final && b.length && b[b.length - 1] !== 10) {
+      // The scanner's loops stop at line ends: give the file's last line one.
+      const c = new Uint8Array(b.length + 1);
+      c.set(b); c[b.length] = 10;
+      b = c;
+    }
     const to = final ? b.length : b.lastIndexOf(10) + 1;
     let s = 0;
     while (s < to) {
