@@ -1,6 +1,7 @@
 // The fast path and the general parser (papaparse) give identical records, notes, warnings and
 // errors on every sample, fixture, generated dialect and (when present) the corpus records.
 import { describe, expect, it } from 'vitest';
+import { fc } from '@fast-check/vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseLandText, fastPath, parseLine, scanState } from '../src/parse/fast.js';
 import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
@@ -80,6 +81,50 @@ describe('fast path ≡ general parser', () => {
   it.each([['no line end', ''], ['a lone CR', '\r'], ['CRLF', '\r\n'], ['a placeholder state', ',-']])('the last record with %s at the end of the file', async (_n, end) => {
     const text = new TextDecoder().decode(landFile(plan)).replace(/\n$/, '') + end;
     expect(await same(new TextEncoder().encode(text), 'end.csv')).toBeGreaterThan(100);
+  });
+
+  describe('time columns written as durations', () => {
+    const dhms = new TextDecoder().decode(landFile(plan, { time: 'dhms' }));
+    const DUR = /(\d+)-(\d\d):(\d\d):(\d\d)/g;
+    const forms: [string, (t: string) => string][] = [
+      ['D-HH:MM:SS', (t) => t],
+      ['D.HH:MM:SS', (t) => t.replace(DUR, '$1.$2:$3:$4')],
+      ['D HH:MM:SS', (t) => t.replace(DUR, '$1 $2:$3:$4')],
+      ['H:MM:SS, hours past 24', (t) => t.replace(DUR, (_m, d, h, m, s) => `${+d * 24 + +h}:${m}:${s}`)],
+      ['M:SS with decimals', (t) => t.replace(DUR, (_m, d, h, m, s) => `${(+d * 24 + +h) * 60 + +m}:${s}.${d}25`)],
+      ['one or two digit fields, 9 decimals', (t) => t.replace(DUR, (_m, d, h, m, s) => `${d}-${+h}:${m}:${+s}.123456789`)],
+      ['plain seconds in a column without a unit (a note)', (t) => t.replace(DUR, (_m, d, h, m, s) => String(+d * 86400 + +h * 3600 + +m * 60 + +s))],
+      ['durations and plain seconds mixed', (t) => t.replace(DUR, (x, d, h, m, s, off: number) => (off % 3 ? x : String(+d * 86400 + +h * 3600 + +m * 60 + +s)))],
+      ['durations under a /Sec header', (t) => t.replace('TestTime,StepTime', 'TestTime/Sec,StepTime/Sec')],
+      ['durations under a /h header (not scaled)', (t) => t.replace('TestTime,StepTime', 'TestTime/h,StepTime/h')],
+    ];
+    it.each(forms)('%s', async (_n, f) => {
+      expect(await same(new TextEncoder().encode(f(dhms)), 'dur.csv')).toBeGreaterThan(100);
+    });
+    it.each(['1-02:03', '1:2:3:4', '-1:00:00', '+0:01', '1234567-00:00:00', '1-123:00:00', '1:02:3.', '1-02:03:04,5', ' 0:00:10', '0:00:10 ', '1e1:00'])('a bad duration %j is refused at the same line either way', async (bad) => {
+      const lines = dhms.split('\n');
+      lines[40] = lines[40]!.replace(/^(\d+),[^,]*/, `$1,${bad}`);
+      await same(new TextEncoder().encode(lines.join('\n')), 'bad-dur.csv');
+    });
+    it('any near-duration text is read the same either way (property)', async () => {
+      const lines = dhms.split('\n').slice(0, 60);
+      const durationish = fc.oneof(
+        fc.stringMatching(/^\d{1,8}[-. :]\d{1,3}:\d{1,3}(:\d{1,3})?(\.\d{0,10})?$/),
+        fc.stringMatching(/^\d{1,10}:\d{1,3}(\.\d{0,10})?$/),
+        fc.stringMatching(/^[-+ ]?\d{0,3}[-.: ,e]\d{0,3}:?\d{0,2}[:. ]?\d{0,3}$/),
+      );
+      await fc.assert(fc.asyncProperty(durationish, fc.integer({ min: 2, max: 59 }), async (d, k) => {
+        const copy = [...lines];
+        copy[k] = copy[k]!.replace(/^(\d+),[^,]*/, `$1,${d}`);
+        await same(new TextEncoder().encode(copy.join('\n') + '\n'), 'p.csv');
+      }), { numRuns: 300 });
+    });
+    it('are read by the scanner, not line by line the general way', async () => {
+      const firsts: unknown[] = [];
+      for await (const b of parseLandText(bytesInput(landFile(hardCarbonPlan({ cycles: 20 }).plan, { time: 'dhms' }), 'x', 1 << 16).chunks(), 'x', newSourceInfo('x'))) firsts.push(b[0]);
+      expect(firsts.length).toBeGreaterThan(2);
+      expect(firsts[1]).toBe(firsts[2]);
+    });
   });
 
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {

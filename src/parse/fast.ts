@@ -51,8 +51,7 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
     plan = finder.offer(cells, k + 1);
     if (plan) { headerLine = k + 1; break; }
   }
-  const unitless = (c?: { scale: number }) => c !== undefined && Number.isNaN(c.scale);
-  if (!plan || unitless(plan.time) || unitless(plan.stepTime)) { yield* general(); return; }
+  if (!plan) { yield* general(); return; }
   Object.assign(info, probe, { instrument: 'LAND', layout: probe.layout.startsWith('mixed') ? probe.layout : 'record table (text)', encoding: bomLength ? `${encoding} (BOM)` : encoding, delimiter: delimiter === '\t' ? 'tab' : ',', decimalComma: false });
   const decimalComma = delimiter !== ',';
   const { num, timeOf } = numberReaders(source, decimalComma, info);
@@ -71,6 +70,8 @@ export interface ScanState {
    * state column).
    */
   prog: Int8Array;
+  /** Bit k set: slot k is a time column without a unit, where only durations are read here. */
+  durOnly: number;
   delim: number;
   comma: boolean;
   val: Float64Array;
@@ -82,7 +83,7 @@ export interface ScanState {
 }
 
 /** A scanner state for columns `slotOf` (per column index: its slot, or -1 when not needed). */
-export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boolean): ScanState {
+export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boolean, durOnly = 0): ScanState {
   const prog: number[] = [];
   let skip = 0;
   for (let f = 0; f < slotOf.length; f++) {
@@ -90,7 +91,77 @@ export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boole
     prog.push(skip, slotOf[f]!);
     skip = 0;
   }
-  return { prog: Int8Array.from(prog), delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+  return { prog: Int8Array.from(prog), durOnly, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+}
+
+/**
+ * A duration at b[p…] exactly as the general parser reads one (columns.ts `parseDuration`):
+ * D-HH:MM:SS, D.HH:MM:SS or D HH:MM:SS (days ≤ 6 digits), H:MM:SS or M:SS (≤ 9 digits), the
+ * seconds with up to 9 decimals. Its value in seconds goes to val[slot], summed in the same order;
+ * returns the index just after it, or -1 when the text is not one of these.
+ */
+function durationAt(b: Uint8Array, p: number, val: Float64Array, slot: number): number {
+  let a = 0, n = 0, c = b[p]!;
+  while (c >= 48 && c <= 57) { if (++n > 9) return -1; a = a * 10 + (c - 48); c = b[++p]!; }
+  if (n === 0) return -1;
+  if (c === 45 || c === 46 || c === 32) {
+    // Days, then HH:MM:SS.
+    if (n > 6) return -1;
+    const h = upTo2(b, p + 1);
+    if (h < 0) return -1;
+    p += 1 + (h & 3);
+    if (b[p] !== 58) return -1;
+    const m = upTo2(b, p + 1);
+    if (m < 0) return -1;
+    p += 1 + (m & 3);
+    if (b[p] !== 58) return -1;
+    p = secondsAt(b, p + 1, val, slot);
+    if (p < 0) return -1;
+    val[slot] = a * 86400 + (h >> 2) * 3600 + (m >> 2) * 60 + val[slot]!;
+    return p;
+  }
+  if (c !== 58) return -1;
+  const g = upTo2(b, p + 1);
+  if (g < 0) return -1;
+  if (b[p + 1 + (g & 3)] === 58) {
+    // H:MM:SS
+    p = secondsAt(b, p + 2 + (g & 3), val, slot);
+    if (p < 0) return -1;
+    val[slot] = a * 3600 + (g >> 2) * 60 + val[slot]!;
+    return p;
+  }
+  // M:SS
+  p = secondsAt(b, p + 1, val, slot);
+  if (p < 0) return -1;
+  val[slot] = a * 60 + val[slot]!;
+  return p;
+}
+
+/** One or two digits at b[p]: value * 4 + count, or -1. */
+function upTo2(b: Uint8Array, p: number): number {
+  const c0 = b[p]! - 48;
+  if (c0 < 0 || c0 > 9) return -1;
+  const c1 = b[p + 1]! - 48;
+  if (c1 < 0 || c1 > 9) return c0 * 4 + 1;
+  const c2 = b[p + 2]! - 48;
+  if (c2 >= 0 && c2 <= 9) return -1;
+  return (c0 * 10 + c1) * 4 + 2;
+}
+
+/** Seconds SS or SS.fffffffff at b[p] (as Number() reads them) into val[slot]; the index after, or -1. */
+function secondsAt(b: Uint8Array, p: number, val: Float64Array, slot: number): number {
+  const s = upTo2(b, p);
+  if (s < 0) return -1;
+  p += s & 3;
+  let x = s >> 2;
+  if (b[p] === 46) {
+    let k = 0, f = 0, c = b[++p]!;
+    while (c >= 48 && c <= 57) { if (++k > 9) return -1; f = f * 10 + (c - 48); c = b[++p]!; }
+    if (k === 0) return -1;
+    x = (x * POW10[k]! + f) / POW10[k]!;
+  }
+  val[slot] = x;
+  return p;
 }
 
 /**
@@ -127,6 +198,7 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
     if (c === delim) { isNull[slot] = 1; p++; continue; }
     if (c === 10 || c === 13) { if (!last) { ok = false; break; } isNull[slot] = 1; continue; }
     let neg = false;
+    const f0 = p;
     if (c === 45) {
       neg = true;
       c = b[++p]!;
@@ -147,6 +219,18 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
     }
     const frac = dotAt < 0 ? 0 : p - dotAt - 1;
     if (p - from - (dotAt < 0 ? 0 : 1) === 0) { ok = false; break; }
+    if (slot >= 6 && (c === 58 || c === 45 || c === 32)) {
+      // A time column written as a duration (D-HH:MM:SS and the like): not scaled by the unit.
+      p = b[f0] === 45 || b[f0] === 43 ? -1 : durationAt(b, f0, val, slot);
+      if (p < 0) { p = f0; ok = false; break; }
+      isNull[slot] = 2;
+      c = b[p]!;
+      if (c === delim) { p++; continue; }
+      if ((c === 10 || c === 13) && last) continue;
+      ok = false;
+      break;
+    }
+    if (slot >= 6 && (st.durOnly >> slot) & 1) { ok = false; break; }
     let exp = 0;
     if (c === 101 || c === 69) {
       c = b[++p]!;
@@ -183,12 +267,16 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
   const STATE = plan.state?.index ?? -1, T = plan.time?.index ?? -1, TS = plan.stepTime?.index ?? -1;
   const maxIdx = Math.max(V, I, C, SP, CY, ST, STATE, T, TS);
   const vS = plan.voltage.scale, iS = plan.current.scale, cS = plan.capacity?.scale ?? 1, spS = plan.spec?.scale ?? 1;
+  // A time column without a unit is read here only where it holds durations (D-HH:MM:SS): plain
+  // numbers in it go the general way, which reads them as seconds and says so in a note.
+  const unitless = (c?: { scale: number }) => c !== undefined && Number.isNaN(c.scale);
+  const durOnly = (unitless(plan.time) ? 1 << 6 : 0) | (unitless(plan.stepTime) ? 1 << 7 : 0);
   const tS = plan.time?.scale ?? 1, tsS = plan.stepTime?.scale ?? 1;
   // Which slot each needed column fills: 0 V, 1 I, 2 capacity, 3 specific, 4 cycle, 5 step, 6 time, 7 step time; 8 state.
   const slotOf = new Int8Array(maxIdx + 1).fill(-1);
   [V, I, C, SP, CY, ST, T, TS].forEach((idx, k) => { if (idx >= 0) slotOf[idx] = k; });
   if (STATE >= 0) slotOf[STATE] = 8;
-  const st = scanState(slotOf, delim, comma);
+  const st = scanState(slotOf, delim, comma, durOnly);
   const val = st.val, isNull = st.isNull;
   const stateCache = new Map<number, { bytes: Uint8Array; kind: Kind | null }[]>();
   let lastState: Uint8Array | null = null, lastKind: Kind | null = null;
@@ -222,8 +310,10 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     r.specificCapacityMAhG = SP < 0 || isNull[3] ? null : val[3]! * spS;
     r.cycleIndex = CY < 0 || isNull[4] ? null : val[4]!;
     r.stepIndex = ST < 0 || isNull[5] ? null : val[5]!;
-    r.timeS = T < 0 || isNull[6] ? null : val[6]! * tS;
-    r.stepTimeS = TS < 0 || isNull[7] ? null : val[7]! * tsS;
+    // Null flag 2: a duration, already in seconds.
+    const nT = isNull[6], nTS = isNull[7];
+    r.timeS = T < 0 || nT === 1 ? null : nT === 2 ? val[6]! : val[6]! * tS;
+    r.stepTimeS = TS < 0 || nTS === 1 ? null : nTS === 2 ? val[7]! : val[7]! * tsS;
     r.stateKind = STATE >= 0 ? kindOf(b) : null;
     batch.push(r);
     info.records++;
