@@ -127,6 +127,35 @@ describe('fast path ≡ general parser', () => {
     });
   });
 
+  describe('UTF-16 exports (LAND "Unicode" text), streamed into UTF-8 for the scanner', () => {
+    const utf16 = (text: string, be: boolean): Uint8Array => {
+      const out = new Uint8Array(2 + text.length * 2);
+      out.set(be ? [0xfe, 0xff] : [0xff, 0xfe]);
+      for (let k = 0; k < text.length; k++) {
+        const u = text.charCodeAt(k);
+        out[2 + 2 * k + (be ? 1 : 0)] = u & 255; out[2 + 2 * k + (be ? 0 : 1)] = u >> 8;
+      }
+      return out;
+    };
+    const texts: [string, Dialect][] = [['english', {}], ['chinese', { language: 'zh' }], ['tab + decimal comma + CRLF', { delimiter: '\t', decimalComma: true, crlf: true }], ['durations', { time: 'dhms' }]];
+    it.each(texts.flatMap(([n, d]) => [[`${n}, LE`, d, false], [`${n}, BE`, d, true]] as [string, Dialect, boolean][]))('%s', async (_n, d, be) => {
+      expect(await same(utf16(new TextDecoder().decode(landFile(plan, d)), be), 'u16.csv')).toBeGreaterThan(100);
+    });
+    it('a lone surrogate and a quote in the data are read the same either way', async () => {
+      const lines = new TextDecoder().decode(landFile(plan)).split('\n');
+      lines[30] = lines[30]!.replace(/RateD$/, 'Rate\ud800D');
+      await same(utf16(lines.join('\n'), false), 'sur.csv');
+      lines[31] = lines[31]!.replace(/,-,/, ',"-",');
+      await same(utf16(lines.join('\n'), false), 'quote.csv');
+    });
+    it('is scanned, not parsed the general way', async () => {
+      const firsts: unknown[] = [];
+      const bytes = utf16(new TextDecoder().decode(landFile(hardCarbonPlan({ cycles: 20 }).plan)), false);
+      for await (const b of parseLandText(bytesInput(bytes, 'x', 1 << 16).chunks(), 'x', newSourceInfo('x'))) firsts.push(b[0]);
+      expect(firsts[1]).toBe(firsts[2]);
+    });
+  });
+
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {
     const firsts = async (p: typeof parseLandText) => {
       const out: unknown[] = [];

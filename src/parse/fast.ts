@@ -30,36 +30,73 @@ function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
   return true;
 }
 
-/** Parse a LAND text export: the fast path when it applies, else the general parser. */
+/**
+ * Parse a LAND text export: the fast path when it applies, else the general parser. UTF-16 files
+ * (LAND's "Unicode" text) are turned into UTF-8 as they stream and scanned the same way.
+ */
 export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
   const it = chunks[Symbol.asyncIterator]();
   const { head, done } = await takeHead(it, HEAD_BYTES);
   const general = () => parseLandTextGeneral(done ? (async function* () { yield head; })() : prepend(head, it), source, info);
   if (!fastPath.enabled || head.length === 0) { yield* general(); return; }
   const { encoding, bomLength } = sniffEncoding(head.subarray(0, HEAD_BYTES));
-  if (encoding.startsWith('utf-16') || head.includes(34) || head.subarray(0, 4096).includes(0)) { yield* general(); return; }
-  // The header, found exactly as the general parser finds it, within complete lines of the head.
+  const label = bomLength ? `${encoding} (BOM)` : encoding;
+  if (encoding.startsWith('utf-16')) {
+    const dec = new TextDecoder(encoding), enc = new TextEncoder();
+    const head8 = enc.encode(dec.decode(head.subarray(bomLength), { stream: !done }) + (done ? dec.decode() : ''));
+    const p = probe(head8, 'utf-8', 0, label, source);
+    if (!p) { yield* general(); return; }
+    const rest = done ? null : (async function* () {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        yield enc.encode(dec.decode(r.value, { stream: true }));
+      }
+      const tail = dec.decode();
+      if (tail) yield enc.encode(tail);
+    })();
+    yield* start(p, head8, rest, 'utf-8');
+    return;
+  }
+  const p = probe(head, encoding, bomLength, label, source);
+  if (!p) { yield* general(); return; }
+  yield* start(p, head, done ? null : it, encoding);
+
+  function start(p: Probe, bytes: Uint8Array, rest: AsyncIterator<Uint8Array> | null, enc: string): AsyncGenerator<CyclerRecord[]> {
+    Object.assign(info, p.info, { instrument: 'LAND', layout: p.info.layout.startsWith('mixed') ? p.info.layout : 'record table (text)', encoding: label, delimiter: p.delimiter === '\t' ? 'tab' : ',', decimalComma: false });
+    const decimalComma = p.delimiter !== ',';
+    const { num, timeOf } = numberReaders(source, decimalComma, info);
+    const sink = new RowSink(p.plan, info, source, num, timeOf);
+    return scan(bytes.subarray(p.offset), rest, p.headerLine, p.plan, sink, info, decimalComma, p.delimiter === '\t' ? 9 : 44, enc, source);
+  }
+}
+
+interface Probe { plan: Plan; headerLine: number; delimiter: string; info: SourceInfo; offset: number }
+
+/**
+ * Whether the fast path can take a file, from its first bytes: no quotes, no NUL, a comma or tab
+ * delimiter, and the header found exactly as the general parser finds it within complete lines
+ * of the head. Null when the file must go the general way.
+ */
+function probe(head: Uint8Array, encoding: string, bomLength: number, label: string, source: string): Probe | null {
+  if (head.includes(34) || head.subarray(0, 4096).includes(0)) return null;
   const text = new TextDecoder(encoding).decode(head.subarray(bomLength, head.lastIndexOf(10) + 1));
   const delimiter = sniffDelimiter(text.slice(0, 65536));
-  if (delimiter !== ',' && delimiter !== '\t') { yield* general(); return; }
+  if (delimiter !== ',' && delimiter !== '\t') return null;
   const lines = text.split('\n');
-  const probe = { ...newSourceInfo(source), encoding: bomLength ? `${encoding} (BOM)` : encoding };
-  const finder = new HeaderFinder(probe, source, delimiter);
-  let plan: Plan | null = null, headerLine = 0;
+  const info = { ...newSourceInfo(source), encoding: label };
+  const finder = new HeaderFinder(info, source, delimiter);
   for (let k = 0; k < lines.length - 1 && !finder.exhausted(k + 1); k++) {
     const cells = Papa.parse<string[]>(lines[k]!.replace(/\r$/, ''), { delimiter }).data[0] ?? [''];
-    plan = finder.offer(cells, k + 1);
-    if (plan) { headerLine = k + 1; break; }
+    const plan = finder.offer(cells, k + 1);
+    if (plan) {
+      // Byte offset just after the header line.
+      let offset = bomLength;
+      for (let n = 0; n <= k; n++) offset = head.indexOf(10, offset) + 1;
+      return { plan, headerLine: k + 1, delimiter, info, offset };
+    }
   }
-  if (!plan) { yield* general(); return; }
-  Object.assign(info, probe, { instrument: 'LAND', layout: probe.layout.startsWith('mixed') ? probe.layout : 'record table (text)', encoding: bomLength ? `${encoding} (BOM)` : encoding, delimiter: delimiter === '\t' ? 'tab' : ',', decimalComma: false });
-  const decimalComma = delimiter !== ',';
-  const { num, timeOf } = numberReaders(source, decimalComma, info);
-  const sink = new RowSink(plan, info, source, num, timeOf);
-  // Byte offset just after the header line.
-  let off = bomLength, nl = 0;
-  while (nl < headerLine) { off = head.indexOf(10, off) + 1; nl++; }
-  yield* scan(head.subarray(off), done ? null : it, headerLine, plan, sink, info, decimalComma, delimiter === '\t' ? 9 : 44, encoding, source);
+  return null;
 }
 
 /** Column layout and output of the byte scanner; a plain object so the hot loop reads locals. */
