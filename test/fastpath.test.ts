@@ -156,6 +156,28 @@ describe('fast path ≡ general parser', () => {
     });
   });
 
+  describe('quotes', () => {
+    const lines = new TextDecoder().decode(landFile(plan)).split('\n');
+    const edits: [string, (l: string) => string][] = [
+      ['a quoted date', (l) => l.replace(/,(\d{4}-\d\d-\d\d [\d:]+),/, ',"$1",')],
+      ['a quoted state', (l) => l.replace(/,(RateD|RateC|R)$/, ',"$1"')],
+      ['a quoted number', (l) => l.replace(/^(\d+),([^,]+),/, '$1,"$2",')],
+      ['a quoted field holding the delimiter', (l) => l.replace(/,-,-,/, ',"-,-",')],
+      ['doubled quotes', (l) => l.replace(/,-,-,/, ',"a""b",-,')],
+      ['an unterminated quote', (l) => l.replace(/,-,-,/, ',"-,-,')],
+      ['a quote inside a field', (l) => l.replace(/,-,-,/, ',a"b,-,')],
+      ['a quoted note after the last column', (l) => l + ',"note, with a comma"'],
+    ];
+    it.each(edits)('%s on some lines', async (_n, f) => {
+      const copy = lines.map((l, k) => (k > 0 && k % 7 === 3 && l ? f(l) : l));
+      await same(new TextEncoder().encode(copy.join('\n')), 'q.csv'); // a record, or the same refusal
+    });
+    it('a file with every text field quoted', async () => {
+      const copy = lines.map((l, k) => (k > 0 && l ? l.split(',').map((c) => (/^-?[\d.]+$/.test(c) ? c : `"${c}"`)).join(',') : l));
+      expect(await same(new TextEncoder().encode(copy.join('\n')), 'qq.csv')).toBeGreaterThan(100);
+    });
+  });
+
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {
     const firsts = async (p: typeof parseLandText) => {
       const out: unknown[] = [];

@@ -26,6 +26,13 @@ function count(s: string, ch: string): number {
   return n;
 }
 
+/** The cells of one line (without its LF): one CR at its end dropped; papaparse when it has a quote. */
+export function splitCells(l: string, delimiter: string): string[] {
+  if (l.endsWith('\r')) l = l.slice(0, -1);
+  if (!l.includes('"')) return l.split(delimiter);
+  return Papa.parse<string[]>(l, { delimiter, newline: '\n', header: false }).data[0] ?? [''];
+}
+
 /**
  * Rows from a text stream, each with its 1-based line number. Lines end at LF (a CR before it is
  * dropped, so CRLF, LF and a mix of both all work); a line with a quote goes through papaparse,
@@ -34,11 +41,7 @@ function count(s: string, ch: string): number {
 export async function* textRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<{ line: number; cells: string[] }> {
   let rest = '';
   let line = 0;
-  const cells = (l: string): string[] => {
-    if (l.endsWith('\r')) l = l.slice(0, -1);
-    if (!l.includes('"')) return l.split(delimiter);
-    return Papa.parse<string[]>(l, { delimiter, newline: '\n', header: false }).data[0] ?? [''];
-  };
+  const cells = (l: string): string[] => splitCells(l, delimiter);
   for await (const chunk of text) {
     const buf = rest + chunk;
     let from = 0;
