@@ -47,6 +47,7 @@ const ERRORS: Case[] = [
   ['chi-cv-too-few-points.txt', ['cv'], 1, /too few points for a CV \(9\)/],
   ['chi-binary.bin', ['eis'], 1, /chi-binary\.bin:1: this is a binary file \(a CHI \.bin\?\), not a text export/],
   ['chi-date-only-garbage.txt', ['eis'], 1, /chi-date-only-garbage\.txt:4: numeric data before a column header/],
+  ['land-voltage-implausible.csv', ['dqdv'], 1, /land-voltage-implausible\.csv: the voltage of cycle 1 discharge \(lines 3–5\) spans 2\.50e\+3 V, 5\.00e\+5 grid steps of 0\.005 V \(limit 200000\); check the voltage column/],
 ];
 
 const WARNINGS: Case[] = [
@@ -98,6 +99,16 @@ describe('limits and parameters', () => {
     const r = hcarb(['ice', 'samples/npnhc-t1200.csv', flag, v]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${flag} must be a positive number`));
+  });
+  it('a quarter of a million half-cycles (a current that flips every second record) do not overflow the stack', () => {
+    const f = join(dir, 'flipping.csv');
+    const lines = ['Record,TestTime/Sec,Current/mA,Voltage/V'];
+    for (let k = 1; k <= 500_000; k++) lines.push(`${k},${k},${(k >> 1) % 2 ? -0.5 : 0.5},${(k >> 1) % 2 ? 1 : 2}`);
+    writeFileSync(f, lines.join('\n') + '\n');
+    const r = hcarb(['ice', f, '--mass', '1', '--format', 'csv']);
+    expect(r.stderr).not.toMatch(/internal error|call stack/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^file,/);
   });
   it('a zero mass in a --masses file names the line', () => {
     const m = join(dir, 'masses.csv');

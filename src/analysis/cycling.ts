@@ -12,6 +12,7 @@
  * - Cycle n = the n-th insertion half-cycle and the extraction half-cycle after it.
  */
 import type { CyclerRecord, Kind } from '../types.js';
+import { maxOf } from './extent.js';
 
 export type First = 'discharge' | 'charge';
 
@@ -326,7 +327,7 @@ export class CyclingReducer {
    */
   private dropCurrentNoise(w: string[]): void {
     if (this.halfCycles.length < 2) return;
-    const largest = Math.max(...this.halfCycles.map((h) => h.maxAbsCurrentMA));
+    const largest = maxOf(this.halfCycles.map((h) => h.maxAbsCurrentMA));
     const keep: HalfCycle[] = [];
     let faint = 0, firstFaint: HalfCycle | null = null;
     for (const h of this.halfCycles) {

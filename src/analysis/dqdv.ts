@@ -5,10 +5,19 @@
  * non-monotonic stretch of the raw voltage cannot scramble the curve. dQ/dV is the difference of
  * Q between neighbouring grid levels over the grid step, then a centred moving average.
  */
+import { maxOf, minOf } from './extent.js';
 
 export interface BranchPoints { dir: 'D' | 'C'; v: number[]; q: number[] }
 
 export interface DqdvCurve { v: number[]; q: number[]; dqdv: number[] }
+
+/** More grid levels than any real branch needs (5 V at 0.1 mV is 50 000). */
+export const MAX_GRID_LEVELS = 200_000;
+
+/** How many grid levels a branch spans at this step. */
+export function gridLevels(p: BranchPoints, step: number): number {
+  return (maxOf(p.v) - minOf(p.v)) / step;
+}
 
 /** Capacity at each grid level, first-passage, interpolated. */
 export function capacityOnGrid(p: BranchPoints, step: number): { v: number[]; q: number[] } {
@@ -61,7 +70,7 @@ export interface DqdvPeak { v: number; dqdv: number }
 /** Local maxima of |dQ/dV| above `minShare` of the largest, biggest first (at most `max`). */
 export function peaks(c: DqdvCurve, minShare = 0.1, max = 3): DqdvPeak[] {
   const a = c.dqdv.map(Math.abs);
-  const top = Math.max(0, ...a);
+  const top = maxOf(a, 0);
   const out: DqdvPeak[] = [];
   for (let k = 0; k < a.length; k++) {
     const l = k > 0 ? a[k - 1]! : -Infinity, r = k < a.length - 1 ? a[k + 1]! : -Infinity;

@@ -12,6 +12,7 @@
  * s² (JᵀJ)⁻¹ at the optimum.
  */
 import { DataError } from '../errors.js';
+import { maxOf, minOf } from './extent.js';
 
 export type EisModel = 'randles' | 'randles-cpe';
 export interface Spectrum { f: Float64Array; re: Float64Array; im: Float64Array }
@@ -127,7 +128,7 @@ function lm(model: EisModel, s: Spectrum, p0: number[], maxIter = 400): FitResul
       const cn = sumSq(rn);
       if (Number.isFinite(cn) && cn < cost) {
         const rel = (cost - cn) / Math.max(cost, 1e-300);
-        const step = Math.max(...delta.map(Math.abs));
+        const step = maxOf(delta.map(Math.abs));
         u = un; r = rn; cost = cn;
         lambda = Math.max(lambda / 10, 1e-12);
         improved = true;
@@ -163,7 +164,7 @@ export function initialGuess(model: EisModel, s: Spectrum): number[] {
   const third = order.slice(0, Math.max(3, Math.floor(n / 3)));
   let r0k = third[0]!;
   for (const k of third) if (Math.abs(s.im[k]!) < Math.abs(s.im[r0k]!) && s.re[k]! > 0) r0k = k;
-  const r0 = Math.max(1e-6, Math.min(...third.map((k) => s.re[k]!).filter((x) => x > 0), s.re[r0k]!));
+  const r0 = Math.max(1e-6, minOf(third.map((k) => s.re[k]!).filter((x) => x > 0), s.re[r0k]!));
   // Arc apex: the first local maximum of −Z'' going from high to low frequency.
   let apex = -1;
   for (let j = 1; j < n - 1; j++) {

@@ -7,6 +7,7 @@ import { analyseCv, bValue } from '../analysis/cv.js';
 import { PARAM_NAMES, checkSpectrum, fitEis, impedance, type EisModel } from '../analysis/eis.js';
 import type { FileResult, Row } from '../output/format.js';
 import { givenMass, positive } from './common.js';
+import { maxOf, minOf } from '../analysis/extent.js';
 
 export type CurrentSign = 'anodic-positive' | 'cathodic-positive';
 
@@ -93,7 +94,7 @@ export async function eisCommand(input: Input, o: EisOptions): Promise<FileResul
     const [zr, zi] = impedance(model, fit.params, 2 * Math.PI * fq);
     return { freq_hz: fq, z_re_ohm: s.re[k]!, z_im_ohm: s.im[k]!, fit_z_re_ohm: zr, fit_z_im_ohm: zi };
   });
-  const fmaxUsed = Math.max(...s.f), fminUsed = Math.min(...s.f);
+  const fmaxUsed = maxOf(s.f), fminUsed = minOf(s.f);
   const summary: Row = { file: f.source, model, ...params, chi2: fit.chi2, converged: fit.converged, iterations: fit.iterations, points: s.f.length, freq_min_hz: fminUsed, freq_max_hz: fmaxUsed };
   if (!fit.converged) warnings.push(`the fit did not converge after ${fit.iterations} iterations; the best parameters so far are reported`);
   const loose = names.filter((_, k) => fit.se[k] === null || fit.se[k]! > Math.abs(fit.params[k]!));

@@ -2,7 +2,7 @@
 import type { Input } from '../io.js';
 import { loadCycling } from '../load.js';
 import { resolveMass } from '../analysis/metrics.js';
-import { dqdv, peaks, type BranchPoints } from '../analysis/dqdv.js';
+import { dqdv, gridLevels, MAX_GRID_LEVELS, peaks, type BranchPoints } from '../analysis/dqdv.js';
 import { DataError } from '../errors.js';
 import type { FileResult, Row } from '../output/format.js';
 import { givenMass, massText, type CommonOptions } from './common.js';
@@ -11,15 +11,15 @@ export interface DqdvOptions { cycle: number; step: number; smooth: number; peak
 
 /** Stream a file and keep the points of the chosen cycles only. */
 export async function cyclePoints(input: Input, o: CommonOptions, cycles: Set<number>) {
-  const branches = new Map<string, BranchPoints & { cycle: number }>();
+  const branches = new Map<string, BranchPoints & { cycle: number; firstLine: number; lastLine: number }>();
   const loaded = await loadCycling(input, {
     first: o.first, splitV: 0.1,
-    onPoint: (cycle, dir, v, q) => {
+    onPoint: (cycle, dir, v, q, line) => {
       if (!cycles.has(cycle)) return;
       const key = `${cycle}${dir}`;
       let b = branches.get(key);
-      if (!b) branches.set(key, (b = { cycle, dir, v: [], q: [] }));
-      b.v.push(v); b.q.push(q);
+      if (!b) branches.set(key, (b = { cycle, dir, v: [], q: [], firstLine: line, lastLine: line }));
+      b.v.push(v); b.q.push(q); b.lastLine = line;
     },
   });
   return { loaded, branches: [...branches.values()] };
@@ -37,6 +37,10 @@ export async function dqdvCommand(input: Input, o: CommonOptions, d: DqdvOptions
   const curveRows: Row[] = [];
   const peakRows: Row[] = [];
   const docBranches = branches.map((b) => {
+    const levels = gridLevels(b, d.step);
+    if (!(levels <= MAX_GRID_LEVELS)) {
+      throw new DataError(`the voltage of cycle ${b.cycle} ${b.dir === 'D' ? 'discharge' : 'charge'} (lines ${b.firstLine}–${b.lastLine}) spans ${Number.isFinite(levels) ? `${(levels * d.step).toPrecision(3)} V, ${levels.toPrecision(3)} grid steps of ${d.step} V` : 'no finite range'} (limit ${MAX_GRID_LEVELS}); check the voltage column, or give a larger --step`, { file: input.name });
+    }
     const c = dqdv(b, d.step, d.smooth);
     const scale = g ? 1 / g : 1;
     const branch = b.dir === 'D' ? 'discharge' : 'charge';

@@ -1,6 +1,7 @@
 /** The figures hcarb draws: one Vega-Lite spec builder per kind, from the numbers the commands compute. */
 import type { TopLevelSpec } from 'vega-lite';
 import { BASE_CONFIG, COLUMN_HEIGHT, COLUMN_WIDTH } from './render.js';
+import { maxOf, minOf } from '../analysis/extent.js';
 
 type Datum = Record<string, unknown>;
 
@@ -67,7 +68,7 @@ export function dqdvSpec(data: Datum[], opts: { yTitle: string; title?: string }
 export function gittSpec(data: Datum[], opts: { regions: [number, number]; title?: string }): TopLevelSpec {
   const [hi, lo] = opts.regions;
   const vs = data.map((d) => d.e as number);
-  const xmin = Math.min(0, ...vs), xmax = Math.max(hi * 1.5, ...vs);
+  const xmin = minOf(vs, 0), xmax = maxOf(vs, hi * 1.5);
   return {
     ...base(opts.title),
     layer: [
@@ -91,8 +92,8 @@ export function cvSpec(data: Datum[], opts: { yTitle: string; title?: string }):
 /** Nyquist: measured points and the fitted curve, equal axis scales. Data: series, re, mim, kind. */
 export function nyquistSpec(measured: Datum[], fitted: Datum[], opts: { title?: string }): TopLevelSpec {
   const all = [...measured, ...fitted];
-  const max = Math.max(...all.map((d) => d.re as number), ...all.map((d) => d.mim as number));
-  const min = Math.min(0, ...all.map((d) => d.mim as number));
+  const max = maxOf(all.map((d) => d.mim as number), maxOf(all.map((d) => d.re as number)));
+  const min = minOf(all.map((d) => d.mim as number), 0);
   return {
     ...base(opts.title), width: COLUMN_WIDTH, height: COLUMN_WIDTH,
     layer: [
