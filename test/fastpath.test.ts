@@ -59,7 +59,7 @@ describe('fast path ≡ general parser', () => {
 
   const { plan } = hardCarbonPlan({ cycles: 3 });
   const dialects: [string, Dialect, 'utf-8' | 'gb18030'][] = [
-    ['english', {}, 'utf-8'], ['chinese gb18030', { language: 'zh' }, 'gb18030'], ['tab + decimal comma', { delimiter: '\t', decimalComma: true }, 'utf-8'],
+    ['english', {}, 'utf-8'], ['chinese gb18030', { language: 'zh' }, 'gb18030'], ['tab + decimal comma', { delimiter: '\t', decimalComma: true }, 'utf-8'], ['semicolon + decimal comma', { delimiter: ';', decimalComma: true }, 'utf-8'], ['semicolon', { delimiter: ';' }, 'utf-8'],
     ['uA/uAh', { currentUnit: 'uA', capacityUnit: 'uAh' }, 'utf-8'], ['hours', { time: 'hours' }, 'utf-8'], ['D-HH:MM:SS', { time: 'dhms' }, 'utf-8'],
     ['BOM + CRLF', { bom: true, crlf: true }, 'utf-8'], ['shuffled columns', { shuffleColumns: true }, 'utf-8'], ['no state', { states: 'none' }, 'utf-8'],
     ['metadata lines', { metadataLines: ['Test,x', 'Channel,1'] }, 'utf-8'], ['no capacity', { capacityMode: 'none' }, 'utf-8'],
@@ -176,6 +176,16 @@ describe('fast path ≡ general parser', () => {
       const copy = lines.map((l, k) => (k > 0 && l ? l.split(',').map((c) => (/^-?[\d.]+$/.test(c) ? c : `"${c}"`)).join(',') : l));
       expect(await same(new TextEncoder().encode(copy.join('\n')), 'qq.csv')).toBeGreaterThan(100);
     });
+  });
+
+  it.each([['semicolons and decimal commas', { delimiter: ';', decimalComma: true }], ['tabs and decimal commas', { delimiter: '\t', decimalComma: true }], ['a quote on some lines', {}]] as [string, Dialect][])('%s are scanned, not parsed the general way', async (name, d) => {
+    let text = new TextDecoder().decode(landFile(hardCarbonPlan({ cycles: 20 }).plan, d));
+    if (name.includes('quote')) text = text.replace(/,-,-,/g, (m, off: number) => (off % 5 ? m : ',"-",-,'));
+    const firsts: unknown[] = [];
+    const info = newSourceInfo('x');
+    for await (const b of parseLandText(bytesInput(new TextEncoder().encode(text), 'x', 1 << 16).chunks(), 'x', info)) firsts.push(b[0]);
+    expect(firsts[1]).toBe(firsts[2]);
+    expect(info.delimiter).toBe(d.delimiter === '\t' ? 'tab' : d.delimiter ?? ',');
   });
 
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {
