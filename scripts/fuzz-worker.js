@@ -9,6 +9,35 @@ import { dqdvCommand } from '../dist/commands/dqdv.js';
 import { summaryCommand } from '../dist/commands/summary.js';
 import { inspectCommand } from '../dist/commands/inspect.js';
 import { cvCommand, eisCommand } from '../dist/commands/chi.js';
+import { parseLandText } from '../dist/parse/fast.js';
+import { parseLandTextGeneral, newSourceInfo } from '../dist/parse/land.js';
+
+/** JSON with object keys in sorted order (the parsers fill `info` in different orders). */
+const canon = (x) => JSON.stringify(x, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+
+/** Records, info and error of a parser on the input, as comparable text. */
+async function parsed(parse, input) {
+  const info = newSourceInfo(input.name);
+  const out = [];
+  try {
+    for await (const b of parse(input.chunks(), input.name, info)) for (const r of b) out.push(canon(r));
+    return out.join('\n') + '\n' + canon(info);
+  } catch (e) {
+    if (!(e instanceof HcarbError)) throw e;
+    return `refused: ${e.message} @${e.line}`; // how many batches came first is not compared
+  }
+}
+
+/** The differential check: the fast path and the general parser must agree on every input. */
+async function sameAsGeneral(input) {
+  const [a, b] = [await parsed(parseLandText, input), await parsed(parseLandTextGeneral, input)];
+  if (a !== b) {
+    let k = 0;
+    while (k < a.length && a[k] === b[k]) k++;
+    throw new Error(`fast path and general parser differ at character ${k}: fast ${JSON.stringify(a.slice(Math.max(0, k - 80), k + 80))} general ${JSON.stringify(b.slice(Math.max(0, k - 80), k + 80))}`);
+  }
+  return { doc: null };
+}
 
 const common = { first: 'discharge' };
 const RUN = {
@@ -22,6 +51,7 @@ const RUN = {
   inspect: (i) => inspectCommand(i, common),
   cv: (i) => cvCommand(i, {}),
   eis: (i) => eisCommand(i, {}),
+  'fast-eq-general': sameAsGeneral,
 };
 
 parentPort.on('message', async ({ command, name, bytes }) => {

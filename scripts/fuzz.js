@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // npm run fuzz -- --seconds N [--seed S]
-// Mutates the samples, fixtures and corpus files (byte flips, truncation, line duplication, column
-// shuffles, inserted junk) and runs every command on each mutant in-process, in a worker thread
-// with a memory limit and a watchdog. Counts crashes (an exception that is not hcarb's own error),
-// hangs (over 5 s, or 10× the time an input of that size normally takes) and memory blow-ups.
+// Mutates the samples, fixtures, corpus files and generated exports in several dialects (byte
+// flips, truncation, line duplication, column shuffles, inserted junk) and runs every command on
+// each mutant in-process, in a worker thread with a memory limit and a watchdog; and checks that
+// the fast path and the general parser agree on it (differential). Counts crashes (an exception
+// that is not hcarb's own error), hangs (over 5 s, or 10× the time an input of that size normally
+// takes), memory blow-ups and fast/general differences.
 // Exits 1 on any, and saves the offending inputs to fuzz-failures/.
 import { Worker } from 'node:worker_threads';
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,14 @@ add(root + 'test/fixtures/hand-small.csv');
 for (const d of ['land', 'chi']) {
   const dir = root + '../shared/corpus/' + d + '/';
   if (existsSync(dir)) for (const f of readdirSync(dir)) add(dir + f);
+}
+// Generated exports in the dialects the scanner reads, so mutations reach every branch of it.
+{
+  const { landFile, hardCarbonPlan } = await import('../dist/generate/land.js');
+  const { plan } = hardCarbonPlan({ cycles: 2 });
+  const utf16 = (b) => { const t = new TextDecoder().decode(b); const o = new Uint8Array(2 + 2 * t.length); o.set([0xff, 0xfe]); for (let k = 0; k < t.length; k++) { o[2 + 2 * k] = t.charCodeAt(k) & 255; o[3 + 2 * k] = t.charCodeAt(k) >> 8; } return o; };
+  const gen = { 'durations.csv': landFile(plan, { time: 'dhms' }), 'semicolon-decimal-comma.csv': landFile(plan, { delimiter: ';', decimalComma: true }), 'tab-decimal-comma-crlf.txt': landFile(plan, { delimiter: '\t', decimalComma: true, crlf: true }), 'chinese-gb18030.csv': landFile(plan, { language: 'zh' }, 'gb18030'), 'utf16.csv': utf16(landFile(plan)) };
+  for (const [name, bytes] of Object.entries(gen)) sources.push({ name: 'generated/' + name, bytes });
 }
 
 function rng() { seed = (seed + 0x6d2b79f5) >>> 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }
@@ -60,7 +70,7 @@ function mutate(b) {
 function flip(b, n) { for (let i = 0; i < n && b.length; i++) b[int(b.length)] ^= 1 << int(8); return b; }
 function concat(...parts) { const n = parts.reduce((s, p) => s + p.length, 0); const o = new Uint8Array(n); let k = 0; for (const p of parts) { o.set(p, k); k += p.length; } return o; }
 
-const COMMANDS = ['ice', 'cycles', 'split', 'retention', 'gitt', 'dqdv', 'summary', 'inspect', 'cv', 'eis'];
+const COMMANDS = ['ice', 'cycles', 'split', 'retention', 'gitt', 'dqdv', 'summary', 'inspect', 'cv', 'eis', 'fast-eq-general', 'fast-eq-general'];
 
 let worker = null;
 let pendingResolve = null;
@@ -88,7 +98,7 @@ for (const s of sources) {
 }
 
 const started = Date.now();
-const counts = { runs: 0, crashes: 0, hangs: 0, memory: 0, slow: 0, refused: 0, ok: 0 };
+const counts = { runs: 0, crashes: 0, hangs: 0, memory: 0, slow: 0, differ: 0, refused: 0, ok: 0 };
 const failures = [];
 const firstSeed = seed;
 while (Date.now() - started < seconds * 1000) {
@@ -102,6 +112,7 @@ while (Date.now() - started < seconds * 1000) {
   let bad = null;
   if (r.hang) { counts.hangs++; bad = 'hang (over 5 s)'; }
   else if (r.fatal) { if (r.code === 'ERR_WORKER_OUT_OF_MEMORY') { counts.memory++; bad = 'memory blow-up'; } else { counts.crashes++; bad = `worker died: ${r.message}`; } }
+  else if (r.crash && r.message?.startsWith('fast path and general parser differ')) { counts.differ++; bad = r.message; }
   else if (r.crash) { counts.crashes++; bad = `crash: ${r.message}`; }
   else if (ms > 1000 && ms > 10 * msPerMB * Math.max(0.05, m.bytes.length / 1048576)) { counts.slow++; bad = `slow: ${ms.toFixed(0)} ms`; }
   else if (r.refused) counts.refused++; else counts.ok++;
@@ -113,6 +124,6 @@ while (Date.now() - started < seconds * 1000) {
   }
 }
 await worker?.terminate();
-console.log(`fuzz: ${counts.runs} runs in ${seconds} s (seed ${firstSeed}) over ${sources.length} inputs: ${counts.ok} results, ${counts.refused} refused with a message, ${counts.crashes} crashes, ${counts.hangs} hangs, ${counts.slow} too slow, ${counts.memory} memory blow-ups`);
+console.log(`fuzz: ${counts.runs} runs in ${seconds} s (seed ${firstSeed}) over ${sources.length} inputs: ${counts.ok} results, ${counts.refused} refused with a message, ${counts.crashes} crashes, ${counts.hangs} hangs, ${counts.slow} too slow, ${counts.memory} memory blow-ups, ${counts.differ} fast/general differences`);
 for (const f of failures.slice(0, 20)) console.log('  ' + f);
 process.exit(failures.length ? 1 : 0);
