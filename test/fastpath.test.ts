@@ -7,7 +7,7 @@ import { parseLandText, fastPath, parseLine, scanState } from '../src/parse/fast
 import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
 import { openLand } from '../src/load.js';
 import '../src/parse/workbook.js';
-import { landFile, hardCarbonPlan, type Dialect } from '../src/generate/land.js';
+import { landFile, hardCarbonPlan, mixedCsv, type Dialect } from '../src/generate/land.js';
 import { CORPUS, HAVE_CORPUS, bytesInput } from './helpers/io.js';
 
 async function run(parse: typeof parseLandText, bytes: Uint8Array, name: string) {
@@ -186,6 +186,20 @@ describe('fast path ≡ general parser', () => {
     for await (const b of parseLandText(bytesInput(new TextEncoder().encode(text), 'x', 1 << 16).chunks(), 'x', info)) firsts.push(b[0]);
     expect(firsts[1]).toBe(firsts[2]);
     expect(info.delimiter).toBe(d.delimiter === '\t' ? 'tab' : d.delimiter ?? ',');
+  });
+
+  it('a mixed export whose cycle and step tables run past the first 64 KB is still scanned', async () => {
+    const lines = new TextDecoder().decode(mixedCsv(hardCarbonPlan({ cycles: 20 }).plan)).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Step,'));
+    lines.splice(at + 1, 0, ...Array.from({ length: 4000 }, (_, k) => `${k + 1},1,CCD,0.${k}`));
+    const bytes = new TextEncoder().encode(lines.join('\n'));
+    expect(bytes.length).toBeGreaterThan(2 * 65536);
+    expect(await same(bytes, 'mixed.csv')).toBeGreaterThan(1000);
+    const firsts: unknown[] = [];
+    const info = newSourceInfo('x');
+    for await (const b of parseLandText(bytesInput(bytes, 'x', 1 << 16).chunks(), 'x', info)) firsts.push(b[0]);
+    expect(firsts[1]).toBe(firsts[2]);
+    expect(info.layout).toMatch(/^mixed export/);
   });
 
   it('is really taken for a plain export (its batches reuse record objects; the general parser\'s do not)', async () => {

@@ -18,9 +18,11 @@ import { stateKind } from './columns.js';
 import { MAX_LINE_CHARS, sniffEncoding, takeHead } from './decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter, splitCells } from './rows.js';
-import { prepend } from '../io.js';
+import { concatBytes, prepend } from '../io.js';
 
 const HEAD_BYTES = 1 << 16;
+/** How far the header search reads on through a mixed export's cycle and step tables. */
+const PROBE_MAX_BYTES = 32 << 20;
 const BATCH = 4096;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -38,16 +40,27 @@ function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
  */
 export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
   const it = chunks[Symbol.asyncIterator]();
-  const { head, done } = await takeHead(it, HEAD_BYTES);
+  let { head, done } = await takeHead(it, HEAD_BYTES);
   const general = () => parseLandTextGeneral(done ? (async function* () { yield head; })() : prepend(head, it), source, info);
   if (!fastPath.enabled || head.length === 0) { yield* general(); return; }
   const { encoding, bomLength } = sniffEncoding(head.subarray(0, HEAD_BYTES));
   const label = bomLength ? `${encoding} (BOM)` : encoding;
-  if (encoding.startsWith('utf-16')) {
+  const utf16 = encoding.startsWith('utf-16');
+  const toUtf8 = (b: Uint8Array, end: boolean, dec = new TextDecoder(encoding)) => new TextEncoder().encode(dec.decode(b.subarray(bomLength), { stream: !end }) + (end ? dec.decode() : ''));
+  const look = (): Probe | 'more' | null => (utf16 ? probe(toUtf8(head, done), 'utf-8', 0, label, source) : probe(head, encoding, bomLength, label, source));
+  let p = look();
+  // The cycle and step tables of a mixed export can run past the head: read on while they do.
+  while (p === 'more' && !done && head.length < PROBE_MAX_BYTES && head.length - head.lastIndexOf(10) <= MAX_LINE_CHARS) {
+    const more = await takeHead(it, head.length);
+    head = concatBytes([head, more.head], head.length + more.head.length);
+    done = more.done;
+    p = look();
+  }
+  if (p === null || p === 'more') { yield* general(); return; }
+  if (utf16) {
+    // Turned into UTF-8 as it streams.
     const dec = new TextDecoder(encoding), enc = new TextEncoder();
-    const head8 = enc.encode(dec.decode(head.subarray(bomLength), { stream: !done }) + (done ? dec.decode() : ''));
-    const p = probe(head8, 'utf-8', 0, label, source);
-    if (!p) { yield* general(); return; }
+    const head8 = toUtf8(head, done, dec);
     const rest = done ? null : (async function* () {
       for (;;) {
         const r = await it.next();
@@ -60,8 +73,6 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
     yield* start(p, head8, rest, 'utf-8');
     return;
   }
-  const p = probe(head, encoding, bomLength, label, source);
-  if (!p) { yield* general(); return; }
   yield* start(p, head, done ? null : it, encoding);
 
   function start(p: Probe, bytes: Uint8Array, rest: AsyncIterator<Uint8Array> | null, enc: string): AsyncGenerator<CyclerRecord[]> {
@@ -78,9 +89,10 @@ interface Probe { plan: Plan; headerLine: number; delimiter: string; info: Sourc
 /**
  * Whether the fast path can take a file, from its first bytes: no NUL, a comma, tab or semicolon
  * delimiter, and the header found exactly as the general parser finds it within complete lines
- * of the head. Null when the file must go the general way.
+ * of the head. Null when the file must go the general way; 'more' when the head ends before the
+ * search does.
  */
-function probe(head: Uint8Array, encoding: string, bomLength: number, label: string, source: string): Probe | null {
+function probe(head: Uint8Array, encoding: string, bomLength: number, label: string, source: string): Probe | 'more' | null {
   if (head.subarray(0, 4096).includes(0)) return null;
   const text = new TextDecoder(encoding).decode(head.subarray(bomLength, head.lastIndexOf(10) + 1));
   const delimiter = sniffDelimiter(text.slice(0, 65536));
@@ -88,7 +100,8 @@ function probe(head: Uint8Array, encoding: string, bomLength: number, label: str
   const lines = text.split('\n');
   const info = { ...newSourceInfo(source), encoding: label };
   const finder = new HeaderFinder(info, source, delimiter);
-  for (let k = 0; k < lines.length - 1 && !finder.exhausted(k + 1); k++) {
+  for (let k = 0; k < lines.length - 1; k++) {
+    if (finder.exhausted(k + 1)) return null;
     const cells = Papa.parse<string[]>(lines[k]!.replace(/\r$/, ''), { delimiter }).data[0] ?? [''];
     const plan = finder.offer(cells, k + 1);
     if (plan) {
@@ -98,7 +111,8 @@ function probe(head: Uint8Array, encoding: string, bomLength: number, label: str
       return { plan, headerLine: k + 1, delimiter, info, offset };
     }
   }
-  return null;
+  // Out of complete lines with the search still on (inside a mixed export's sections): more bytes.
+  return 'more';
 }
 
 /** Column layout and output of the byte scanner; a plain object so the hot loop reads locals. */
