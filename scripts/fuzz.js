@@ -27,10 +27,10 @@ for (const d of ['land', 'chi']) {
 }
 // Generated exports in the dialects the scanner reads, so mutations reach every branch of it.
 {
-  const { landFile, hardCarbonPlan } = await import('../dist/generate/land.js');
+  const { landFile, hardCarbonPlan, mixedCsv } = await import('../dist/generate/land.js');
   const { plan } = hardCarbonPlan({ cycles: 2 });
   const utf16 = (b) => { const t = new TextDecoder().decode(b); const o = new Uint8Array(2 + 2 * t.length); o.set([0xff, 0xfe]); for (let k = 0; k < t.length; k++) { o[2 + 2 * k] = t.charCodeAt(k) & 255; o[3 + 2 * k] = t.charCodeAt(k) >> 8; } return o; };
-  const gen = { 'durations.csv': landFile(plan, { time: 'dhms' }), 'semicolon-decimal-comma.csv': landFile(plan, { delimiter: ';', decimalComma: true }), 'tab-decimal-comma-crlf.txt': landFile(plan, { delimiter: '\t', decimalComma: true, crlf: true }), 'chinese-gb18030.csv': landFile(plan, { language: 'zh' }, 'gb18030'), 'utf16.csv': utf16(landFile(plan)) };
+  const gen = { 'durations.csv': landFile(plan, { time: 'dhms' }), 'semicolon-decimal-comma.csv': landFile(plan, { delimiter: ';', decimalComma: true }), 'tab-decimal-comma-crlf.txt': landFile(plan, { delimiter: '\t', decimalComma: true, crlf: true }), 'chinese-gb18030.csv': landFile(plan, { language: 'zh' }, 'gb18030'), 'utf16.csv': utf16(landFile(plan)), 'mixed.csv': mixedCsv(plan) };
   for (const [name, bytes] of Object.entries(gen)) sources.push({ name: 'generated/' + name, bytes });
 }
 

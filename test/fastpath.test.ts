@@ -72,6 +72,7 @@ describe('fast path ≡ general parser', () => {
     const lines = new TextDecoder().decode(landFile(plan)).split('\n');
     lines.splice(50, 0, lines[0]!);
     lines.splice(80, 0, '');
+    lines[0] = lines[0]!.replace(',Voltage/V', ',Voltage/V\r'); // a CR inside the header line (found by the fuzzer)
     lines[90] = lines[90]!.replace(/,RateD$/, ',-');
     lines[100] = lines[100]!.replace(/^(\d+),(\d+(\.\d+)?)/, '$1,1234567890.1234567');
     const text = lines.join('\n').replace(/\n[^\n]*\n$/, '\n12345,17');

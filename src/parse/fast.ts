@@ -11,7 +11,6 @@
  *
  * Records of a batch are reused for the next batch: consumers must copy what they keep.
  */
-import Papa from 'papaparse';
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
 import { stateKind } from './columns.js';
@@ -102,7 +101,7 @@ function probe(head: Uint8Array, encoding: string, bomLength: number, label: str
   const finder = new HeaderFinder(info, source, delimiter);
   for (let k = 0; k < lines.length - 1; k++) {
     if (finder.exhausted(k + 1)) return null;
-    const cells = Papa.parse<string[]>(lines[k]!.replace(/\r$/, ''), { delimiter }).data[0] ?? [''];
+    const cells = splitCells(lines[k]!, delimiter);
     const plan = finder.offer(cells, k + 1);
     if (plan) {
       // Byte offset just after the header line.
