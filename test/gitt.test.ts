@@ -77,6 +77,35 @@ describe('analytic GITT run (formation cycle, then 77 pulses of 600 s with 1 h r
   });
 });
 
+describe('GITT export without a state column whose rests carry current noise', () => {
+  const plan = defaultGittPlan();
+  const { records, truth } = gittRun(plan);
+  // ±0.5 µA of noise (0.44 % of the 114 µA pulses) in every rest, and a noisy 1 h open-circuit
+  // rest before the formation cycle.
+  let k = 0;
+  const noise = () => (((k++ * 7919) % 11) - 5) * 0.0001;
+  const ocv: Rec[] = Array.from({ length: 61 }, (_, i) => ({ timeS: i * 60, stepTimeS: i * 60, currentMA: noise(), capacityMAh: 0, voltageV: 2.5, cycle: 1, step: 0, state: 'R' }));
+  const shifted = records.map((r) => ({ ...r, timeS: r.timeS + 3660, currentMA: r.state === 'R' ? noise() : r.currentMA }));
+  const write0 = (name: string, recs: Rec[]) => { const p = join(dir, name); writeFileSync(p, encodeLines(recordLines(recs, plan.massMg, { states: 'none' }, 6))); return p; };
+  const clean = write0('clean-nostate.csv', [...ocv.map((r) => ({ ...r, currentMA: 0 })), ...records.map((r) => ({ ...r, timeS: r.timeS + 3660 }))]);
+  const noisy = write0('noisy-nostate.csv', [...ocv, ...shifted]);
+  const run = (f: string) => hcarb(['gitt', f, '--mass', '3.8', '--json']);
+
+  it('finds every pulse with the same D as the clean file, and says what it took as rest', () => {
+    const a = run(clean), b = run(noisy);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    type Out = { pulses: { d_cm2_s: number | null; cycle: number; first_line: number }[] };
+    const pa = (JSON.parse(a.stdout) as Out).pulses, pb = (JSON.parse(b.stdout) as Out).pulses;
+    expect(pb).toHaveLength(truth.length);
+    expect(pb).toEqual(pa);
+    expect(pb[0]!.cycle).toBe(2); // the formation cycle is still cycle 1
+    expect(b.stderr).toMatch(/warning: the \d+ current step\(s\) before line 63 carry less than 0\.5 % of the current there: taken as rest \(current noise; the file has no state column\)/);
+    expect(b.stderr).toMatch(/warning: \d+ record\(s\) with a current below 0\.5 % of the largest \(first at line \d+\) taken as rest/);
+    expect(a.stderr).not.toMatch(/noise/);
+  });
+});
+
 describe('bad GITT input', () => {
   const plan = defaultGittPlan();
   const { records } = gittRun(plan);

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind } from '../types.js';
-import { classifyRecord, REST_CURRENT_MA, type First } from './cycling.js';
+import { REST_CURRENT_MA, type First } from './cycling.js';
 
 export interface Electrode {
   massMg: number;
@@ -89,6 +89,10 @@ export interface GittScan {
   currentRuns: number;
   restRuns: number;
   halfCycles: number;
+  /** Current steps before `line` taken as noise (without a state column), if any. */
+  noise: { runs: number; line: number } | null;
+  /** Records with a current, but below 0.5 % of the largest, taken as rest (without a state column). */
+  faint: { records: number; line: number } | null;
 }
 
 export class GittReducer {
@@ -108,8 +112,40 @@ export class GittReducer {
 
   constructor(private readonly first: First, private readonly restCurrentMA = REST_CURRENT_MA) {}
 
+  private maxAbsI = 0;
+  private noise: { runs: number; line: number } | null = null;
+  private faint = 0;
+  private faintLine = 0;
+
+  /**
+   * Without a state column, a rest whose current is not exactly zero (a few µA of noise either
+   * way) would be cut into many tiny current steps. A record whose current is below 0.5 % of the
+   * largest current so far is taken as rest. Records before the first real current step are
+   * judged against it when it comes: if no pulse has been found yet and everything before carried
+   * less than 0.5 % of its current, the steps so far were noise and are forgotten (said in a note).
+   */
   private kind(r: CyclerRecord): Kind {
-    return classifyRecord(r, this.restCurrentMA);
+    if (r.stateKind) return r.stateKind;
+    const a = Math.abs(r.currentMA);
+    if (a > this.maxAbsI) {
+      if (this.maxAbsI > this.restCurrentMA && this.maxAbsI < NOISE_SHARE * a && this.out.length === 0 && this.currentRuns + (this.run && this.run.kind !== 'R' ? 1 : 0) > 0) this.forgetNoise(r);
+      this.maxAbsI = a;
+    }
+    if (a <= this.restCurrentMA) return 'R';
+    if (a <= NOISE_SHARE * this.maxAbsI) {
+      if (this.faint++ === 0) this.faintLine = r.line;
+      return 'R';
+    }
+    return r.currentMA < 0 ? 'D' : 'C';
+  }
+
+  /** The steps before record r were current noise: start again, with what came before as one rest. */
+  private forgetNoise(r: CyclerRecord): void {
+    this.noise = { runs: this.currentRuns + (this.run && this.run.kind !== 'R' ? 1 : 0), line: r.line };
+    if (this.run) this.run = { ...this.run, kind: 'R', rest: [] };
+    this.prev = null; this.pending = null;
+    this.hcDir = null; this.hcIndex = -1; this.cycle = 0; this.qHalf = 0;
+    this.noRestBefore = 0; this.currentRuns = 0; this.restRuns = 0; this.faint = 0;
   }
 
   push(r: CyclerRecord): void {
@@ -219,7 +255,7 @@ export class GittReducer {
       this.endRun(u);
       if (u.kind !== 'R' && this.pending === u) { cutOff = { firstLine: u.firstLine, lastLine: u.lastLine }; this.pending = null; }
     }
-    return { candidates: this.out, cutOff, noRestBefore: this.noRestBefore, minStepV: this.minStep, currentRuns: this.currentRuns, restRuns: this.restRuns, halfCycles: this.hcIndex + 1 };
+    return { candidates: this.out, cutOff, noRestBefore: this.noRestBefore, minStepV: this.minStep, currentRuns: this.currentRuns, restRuns: this.restRuns, halfCycles: this.hcIndex + 1, noise: this.noise, faint: this.faint ? { records: this.faint, line: this.faintLine } : null };
   }
 }
 
@@ -281,6 +317,9 @@ export interface GittResult {
 }
 
 export const MIN_PULSES_PER_BRANCH = 3;
+
+/** Current below this share of the largest current is rest (without a state column). */
+export const NOISE_SHARE = 0.005;
 
 function perHalfCount(scan: GittScan): number {
   return scan.halfCycles;

@@ -8,7 +8,7 @@ import { istepRecords } from '../parse/chi-records.js';
 import { DataError } from '../errors.js';
 import type { CyclerRecord, SourceInfo } from '../types.js';
 import { CyclingReducer } from '../analysis/cycling.js';
-import { GittReducer, analyseGitt, type Electrode } from '../analysis/gitt.js';
+import { GittReducer, NOISE_SHARE, analyseGitt, type Electrode } from '../analysis/gitt.js';
 import { resolveMass } from '../analysis/metrics.js';
 import type { FileResult } from '../output/format.js';
 import { areaCm2, givenMass, positive, type CommonOptions } from './common.js';
@@ -73,6 +73,8 @@ export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOpti
     molarVolumeCm3: molarVolume ?? null, thicknessUm: thickness ?? null,
   };
   const res = analyseGitt(scan, { electrode, etau, regions, cycle: g.cycle ?? null, resolutionV, lengthTolerance: 0.1, minR2: 0.95 }, input.name);
+  if (scan.noise) warnings.push(`the ${scan.noise.runs} current step(s) before line ${scan.noise.line} carry less than ${NOISE_SHARE * 100} % of the current there: taken as rest (current noise; the file has no state column)`);
+  if (scan.faint) warnings.push(`${scan.faint.records} record(s) with a current below ${NOISE_SHARE * 100} % of the largest (first at line ${scan.faint.line}) taken as rest (current noise; the file has no state column)`);
   if (scan.cutOff) warnings.push(`the last current step (lines ${scan.cutOff.firstLine}–${scan.cutOff.lastLine}) has no rest after it (cut off?): skipped`);
   const flagged = res.pulses.filter((p) => p.flags.some((f) => f.endsWith('within_resolution')));
   if (flagged.length) warnings.push(`${flagged.length} pulse(s) have ΔE_s or ΔE_τ within the voltage resolution (${(resolutionV * 1000).toPrecision(2)} mV): their D is unreliable and left out of the summary (pulses ${flagged.map((p) => p.pulse).join(', ')})`);
