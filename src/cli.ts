@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
-import { joinInputs, type Input, type Io } from './io.js';
+import { READ_CHUNK_BYTES, joinInputs, type Input, type Io } from './io.js';
 import { ResultWriter, type FileResult, type Format } from './output/format.js';
 import { parseFirst, positive, type CommonOptions } from './commands/common.js';
 import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
@@ -66,7 +66,7 @@ function realIo(): Io {
         chunks: () => {
           let size: number | null = null;
           try { size = statSync(path).size; } catch { /* reported by the stream */ }
-          return withProgress(path, size, createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
+          return withProgress(path, size, createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array>);
         },
       };
     },

@@ -1,3 +1,10 @@
+/**
+ * Bytes per read of a file. 512 KB: fewer reads cost nothing measurable, and larger chunks raise
+ * peak memory (the dead chunks wait for a garbage collection): 1 MB reads peaked ~10 MB higher on
+ * a 1 GB export at the same speed.
+ */
+export const READ_CHUNK_BYTES = 1 << 19;
+
 /** The boundary between commands and the process: commands only see this. */
 export interface Input {
   /** The name used in messages: the path as given, or `<stdin>`. */
