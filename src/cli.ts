@@ -19,8 +19,7 @@ import { bValueResult, cvCommand, eisCommand } from './commands/chi.js';
 import { sortResults, summaryCommand } from './commands/summary.js';
 import { summariseInParallel } from './parallel.js';
 import { dqdvCommand } from './commands/dqdv.js';
-const PLOT_KINDS = ['profile', 'cycling', 'dqdv', 'gitt', 'cv', 'nyquist'] as const;
-type PlotKind = typeof PLOT_KINDS[number];
+import { PLOT_KINDS, type PlotKind } from './plot/plot-kinds.js';
 import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -86,6 +85,20 @@ function colorLevel(g: Globals, env: Record<string, string | undefined>, isTTY: 
   return isTTY ? 1 : 0;
 }
 
+/** The options every data command shares; `oneMassSource`: --mass and --masses exclude each other. */
+async function commonOptions(g: Globals, io: Io, oneMassSource: boolean): Promise<CommonOptions> {
+  const common: CommonOptions = {
+    first: parseFirst(g.first),
+    mass: positive('--mass', g.mass), loading: positive('--loading', g.loading),
+    area: positive('--area', g.area), diameter: positive('--diameter', g.diameter),
+  };
+  if (g.masses) {
+    if (oneMassSource && g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
+    common.masses = await readMassesFile(io.open(g.masses));
+  }
+  return common;
+}
+
 function resolveFormat(g: Globals, isTTY: boolean): Format {
   if (g.json && g.format && g.format !== 'json') throw new UsageError('--json and --format ' + g.format + ' contradict each other');
   if (g.json) return 'json';
@@ -146,15 +159,7 @@ export async function main(argv: string[]): Promise<number> {
       files = ['-'];
     }
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
-    const common: CommonOptions = {
-      first: parseFirst(g.first),
-      mass: positive('--mass', g.mass), loading: positive('--loading', g.loading),
-      area: positive('--area', g.area), diameter: positive('--diameter', g.diameter),
-    };
-    if (g.masses) {
-      if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
-      common.masses = await readMassesFile(io.open(g.masses));
-    }
+    const common = await commonOptions(g, io, true);
     const joined = Boolean(g.join) && files.length > 1;
     const writer = new ResultWriter(format, io.stdout, !joined && files.length > 1 && (!batch || Boolean(batch.multi)));
     const done: FileResult[] = [];
@@ -292,8 +297,7 @@ export async function main(argv: string[]): Promise<number> {
         const target = existsSync(out) ? realpathSync(out) : resolve(out);
         for (const f of files) if (f !== '-' && existsSync(f) && realpathSync(f) === target) throw new UsageError(`--out ${out} is one of the inputs; hcarb never writes over an input`);
       }
-      const common: CommonOptions = { first: parseFirst(g.first), mass: positive('--mass', g.mass), loading: positive('--loading', g.loading), area: positive('--area', g.area), diameter: positive('--diameter', g.diameter) };
-      if (g.masses) common.masses = await readMassesFile(io.open(g.masses));
+      const common = await commonOptions(g, io, false);
       const { plotCommand } = await import('./commands/plot.js'); // Vega loads only when a figure is drawn
       const r = await plotCommand(kind as PlotKind, files.map((f) => io.open(f)), common, {
         cycles: g.cycles as string, cycle: g.cycle as number, title: g.title as string | undefined, model: g.model as string,

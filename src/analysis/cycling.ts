@@ -33,6 +33,9 @@ export interface CyclingOptions {
 /** Rest below this |current| (mA) when the file has no state column. */
 export const REST_CURRENT_MA = 1e-6;
 
+/** Without a state column, current below this share of the largest current is rest (noise). */
+export const NOISE_SHARE = 0.005;
+
 /** Discharge, charge or rest: the state column when known, else the sign of the current (LAND: negative = discharge). */
 export function classifyRecord(r: CyclerRecord, restCurrentMA = REST_CURRENT_MA): Kind {
   if (r.stateKind) return r.stateKind;
@@ -321,7 +324,7 @@ export class CyclingReducer {
 
   /**
    * Without a state column, current noise during a rest (a few µA either way) would make tiny
-   * half-cycles. Stretches whose current stays below 0.5 % of the largest current are taken as
+   * half-cycles. Stretches whose current stays below NOISE_SHARE of the largest current are taken as
    * rests, and the half-cycles on either side of them, now in the same direction, are joined
    * (their capacities add: the cycler kept counting through what it knew was a rest).
    */
@@ -331,7 +334,7 @@ export class CyclingReducer {
     const keep: HalfCycle[] = [];
     let faint = 0, firstFaint: HalfCycle | null = null;
     for (const h of this.halfCycles) {
-      if (h.maxAbsCurrentMA < 0.005 * largest) { faint++; firstFaint ??= h; continue; }
+      if (h.maxAbsCurrentMA < NOISE_SHARE * largest) { faint++; firstFaint ??= h; continue; }
       const prev = keep[keep.length - 1];
       if (prev && prev.dir === h.dir) {
         if (prev.crossMAh === null && h.crossMAh !== null) prev.crossMAh = prev.capacityMAh + h.crossMAh;
@@ -346,7 +349,7 @@ export class CyclingReducer {
     if (!faint) return;
     keep.forEach((h, k) => { h.index = k; });
     this.halfCycles.splice(0, this.halfCycles.length, ...keep);
-    w.push(`${faint} stretch(es) of current below 0.5 % of the largest current (first at lines ${firstFaint!.firstLine}–${firstFaint!.lastLine}) taken as rest: noise with no state column to say so`);
+    w.push(`${faint} stretch(es) of current below ${NOISE_SHARE * 100} % of the largest current (first at lines ${firstFaint!.firstLine}–${firstFaint!.lastLine}) taken as rest: noise with no state column to say so`);
   }
 
   /** No state column and no negative current: discharge cannot be told from charge. */

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind } from '../types.js';
-import { REST_CURRENT_MA, type First } from './cycling.js';
+import { NOISE_SHARE, REST_CURRENT_MA, type First } from './cycling.js';
 
 export interface Electrode {
   massMg: number;
@@ -91,7 +91,7 @@ export interface GittScan {
   halfCycles: number;
   /** Current steps before `line` taken as noise (without a state column), if any. */
   noise: { runs: number; line: number } | null;
-  /** Records with a current, but below 0.5 % of the largest, taken as rest (without a state column). */
+  /** Records with a current, but below NOISE_SHARE of the largest, taken as rest (without a state column). */
   faint: { records: number; line: number } | null;
 }
 
@@ -110,25 +110,32 @@ export class GittReducer {
   private currentRuns = 0;
   private restRuns = 0;
 
-  constructor(private readonly first: First, private readonly restCurrentMA = REST_CURRENT_MA) {}
-
   private maxAbsI = 0;
   private noise: { runs: number; line: number } | null = null;
   private faint = 0;
   private faintLine = 0;
 
+  constructor(private readonly first: First, private readonly restCurrentMA = REST_CURRENT_MA) {}
+
+  /** Current steps so far, the one in progress included. */
+  private get stepsSoFar(): number {
+    return this.currentRuns + (this.run && this.run.kind !== 'R' ? 1 : 0);
+  }
+
   /**
    * Without a state column, a rest whose current is not exactly zero (a few µA of noise either
-   * way) would be cut into many tiny current steps. A record whose current is below 0.5 % of the
-   * largest current so far is taken as rest. Records before the first real current step are
+   * way) would be cut into many tiny current steps. A record whose current is below NOISE_SHARE of
+   * the largest current so far is taken as rest. Records before the first real current step are
    * judged against it when it comes: if no pulse has been found yet and everything before carried
-   * less than 0.5 % of its current, the steps so far were noise and are forgotten (said in a note).
+   * less than NOISE_SHARE of its current, the steps so far were noise and are forgotten (the
+   * command says so in a warning).
    */
   private kind(r: CyclerRecord): Kind {
     if (r.stateKind) return r.stateKind;
     const a = Math.abs(r.currentMA);
     if (a > this.maxAbsI) {
-      if (this.maxAbsI > this.restCurrentMA && this.maxAbsI < NOISE_SHARE * a && this.out.length === 0 && this.currentRuns + (this.run && this.run.kind !== 'R' ? 1 : 0) > 0) this.forgetNoise(r);
+      const allNoise = this.maxAbsI > this.restCurrentMA && this.maxAbsI < NOISE_SHARE * a;
+      if (allNoise && this.out.length === 0 && this.stepsSoFar > 0) this.forgetNoise(r);
       this.maxAbsI = a;
     }
     if (a <= this.restCurrentMA) return 'R';
@@ -141,7 +148,7 @@ export class GittReducer {
 
   /** The steps before record r were current noise: start again, with what came before as one rest. */
   private forgetNoise(r: CyclerRecord): void {
-    this.noise = { runs: this.currentRuns + (this.run && this.run.kind !== 'R' ? 1 : 0), line: r.line };
+    this.noise = { runs: this.stepsSoFar, line: r.line };
     if (this.run) this.run = { ...this.run, kind: 'R', rest: [] };
     this.prev = null; this.pending = null;
     this.hcDir = null; this.hcIndex = -1; this.cycle = 0; this.qHalf = 0;
@@ -318,8 +325,6 @@ export interface GittResult {
 
 export const MIN_PULSES_PER_BRANCH = 3;
 
-/** Current below this share of the largest current is rest (without a state column). */
-export const NOISE_SHARE = 0.005;
 
 function perHalfCount(scan: GittScan): number {
   return scan.halfCycles;

@@ -15,8 +15,7 @@ import { cvSpec, cyclingSpec, dqdvSpec, gittSpec, nyquistSpec, profileSpec } fro
 import { renderSvg, thin } from '../plot/render.js';
 import type { TopLevelSpec } from 'vega-lite';
 
-export const PLOT_KINDS = ['profile', 'cycling', 'dqdv', 'gitt', 'cv', 'nyquist'] as const;
-export type PlotKind = typeof PLOT_KINDS[number];
+import type { PlotKind } from '../plot/plot-kinds.js';
 
 export interface PlotOptions { cycles?: string; cycle?: number; title?: string; model?: string; step?: number; smooth?: number; split?: number; gitt?: GittCliOptions; currentSign?: string; cvMass?: string }
 

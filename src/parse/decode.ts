@@ -6,6 +6,11 @@ import { DataError } from '../errors.js';
 import { concatBytes } from '../io.js';
 
 export const MAX_LINE_CHARS = 1 << 20;
+
+/** The refusal of a line longer than MAX_LINE_CHARS (the same from every reader). */
+export function lineTooLong(source: string, line: number): DataError {
+  return new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
+}
 const SNIFF_BYTES = 1 << 16;
 
 export interface Decoded { encoding: string; text: AsyncGenerator<string> }
@@ -60,9 +65,7 @@ export async function decodeStream(chunks: AsyncIterable<Uint8Array>, source: st
         if (sinceNl > MAX_LINE_CHARS) break;
         sinceNl = 0; line++; from = nl + 1;
       }
-      if (sinceNl > MAX_LINE_CHARS) {
-        throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
-      }
+      if (sinceNl > MAX_LINE_CHARS) throw lineTooLong(source, line);
     };
     const first = decoder.decode(head.subarray(bomLength), { stream: !done });
     check(first);

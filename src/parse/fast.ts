@@ -14,7 +14,7 @@
 import { DataError } from '../errors.js';
 import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
 import { stateKind } from './columns.js';
-import { MAX_LINE_CHARS, sniffEncoding, takeHead } from './decode.js';
+import { MAX_LINE_CHARS, lineTooLong, sniffEncoding, takeHead } from './decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter, splitCells } from './rows.js';
 import { concatBytes, prepend } from '../io.js';
@@ -45,8 +45,14 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
   const { encoding, bomLength } = sniffEncoding(head.subarray(0, HEAD_BYTES));
   const label = bomLength ? `${encoding} (BOM)` : encoding;
   const utf16 = encoding.startsWith('utf-16');
-  const toUtf8 = (b: Uint8Array, end: boolean, dec = new TextDecoder(encoding)) => new TextEncoder().encode(dec.decode(b.subarray(bomLength), { stream: !end }) + (end ? dec.decode() : ''));
-  const look = (): Probe | 'more' | null => (utf16 ? probe(toUtf8(head, done), 'utf-8', 0, label, source) : probe(head, encoding, bomLength, label, source));
+  // UTF-16 is probed (and later scanned) as UTF-8; the decoder of the last probe goes on with the rest.
+  let dec16: TextDecoder | null = null, head8 = head;
+  const look = (): Probe | 'more' | null => {
+    if (!utf16) return probe(head, encoding, bomLength, label, source);
+    dec16 = new TextDecoder(encoding);
+    head8 = new TextEncoder().encode(dec16.decode(head.subarray(bomLength), { stream: !done }) + (done ? dec16.decode() : ''));
+    return probe(head8, 'utf-8', 0, label, source);
+  };
   let p = look();
   // The cycle and step tables of a mixed export can run past the head: read on while they do.
   while (p === 'more' && !done && head.length < PROBE_MAX_BYTES && head.length - head.lastIndexOf(10) <= MAX_LINE_CHARS) {
@@ -57,9 +63,7 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
   }
   if (p === null || p === 'more') { yield* general(); return; }
   if (utf16) {
-    // Turned into UTF-8 as it streams.
-    const dec = new TextDecoder(encoding), enc = new TextEncoder();
-    const head8 = toUtf8(head, done, dec);
+    const dec = dec16!, enc = new TextEncoder();
     const rest = done ? null : (async function* () {
       for (;;) {
         const r = await it.next();
@@ -232,7 +236,7 @@ export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): n
   let p = s, c = 0;
   let ok = true;
   fields: for (let k = 0; k < np; k += 2) {
-    // Skipped columns. Most bytes are above ',' (digits, letters, '.', '-', ':'): one comparison for them.
+    // Skipped columns.
     for (let m = prog[k]!; m > 0; m--) {
       for (;;) { c = b[p]!; if (c > fence) { p++; continue; } if (c === delim || c === 10 || c === 34) break; p++; }
       if (c !== delim) { ok = false; break fields; }
@@ -394,7 +398,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       if (st.ok) emit(b, line);
       else {
         const end = e > s && b[e - 1] === 13 ? e - 1 : e;
-        if (end - s > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line });
+        if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
         slow(b, s, e, line);
       }
       s = e + 1;
@@ -438,7 +442,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       carry = null;
       const nl = b.indexOf(10);
       if (nl < 0 && !final) {
-        if (c.length + b.length > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line: line + 1 });
+        if (c.length + b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
         const joined = new Uint8Array(c.length + b.length);
         joined.set(c); joined.set(b, c.length);
         carry = joined;
@@ -452,7 +456,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       b = b.subarray(cut);
     }
     if (!final && b.length && b.indexOf(10) < 0) {
-      if (b.length > MAX_LINE_CHARS) throw new DataError(`line is longer than ${MAX_LINE_CHARS} characters; this is not a record export (or the line ends are missing)`, { file: source, line: line + 1 });
+      if (b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
       carry = b.slice();
     } else yield* block(b, final);
     if (final) break;

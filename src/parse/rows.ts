@@ -41,16 +41,15 @@ export function splitCells(l: string, delimiter: string): string[] {
 export async function* textRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<{ line: number; cells: string[] }> {
   let rest = '';
   let line = 0;
-  const cells = (l: string): string[] => splitCells(l, delimiter);
   for await (const chunk of text) {
     const buf = rest + chunk;
     let from = 0;
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', from)) {
       line++;
-      yield { line, cells: cells(buf.slice(from, nl)) };
+      yield { line, cells: splitCells(buf.slice(from, nl), delimiter) };
       from = nl + 1;
     }
     rest = buf.slice(from);
   }
-  if (rest.length) { line++; yield { line, cells: cells(rest) }; }
+  if (rest.length) { line++; yield { line, cells: splitCells(rest, delimiter) }; }
 }
