@@ -2,13 +2,14 @@
  * The command line. The only module that touches `process`: it builds the real Io, wires the
  * commands, maps errors to `hcarb: FILE:LINE: message` and exit codes (0 ok, 1 data, 2 usage).
  */
-import { createReadStream, readFileSync, statSync, writeFileSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
-import { READ_CHUNK_BYTES, joinInputs, type Input, type Io } from './io.js';
+import { readFileChunks } from './readfile.js';
+import { joinInputs, type Input, type Io } from './io.js';
 import { ResultWriter, type FileResult, type Format } from './output/format.js';
 import { parseFirst, positive, type CommonOptions } from './commands/common.js';
 import { cyclesCommand, iceCommand, retentionCommand, splitCommand } from './commands/cycling.js';
@@ -65,7 +66,7 @@ function realIo(): Io {
         chunks: () => {
           let size: number | null = null;
           try { size = statSync(path).size; } catch { /* reported by the stream */ }
-          return withProgress(path, size, createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array>);
+          return withProgress(path, size, readFileChunks(path));
         },
       };
     },

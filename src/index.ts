@@ -5,8 +5,8 @@
  *   const cell = await readLand('run.csv');            // or bytes, or an async iterable of chunks
  *   ice(cell, { massMg: 3.8 }).ice_pct;
  */
-import { createReadStream } from 'node:fs';
-import { READ_CHUNK_BYTES, type Input } from './io.js';
+import type { Input } from './io.js';
+import { readFileChunks } from './readfile.js';
 import { loadCycling, type Loaded } from './load.js';
 import './parse/workbook.js';
 import type { First } from './analysis/cycling.js';
@@ -31,7 +31,7 @@ export { dqdv } from './analysis/dqdv.js';
 export type Source = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 function toInput(src: Source, name?: string): Input {
-  if (typeof src === 'string') return { name: name ?? src, chunks: () => createReadStream(src, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array> };
+  if (typeof src === 'string') return { name: name ?? src, chunks: () => readFileChunks(src) };
   if (src instanceof Uint8Array) return { name: name ?? '<bytes>', async *chunks() { yield src; } };
   return { name: name ?? '<stream>', chunks: () => src };
 }

@@ -5,6 +5,20 @@
  */
 export const READ_CHUNK_BYTES = 1 << 19;
 
+/** The reader that owns each reusable buffer, and whether the buffer is in use. */
+export const chunkOwners = new WeakMap<ArrayBufferLike, { free: Uint8Array[]; busy: boolean }>();
+
+/**
+ * Give a chunk from a reader (`readFileChunks`) back for reuse: the caller must hold no view of it any
+ * more. Chunks from elsewhere (and a chunk released twice) are ignored.
+ */
+export function releaseChunk(b: Uint8Array): void {
+  const o = chunkOwners.get(b.buffer);
+  if (!o || !o.busy) return;
+  o.busy = false;
+  if (o.free.length < 4) o.free.push(new Uint8Array(b.buffer));
+}
+
 /** The boundary between commands and the process: commands only see this. */
 export interface Input {
   /** The name used in messages: the path as given, or `<stdin>`. */

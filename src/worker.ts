@@ -3,17 +3,16 @@
  * back (or the error as plain data). Used by `hcarb summary --jobs N`.
  */
 import { parentPort } from 'node:worker_threads';
-import { createReadStream } from 'node:fs';
 import { summaryCommand, type SummaryOptions } from './commands/summary.js';
 import type { CommonOptions } from './commands/common.js';
 import { isHcarbError } from './errors.js';
 import './parse/workbook.js';
-import { READ_CHUNK_BYTES } from './io.js';
+import { readFileChunks } from './readfile.js';
 
 export interface Job { id: number; file: string; common: Omit<CommonOptions, 'masses'> & { masses?: [string, number][] }; summary: SummaryOptions }
 
 parentPort?.on('message', async (job: Job) => {
-  const input = { name: job.file, chunks: () => createReadStream(job.file, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Uint8Array> };
+  const input = { name: job.file, chunks: () => readFileChunks(job.file) };
   const common: CommonOptions = { ...job.common, masses: job.common.masses ? new Map(job.common.masses) : undefined };
   try {
     const result = await summaryCommand(input, common, job.summary);

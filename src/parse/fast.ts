@@ -17,7 +17,7 @@ import { stateKind } from './columns.js';
 import { MAX_LINE_CHARS, lineTooLong, sniffEncoding, takeHead } from './decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter, splitCells } from './rows.js';
-import { concatBytes, prepend } from '../io.js';
+import { concatBytes, prepend, releaseChunk } from '../io.js';
 
 const HEAD_BYTES = 1 << 16;
 /** How far the header search reads on through a mixed export's cycle and step tables. */
@@ -39,6 +39,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
  */
 export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo = newSourceInfo(source)): AsyncGenerator<CyclerRecord[]> {
   const it = chunks[Symbol.asyncIterator]();
+  try {
+    yield* parseWith(it, source, info);
+  } finally {
+    // Stopped early (an error, a consumer that has seen enough): let the reader close the file.
+    await it.return?.();
+  }
+}
+
+async function* parseWith(it: AsyncIterator<Uint8Array>, source: string, info: SourceInfo): AsyncGenerator<CyclerRecord[]> {
   let { head, done } = await takeHead(it, HEAD_BYTES);
   const general = () => parseLandTextGeneral(done ? (async function* () { yield head; })() : prepend(head, it), source, info);
   if (!fastPath.enabled || head.length === 0) { yield* general(); return; }
@@ -68,7 +77,9 @@ export async function* parseLandText(chunks: AsyncIterable<Uint8Array>, source: 
       for (;;) {
         const r = await it.next();
         if (r.done) break;
-        yield enc.encode(dec.decode(r.value, { stream: true }));
+        const text = dec.decode(r.value, { stream: true });
+        releaseChunk(r.value);
+        yield enc.encode(text);
       }
       const tail = dec.decode();
       if (tail) yield enc.encode(tail);
@@ -446,6 +457,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
         const joined = new Uint8Array(c.length + b.length);
         joined.set(c); joined.set(b, c.length);
         carry = joined;
+        releaseChunk(cur);
         cur = view(next.value!);
         continue;
       }
@@ -459,6 +471,8 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       if (b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
       carry = b.slice();
     } else yield* block(b, final);
+    // Nothing holds a view of this chunk now (carries and state bytes are copies): its reader may reuse it.
+    releaseChunk(cur);
     if (final) break;
     cur = view(next.value!);
   }
