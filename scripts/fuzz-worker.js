@@ -2,7 +2,6 @@
 // error) or crash (anything else).
 import { parentPort } from 'node:worker_threads';
 import { HcarbError } from '../dist/errors.js';
-import '../dist/parse/workbook.js';
 import { iceCommand, cyclesCommand, splitCommand, retentionCommand } from '../dist/commands/cycling.js';
 import { gittCommand } from '../dist/commands/gitt.js';
 import { dqdvCommand } from '../dist/commands/dqdv.js';

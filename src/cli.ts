@@ -21,7 +21,6 @@ import { sortResults, summaryCommand } from './commands/summary.js';
 import { summariseInParallel } from './parallel.js';
 import { dqdvCommand } from './commands/dqdv.js';
 import { PLOT_KINDS, type PlotKind } from './plot/plot-kinds.js';
-import './parse/workbook.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

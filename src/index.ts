@@ -8,7 +8,6 @@
 import type { Input } from './io.js';
 import { readFileChunks } from './readfile.js';
 import { loadCycling, type Loaded } from './load.js';
-import './parse/workbook.js';
 import type { First } from './analysis/cycling.js';
 import * as m from './analysis/metrics.js';
 import { gittCommand, type GittCliOptions } from './commands/gitt.js';

@@ -6,7 +6,6 @@ import { parentPort } from 'node:worker_threads';
 import { summaryCommand, type SummaryOptions } from './commands/summary.js';
 import type { CommonOptions } from './commands/common.js';
 import { isHcarbError } from './errors.js';
-import './parse/workbook.js';
 import { readFileChunks } from './readfile.js';
 
 export interface Job { id: number; file: string; common: Omit<CommonOptions, 'masses'> & { masses?: [string, number][] }; summary: SummaryOptions }

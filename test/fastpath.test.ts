@@ -6,7 +6,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parseLandText, fastPath, parseLine, scanState } from '../src/parse/fast.js';
 import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
 import { openLand } from '../src/load.js';
-import '../src/parse/workbook.js';
 import { landFile, hardCarbonPlan, mixedCsv, type Dialect } from '../src/generate/land.js';
 import { CORPUS, HAVE_CORPUS, bytesInput } from './helpers/io.js';
 

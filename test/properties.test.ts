@@ -4,7 +4,6 @@ import { test, fc } from '@fast-check/vitest';
 import { landFile, type Branch, type CellPlan, type Dialect } from '../src/generate/land.js';
 import { chiCvText, chiEisText } from '../src/generate/chi.js';
 import { loadCycling } from '../src/load.js';
-import '../src/parse/workbook.js';
 import { cycleRows, ice, resolveMass, retention } from '../src/analysis/metrics.js';
 import { parseChiText } from '../src/parse/chi.js';
 import { HcarbError } from '../src/errors.js';

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync, strToU8, unzipSync } from 'fflate';
 import { loadCycling } from '../src/load.js';
-import '../src/parse/workbook.js';
 import { cycleRows, ice, resolveMass } from '../src/analysis/metrics.js';
 import { landFile, type Branch, type CellPlan } from '../src/generate/land.js';
 import { landWorkbook, writeXlsx } from '../src/generate/xlsx.js';

@@ -7,7 +7,7 @@
  * cathodic-positive, in which case they are negated once here. An anodic peak is the current
  * maximum of a positive-going sweep, a cathodic peak the minimum of a negative-going sweep.
  */
-import { linearRegression } from 'simple-statistics';
+import { simpleStatistics } from '../lazy.js';
 import { DataError } from '../errors.js';
 
 export interface Sweep {
@@ -136,7 +136,7 @@ export interface BValue { b: number; b_se: number | null; r2: number; scan_rates
 /** b from log10|i_p| = b · log10 v + c (least squares); its standard error needs 3 or more rates. */
 export function bValue(rates: number[], ips: number[]): BValue {
   const pts = rates.map((v, k) => [Math.log10(v), Math.log10(Math.abs(ips[k]!))] as [number, number]);
-  const { m, b: c } = linearRegression(pts);
+  const { m, b: c } = simpleStatistics().linearRegression(pts);
   const n = pts.length;
   const mx = pts.reduce((s, p) => s + p[0], 0) / n;
   const sxx = pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);

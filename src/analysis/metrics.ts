@@ -1,7 +1,7 @@
 /**
  * The figures a paper reports, computed from segmented cycling data (science.md). Pure functions.
  */
-import { linearRegression } from 'simple-statistics';
+import { simpleStatistics } from '../lazy.js';
 import { DataError, UsageError } from '../errors.js';
 import type { Cycle, CyclingData, HalfCycle } from './cycling.js';
 
@@ -213,7 +213,7 @@ export function retention(data: CyclingData, mass: Mass, skip: number, window: n
   if (refMAh <= 0) throw new DataError(`the reference cycles ${ref[0]!.n}–${ref[ref.length - 1]!.n} pass no charge; retention is undefined`, { file: source });
   const after = complete.slice(skip);
   let slope: number | null = null;
-  if (after.length >= 2) slope = linearRegression(after.map((c) => [c.n, q(c)])).m;
+  if (after.length >= 2) slope = simpleStatistics().linearRegression(after.map((c) => [c.n, q(c)])).m;
   return {
     retention_pct: finMAh / refMAh * 100,
     reference_mAh_g: specific(refMAh, mass),

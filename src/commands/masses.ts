@@ -1,5 +1,5 @@
 /** `--masses FILE`: a CSV of `file,mass_mg` for a batch of cells. */
-import Papa from 'papaparse';
+import { papaparse } from '../lazy.js';
 import { DataError, UsageError } from '../errors.js';
 import { collect, type Input } from '../io.js';
 
@@ -11,7 +11,7 @@ export async function readMassesFile(input: Input): Promise<Map<string, number>>
     if ((e as { code?: string }).code === 'ENOENT') throw new UsageError(`--masses: ${input.name}: no such file`);
     throw e;
   }
-  const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  const rows = papaparse().parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
   const map = new Map<string, number>();
   rows.forEach((r, i) => {
     const [f, m] = [r[0]?.trim() ?? '', r[1]?.trim() ?? ''];

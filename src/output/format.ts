@@ -2,8 +2,7 @@
  * Output: the same flat rows as a table (cli-table3), CSV (papaparse), JSON or NDJSON.
  * Keys are snake_case with units and identical across formats; only the table relabels them.
  */
-import Table from 'cli-table3';
-import Papa from 'papaparse';
+import { papaparse, cliTable } from '../lazy.js';
 
 export type Format = 'table' | 'json' | 'ndjson' | 'csv';
 export type Row = Record<string, unknown>;
@@ -102,10 +101,10 @@ export class ResultWriter {
         if (!r.rows.length) break;
         if (!this.keys) {
           this.keys = Object.keys(r.rows[0]!);
-          this.out(Papa.unparse([this.keys], { newline: '\n' }) + '\n');
+          this.out(papaparse().unparse([this.keys], { newline: '\n' }) + '\n');
         }
         const keys = this.keys;
-        this.out(Papa.unparse(r.rows.map((row) => keys.map((k) => csvValue(row[k]))), { newline: '\n' }) + '\n');
+        this.out(papaparse().unparse(r.rows.map((row) => keys.map((k) => csvValue(row[k]))), { newline: '\n' }) + '\n');
         break;
       }
       case 'table':
@@ -135,14 +134,14 @@ function indent(s: string): string {
 }
 
 export function renderTable(rows: Row[], keys: string[]): string {
-  const t = new Table({ head: keys.map(label), style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  const t = new (cliTable())({ head: keys.map(label), style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const r of rows) t.push(keys.map((k) => fmtCell(r[k])));
   return t.toString();
 }
 
 /** A vertical key / value table (one file per table), for `inspect`. */
 export function renderKeyValue(row: Row): string {
-  const t = new Table({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  const t = new (cliTable())({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const [k, v] of Object.entries(row)) {
     if (v === null || v === undefined || v === '') continue;
     t.push({ [label(k)]: fmtCell(v).replace(/; /g, '\n') });

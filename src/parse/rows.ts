@@ -2,7 +2,7 @@
  * Text → rows of cells, streaming, through papaparse (the general parser: quotes, any delimiter).
  * Row n is line n of the file (papaparse does not skip empty lines here), so every row keeps its line.
  */
-import Papa from 'papaparse';
+import { papaparse } from '../lazy.js';
 
 /** Choose the delimiter from the first lines: TAB, then `;`, then `,` (the one a header line uses most). */
 export function sniffDelimiter(sample: string): string {
@@ -30,7 +30,7 @@ function count(s: string, ch: string): number {
 export function splitCells(l: string, delimiter: string): string[] {
   if (l.endsWith('\r')) l = l.slice(0, -1);
   if (!l.includes('"')) return l.split(delimiter);
-  return Papa.parse<string[]>(l, { delimiter, newline: '\n', header: false }).data[0] ?? [''];
+  return papaparse().parse<string[]>(l, { delimiter, newline: '\n', header: false }).data[0] ?? [''];
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { DataError } from '../errors.js';
 import { collect } from '../io.js';
-import { registerWorkbookReader } from '../load.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
 import { looksLikeHeader, parseDuration } from './columns.js';
 import { clip, isHeaderRepeat, makeNumberReader, noteSkip, planFromHeader, recordFromCells, type Plan } from './land.js';
@@ -169,4 +168,3 @@ export async function* readLandWorkbook(chunks: AsyncIterable<Uint8Array>, sourc
   if (info.records === 0) throw new DataError('the record sheet has a header but no records', { file: source, where: sheets[0]!.name, line: info.headerLine });
 }
 
-registerWorkbookReader(readLandWorkbook);
