@@ -41,13 +41,17 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-/** Put a peeked chunk back in front of a stream. */
+/** Put a peeked chunk back in front of a stream. Stopping early stops the stream too (its file is closed). */
 export async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield first;
-  for (;;) {
-    const r = await rest.next();
-    if (r.done) return;
-    yield r.value;
+  try {
+    yield first;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }
 

@@ -83,3 +83,43 @@ describe('readFileChunks', () => {
     expect(fast).toEqual(general);
   });
 });
+
+describe('a reader that stops early lets go of its file', () => {
+  /** Chunks of `bytes` from an iterator that records whether it was told to stop. */
+  function watched(bytes: Uint8Array) {
+    const seen = { closed: false };
+    const chunks: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]() {
+        let at = 0;
+        return {
+          async next() { if (at >= bytes.length) return { done: true, value: undefined }; const c = bytes.subarray(at, at + 4096); at += 4096; return { done: false, value: c }; },
+          async return() { seen.closed = true; return { done: true, value: undefined }; },
+        };
+      },
+    };
+    return { chunks, seen };
+  }
+  const text = new TextDecoder().decode(landFile(hardCarbonPlan({ cycles: 3 }).plan));
+
+  it('a consumer that breaks off after the first batch', async () => {
+    const w = watched(new TextEncoder().encode(text));
+    for await (const b of parseLandText(w.chunks, 'x.csv', newSourceInfo('x.csv'))) { expect(b.length).toBeGreaterThan(0); break; }
+    expect(w.seen.closed).toBe(true);
+  });
+
+  it('a data error in the middle of the file', async () => {
+    const lines = text.split('\n');
+    lines[Math.floor(lines.length / 2)] = '1,2,3';
+    const w = watched(new TextEncoder().encode(lines.join('\n').replace(/,RateD/g, ',Rate?')));
+    await expect((async () => { for await (const _ of parseLandText(w.chunks, 'x.csv', newSourceInfo('x.csv'))) { /* read on */ } })()).rejects.toThrow();
+    expect(w.seen.closed).toBe(true);
+  });
+
+  it('through openLand, which peeks at the first chunk (prepend passes the stop on)', async () => {
+    const { openLand } = await import('../src/load.js');
+    const w = watched(new TextEncoder().encode(text));
+    const opened = await openLand({ name: 'x.csv', chunks: () => w.chunks });
+    for await (const _ of opened.records) break;
+    expect(w.seen.closed).toBe(true);
+  });
+});
