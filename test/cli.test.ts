@@ -81,6 +81,23 @@ describe('batches and formats', () => {
     expect(nd).toHaveLength(40);
   });
 
+  it('numbers are written to 12 significant digits: the entered 3.8 mg and the file\'s 373.3 mAh/g, not float noise', () => {
+    // The sample's first discharge: 1.41854 mAh, SpeCap 373.3 mAh/g (the generator entered 3.8 mg);
+    // in floating point 1.41854 / 373.3 * 1000 = 3.7999999999999994 and 1.41854 / 0.0038 = 373.29999999999995.
+    const csv = hcarb(['ice', SAMPLE, '--format', 'csv']).stdout.trim().split('\n').map((l) => l.split(','));
+    const row = Object.fromEntries(csv[0]!.map((k, i) => [k, csv[1]![i]]));
+    expect(row.mass_mg).toBe('3.8');
+    expect(row.q_dis_mAh).toBe('1.41854');
+    expect(row.q_dis_mAh_g).toBe('373.3');
+    const nd = JSON.parse(hcarb(['gitt', 'samples/npnhc-gitt.csv', '--format', 'ndjson']).stdout.split('\n')[0]!) as Record<string, unknown>;
+    const d = Object.entries(nd).find(([k]) => k.startsWith('d_'))![1] as number;
+    // Diffusion coefficients (~5e-10 cm²/s) keep 12 significant digits, not 12 decimals.
+    expect(d).toBeGreaterThan(1e-11);
+    expect(d).toBeLessThan(1e-8);
+    expect(Number(d.toPrecision(12))).toBe(d);
+    expect(Number(d.toFixed(12))).not.toBe(d);
+  });
+
   it('reads standard input with - and with no file', () => {
     const input = readFileSync(SAMPLE);
     for (const args of [['ice', '-', '--json'], ['ice', '--json']]) {

@@ -60,3 +60,13 @@ describe('hand-worked fixture (test/fixtures/hand-small.csv)', async () => {
     expect(ice(data, m, 'x').q_dis_mAh_g).toBeCloseTo(400, 9);
   });
 });
+
+describe('the mass implied by the file', () => {
+  it('is the mass entered in the cycler, without the float noise of Capacity / SpeCap (sample made with 3.8 mg)', async () => {
+    // 1.41854 mAh / 373.3 mAh/g × 1000 is 3.7999999999999994 in floating point.
+    expect(1.41854 / 373.3 * 1000).not.toBe(3.8);
+    const { data } = await loadCycling(fileInput(new URL('../samples/npnhc-t1200.csv', import.meta.url).pathname), { first: 'discharge', splitV: 0.1 });
+    expect(data.statedMassMg).toBe(3.8);
+  });
+});
+

@@ -312,7 +312,9 @@ export class CyclingReducer {
     const dead = this.halfCycles.filter((h) => h.maxAbsCurrentMA === 0);
     if (dead.length) w.push(`${dead.length} half-cycle(s) are marked charge or discharge by the state column but carry no current (first at lines ${dead[0]!.firstLine}–${dead[0]!.lastLine}); their capacity comes from the capacity column alone`);
     let statedMassMg: number | null = null;
-    if (this.bestMass) statedMassMg = this.bestMass.cap / this.bestMass.spec * 1000;
+    // To 6 significant digits: the columns carry no more, and 3.7999999999999994 mg (float noise
+    // of the division) is 3.8 mg, the mass entered in the cycler.
+    if (this.bestMass) statedMassMg = Number((this.bestMass.cap / this.bestMass.spec * 1000).toPrecision(STATED_MASS_DIGITS));
     return {
       first: this.opts.first, splitV: this.opts.splitV, halfCycles: this.halfCycles, cycles, leading,
       capacitySource: this.hasCapacity ? 'column' : 'integrated', statedMassMg,
@@ -360,6 +362,9 @@ export class CyclingReducer {
 }
 
 function fmt(x: number): string { return x.toPrecision(5); }
+
+/** Significant digits of the mass implied by the capacity and specific-capacity columns. */
+export const STATED_MASS_DIGITS = 6;
 
 /** Cell voltages outside this range (V) are implausible for any battery chemistry: a unit mix-up. */
 export const PLAUSIBLE_V: [number, number] = [-5, 10];

@@ -56,9 +56,21 @@ export function fmtCell(v: unknown): string {
   return String(v);
 }
 
-/** JSON-safe value: non-finite numbers become null. */
+/**
+ * Significant digits of numbers in JSON, NDJSON and CSV. No measurement carries more than ~7, and
+ * at 12 the noise of binary floating point (373.29999999999995 for 1.41854 mAh / 3.8 mg) is gone.
+ */
+export const OUTPUT_DIGITS = 12;
+
+/** A number as the machine formats write it: 12 significant digits; integers as they are. */
+export function outputNumber(v: number): number {
+  return Number.isInteger(v) ? v : Number(v.toPrecision(OUTPUT_DIGITS));
+}
+
+/** JSON-safe value: non-finite numbers become null; numbers to OUTPUT_DIGITS. */
 function jsonReplacer(_k: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  if (typeof v !== 'number') return v;
+  return Number.isFinite(v) ? outputNumber(v) : null;
 }
 
 export function toJson(v: unknown, pretty = true): string {
@@ -67,8 +79,8 @@ export function toJson(v: unknown, pretty = true): string {
 
 function csvValue(v: unknown): unknown {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? v : '';
-  if (Array.isArray(v)) return v.join(';');
+  if (typeof v === 'number') return Number.isFinite(v) ? outputNumber(v) : '';
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? outputNumber(x) : x)).join(';');
   if (typeof v === 'object') return JSON.stringify(v);
   return v;
 }
