@@ -85,15 +85,15 @@ function colorLevel(g: Globals, env: Record<string, string | undefined>, isTTY: 
   return isTTY ? 1 : 0;
 }
 
-/** The options every data command shares; `oneMassSource`: --mass and --masses exclude each other. */
-async function commonOptions(g: Globals, io: Io, oneMassSource: boolean): Promise<CommonOptions> {
+/** The options every data command shares; --mass and --masses exclude each other. */
+async function commonOptions(g: Globals, io: Io): Promise<CommonOptions> {
   const common: CommonOptions = {
     first: parseFirst(g.first),
     mass: positive('--mass', g.mass), loading: positive('--loading', g.loading),
     area: positive('--area', g.area), diameter: positive('--diameter', g.diameter),
   };
   if (g.masses) {
-    if (oneMassSource && g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
+    if (g.mass !== undefined) throw new UsageError('give --mass or --masses, not both');
     common.masses = await readMassesFile(io.open(g.masses));
   }
   return common;
@@ -159,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
       files = ['-'];
     }
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
-    const common = await commonOptions(g, io, true);
+    const common = await commonOptions(g, io);
     const joined = Boolean(g.join) && files.length > 1;
     const writer = new ResultWriter(format, io.stdout, !joined && files.length > 1 && (!batch || Boolean(batch.multi)));
     const done: FileResult[] = [];
@@ -297,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
         const target = existsSync(out) ? realpathSync(out) : resolve(out);
         for (const f of files) if (f !== '-' && existsSync(f) && realpathSync(f) === target) throw new UsageError(`--out ${out} is one of the inputs; hcarb never writes over an input`);
       }
-      const common = await commonOptions(g, io, false);
+      const common = await commonOptions(g, io);
       const { plotCommand } = await import('./commands/plot.js'); // Vega loads only when a figure is drawn
       const r = await plotCommand(kind as PlotKind, files.map((f) => io.open(f)), common, {
         cycles: g.cycles as string, cycle: g.cycle as number, title: g.title as string | undefined, model: g.model as string,

@@ -45,6 +45,8 @@ describe('usage errors exit 2', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['ice', '-', '-'], /standard input \(-\) can be given only once/],
     [['split', SAMPLE, '--cycle', 'x'], /--cycle must be a whole number/],
+    [['ice', SAMPLE, '--mass', '3.8', '--masses', 'test/fixtures/hand-small.csv'], /give --mass or --masses, not both/],
+    [['plot', 'cycling', SAMPLE, '--mass', '3.8', '--masses', 'test/fixtures/hand-small.csv', '--out', '-'], /give --mass or --masses, not both/],
   ])('%j', (args, message) => {
     const r = hcarb(args);
     expect(r.code).toBe(2);
