@@ -8,7 +8,7 @@ import { dqdvCommand } from '../dist/commands/dqdv.js';
 import { summaryCommand } from '../dist/commands/summary.js';
 import { inspectCommand } from '../dist/commands/inspect.js';
 import { cvCommand, eisCommand } from '../dist/commands/chi.js';
-import { parseLandText } from '../dist/parse/fast.js';
+import { parseLandText, fastPath } from '../dist/parse/fast.js';
 import { parseLandTextGeneral, newSourceInfo } from '../dist/parse/land.js';
 
 /** JSON with object keys in sorted order (the parsers fill `info` in different orders). */
@@ -27,9 +27,12 @@ async function parsed(parse, input) {
   }
 }
 
-/** The differential check: the fast path and the general parser must agree on every input. */
-async function sameAsGeneral(input) {
-  const [a, b] = [await parsed(parseLandText, input), await parsed(parseLandTextGeneral, input)];
+/** The differential check: the fast path (its scanner thread from the first byte when `threaded`) and the general parser must agree on every input. */
+async function sameAsGeneral(input, threaded = false) {
+  fastPath.threadAfterBytes = threaded ? 0 : Infinity;
+  let a;
+  try { a = await parsed(parseLandText, input); } finally { fastPath.threadAfterBytes = Infinity; }
+  const b = await parsed(parseLandTextGeneral, input);
   if (a !== b) {
     let k = 0;
     while (k < a.length && a[k] === b[k]) k++;
@@ -50,7 +53,8 @@ const RUN = {
   inspect: (i) => inspectCommand(i, common),
   cv: (i) => cvCommand(i, {}),
   eis: (i) => eisCommand(i, {}),
-  'fast-eq-general': sameAsGeneral,
+  'fast-eq-general': (i) => sameAsGeneral(i),
+  'threaded-eq-general': (i) => sameAsGeneral(i, true),
 };
 
 parentPort.on('message', async ({ command, name, bytes }) => {

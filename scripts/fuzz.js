@@ -3,9 +3,9 @@
 // Mutates the samples, fixtures, corpus files and generated exports in several dialects (byte
 // flips, truncation, line duplication, column shuffles, inserted junk) and runs every command on
 // each mutant in-process, in a worker thread with a memory limit and a watchdog; and checks that
-// the fast path and the general parser agree on it (differential). Counts crashes (an exception
-// that is not hcarb's own error), hangs (over 5 s, or 10× the time an input of that size normally
-// takes), memory blow-ups and fast/general differences.
+// the fast path (also with its scanner thread) and the general parser agree on it (differential).
+// Counts crashes (an exception that is not hcarb's own error), hangs (over 5 s, or 10× the time an
+// input of that size normally takes), memory blow-ups and fast/general differences.
 // Exits 1 on any, and saves the offending inputs to fuzz-failures/.
 import { Worker } from 'node:worker_threads';
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -70,7 +70,7 @@ function mutate(b) {
 function flip(b, n) { for (let i = 0; i < n && b.length; i++) b[int(b.length)] ^= 1 << int(8); return b; }
 function concat(...parts) { const n = parts.reduce((s, p) => s + p.length, 0); const o = new Uint8Array(n); let k = 0; for (const p of parts) { o.set(p, k); k += p.length; } return o; }
 
-const COMMANDS = ['ice', 'cycles', 'split', 'retention', 'gitt', 'dqdv', 'summary', 'inspect', 'cv', 'eis', 'fast-eq-general', 'fast-eq-general'];
+const COMMANDS = ['ice', 'cycles', 'split', 'retention', 'gitt', 'dqdv', 'summary', 'inspect', 'cv', 'eis', 'fast-eq-general', 'fast-eq-general', 'threaded-eq-general'];
 
 let worker = null;
 let pendingResolve = null;

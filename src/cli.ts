@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { HcarbError, UsageError, formatError, isHcarbError, DataError } from './errors.js';
 import { readFileChunks } from './readfile.js';
+import { fastPath } from './parse/fast.js';
 import { joinInputs, type Input, type Io } from './io.js';
 import { ResultWriter, type FileResult, type Format } from './output/format.js';
 import { parseFirst, positive, type CommonOptions } from './commands/common.js';
@@ -131,8 +132,20 @@ function examples(lines: string[]): string {
   return '\nExamples:\n' + lines.map((l) => '  $ ' + l).join('\n') + '\n';
 }
 
+/**
+ * A long file is scanned on a second thread when there are two cores. HCARB_SCAN_THREAD_AFTER
+ * (bytes; 'never' to switch it off) overrides the 32 MB start, for tests and benchmarks.
+ */
+function threadPolicy(env: Record<string, string | undefined>): number {
+  const v = env.HCARB_SCAN_THREAD_AFTER;
+  if (v === 'never') return Infinity;
+  if (v !== undefined && v !== '' && Number.isFinite(Number(v))) return Number(v);
+  return availableParallelism() >= 2 ? 32 << 20 : Infinity;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const io = realIo();
+  fastPath.threadAfterBytes = threadPolicy(io.env);
   let exitCode = 0;
   let globalsSeen: Globals = {};
   let paint = new Chalk({ level: 0 });

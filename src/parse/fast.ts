@@ -17,16 +17,24 @@ import { stateKind } from './columns.js';
 import { MAX_LINE_CHARS, lineTooLong, sniffEncoding, takeHead } from './decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter, splitCells } from './rows.js';
-import { concatBytes, prepend, releaseChunk } from '../io.js';
+import { READ_CHUNK_BYTES, concatBytes, prepend, releaseChunk } from '../io.js';
+import { parseLine, scanInto, scanState, slotViews, SLOT_BYTES_PER_LINE, type ScanState, type SlotViews } from './scanline.js';
+import type { ScanDone, ScanInit, ScanJob } from './scan-worker.js';
+import { Worker } from 'node:worker_threads';
+
+export { parseLine, scanState, type ScanState } from './scanline.js';
 
 const HEAD_BYTES = 1 << 16;
 /** How far the header search reads on through a mixed export's cycle and step tables. */
 const PROBE_MAX_BYTES = 32 << 20;
 const BATCH = 4096;
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-/** Options for tests and benchmarks. */
-export const fastPath = { enabled: true };
+/**
+ * Options. `threadAfterBytes`: after this many bytes of one file, a worker thread scans the rest
+ * while this thread builds and reduces the records (the CLI sets it when there are two cores; the
+ * library default is never). Output is the same either way (tests run both).
+ */
+export const fastPath = { enabled: true, threadAfterBytes: Infinity };
 
 function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[off + k]) return false;
@@ -127,209 +135,6 @@ function probe(head: Uint8Array, encoding: string, bomLength: number, label: str
   }
   // Out of complete lines with the search still on (inside a mixed export's sections): more bytes.
   return 'more';
-}
-
-/** Column layout and output of the byte scanner; a plain object so the hot loop reads locals. */
-export interface ScanState {
-  /**
-   * The needed columns in order, as pairs: how many columns to skip before it, then its value
-   * slot (0 V, 1 I, 2 capacity, 3 specific capacity, 4 cycle, 5 step, 6 time, 7 step time; 8 the
-   * state column).
-   */
-  prog: Int8Array;
-  /** Bit k set: slot k is a time column without a unit, where only durations are read here. */
-  durOnly: number;
-  delim: number;
-  comma: boolean;
-  val: Float64Array;
-  isNull: Uint8Array;
-  /** State column bytes of the line just parsed, and their FNV hash. */
-  stS: number; stE: number; stH: number;
-  sawComma: boolean;
-  ok: boolean;
-}
-
-/** A scanner state for columns `slotOf` (per column index: its slot, or -1 when not needed). */
-export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boolean, durOnly = 0): ScanState {
-  const prog: number[] = [];
-  let skip = 0;
-  for (let f = 0; f < slotOf.length; f++) {
-    if (slotOf[f]! < 0) { skip++; continue; }
-    prog.push(skip, slotOf[f]!);
-    skip = 0;
-  }
-  return { prog: Int8Array.from(prog), durOnly, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
-}
-
-/**
- * A duration at b[p…] exactly as the general parser reads one (columns.ts `parseDuration`):
- * D-HH:MM:SS, D.HH:MM:SS or D HH:MM:SS (days ≤ 6 digits), H:MM:SS or M:SS (≤ 9 digits), the
- * seconds with up to 9 decimals. Its value in seconds goes to val[slot], summed in the same order;
- * returns the index just after it, or -1 when the text is not one of these.
- */
-function durationAt(b: Uint8Array, p: number, val: Float64Array, slot: number): number {
-  let a = 0, n = 0, c = b[p]!;
-  while (c >= 48 && c <= 57) { if (++n > 9) return -1; a = a * 10 + (c - 48); c = b[++p]!; }
-  if (n === 0) return -1;
-  if (c === 45 || c === 46 || c === 32) {
-    // Days, then HH:MM:SS.
-    if (n > 6) return -1;
-    const h = upTo2(b, p + 1);
-    if (h < 0) return -1;
-    p += 1 + (h & 3);
-    if (b[p] !== 58) return -1;
-    const m = upTo2(b, p + 1);
-    if (m < 0) return -1;
-    p += 1 + (m & 3);
-    if (b[p] !== 58) return -1;
-    p = secondsAt(b, p + 1, val, slot);
-    if (p < 0) return -1;
-    val[slot] = a * 86400 + (h >> 2) * 3600 + (m >> 2) * 60 + val[slot]!;
-    return p;
-  }
-  if (c !== 58) return -1;
-  const g = upTo2(b, p + 1);
-  if (g < 0) return -1;
-  if (b[p + 1 + (g & 3)] === 58) {
-    // H:MM:SS
-    p = secondsAt(b, p + 2 + (g & 3), val, slot);
-    if (p < 0) return -1;
-    val[slot] = a * 3600 + (g >> 2) * 60 + val[slot]!;
-    return p;
-  }
-  // M:SS
-  p = secondsAt(b, p + 1, val, slot);
-  if (p < 0) return -1;
-  val[slot] = a * 60 + val[slot]!;
-  return p;
-}
-
-/** One or two digits at b[p]: value * 4 + count, or -1. */
-function upTo2(b: Uint8Array, p: number): number {
-  const c0 = b[p]! - 48;
-  if (c0 < 0 || c0 > 9) return -1;
-  const c1 = b[p + 1]! - 48;
-  if (c1 < 0 || c1 > 9) return c0 * 4 + 1;
-  const c2 = b[p + 2]! - 48;
-  if (c2 >= 0 && c2 <= 9) return -1;
-  return (c0 * 10 + c1) * 4 + 2;
-}
-
-/** Seconds SS or SS.fffffffff at b[p] (as Number() reads them) into val[slot]; the index after, or -1. */
-function secondsAt(b: Uint8Array, p: number, val: Float64Array, slot: number): number {
-  const s = upTo2(b, p);
-  if (s < 0) return -1;
-  p += s & 3;
-  let x = s >> 2;
-  if (b[p] === 46) {
-    let k = 0, f = 0, c = b[++p]!;
-    while (c >= 48 && c <= 57) { if (++k > 9) return -1; f = f * 10 + (c - 48); c = b[++p]!; }
-    if (k === 0) return -1;
-    x = (x * POW10[k]! + f) / POW10[k]!;
-  }
-  val[slot] = x;
-  return p;
-}
-
-/**
- * Parse the fields of the line starting at s in one pass: needed numbers into `val` (exactly
- * Number() of their text: ≤ 15 significant digits and |exponent| ≤ 22), the state column's span
- * and hash, other fields skipped; then on to the line end. The line must end with an LF before n
- * (the LF is the loops' only bound). Returns the index of the LF and sets `st.ok` false when the
- * line must go the general way.
- */
-export function parseLine(b: Uint8Array, s: number, n: number, st: ScanState): number {
-  const prog = st.prog, delim = st.delim, comma = st.comma, val = st.val, isNull = st.isNull;
-  // Bytes above this are never a delimiter, LF or quote: one comparison skips them (',' and TAB
-  // files: digits, letters, '.', '-', ':'; ';' files: letters).
-  const fence = delim === 59 ? 59 : 44;
-  const np = prog.length;
-  let p = s, c = 0;
-  let ok = true;
-  fields: for (let k = 0; k < np; k += 2) {
-    // Skipped columns.
-    for (let m = prog[k]!; m > 0; m--) {
-      for (;;) { c = b[p]!; if (c > fence) { p++; continue; } if (c === delim || c === 10 || c === 34) break; p++; }
-      if (c !== delim) { ok = false; break fields; }
-      p++;
-    }
-    const slot = prog[k + 1]!;
-    const last = k + 2 === np;
-    if (slot === 8) {
-      let h = 2166136261;
-      const q0 = p;
-      for (;;) { c = b[p]!; if (c === delim || c === 10 || c === 13 || c === 34) break; h = Math.imul(h ^ c, 16777619); p++; }
-      if (c === 34) { ok = false; break; }
-      st.stS = q0; st.stE = p; st.stH = h;
-      if (c === delim) { p++; continue; }
-      if (!last) { ok = false; break; }
-      continue;
-    }
-    c = b[p]!;
-    if (c === delim) { isNull[slot] = 1; p++; continue; }
-    if (c === 10 || c === 13) { if (!last) { ok = false; break; } isNull[slot] = 1; continue; }
-    let neg = false;
-    const f0 = p;
-    if (c === 45) {
-      neg = true;
-      c = b[++p]!;
-      if (c === delim || c === 10 || c === 13) { isNull[slot] = 1; if (c === delim) p++; else if (!last) { ok = false; break; } continue; }
-    } else if (c === 43) c = b[++p]!;
-    // The mantissa must stay an exact integer (< 2^53): then mant / 10^k is Number()'s rounding.
-    let mant = 0, dotAt = -1;
-    const from = p;
-    for (;;) {
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        if (mant >= 900719925474099) { ok = false; break fields; }
-        mant = mant * 10 + d;
-      } else if (c === 46 && dotAt < 0) dotAt = p;
-      else if (c === 44 && comma && dotAt < 0) { dotAt = p; st.sawComma = true; }
-      else break;
-      c = b[++p]!;
-    }
-    const frac = dotAt < 0 ? 0 : p - dotAt - 1;
-    if (p - from - (dotAt < 0 ? 0 : 1) === 0) { ok = false; break; }
-    if (slot >= 6 && (c === 58 || c === 45 || c === 32)) {
-      // A time column written as a duration (D-HH:MM:SS and the like): not scaled by the unit.
-      p = b[f0] === 45 || b[f0] === 43 ? -1 : durationAt(b, f0, val, slot);
-      if (p < 0) { p = f0; ok = false; break; }
-      isNull[slot] = 2;
-      c = b[p]!;
-      if (c === delim) { p++; continue; }
-      if ((c === 10 || c === 13) && last) continue;
-      ok = false;
-      break;
-    }
-    if (slot >= 6 && (st.durOnly >> slot) & 1) { ok = false; break; }
-    let exp = 0;
-    if (c === 101 || c === 69) {
-      c = b[++p]!;
-      let eneg = false;
-      if (c === 45) { eneg = true; c = b[++p]!; } else if (c === 43) c = b[++p]!;
-      let ed = 0;
-      while (c >= 48 && c <= 57) { if (++ed > 3) { ok = false; break fields; } exp = exp * 10 + (c - 48); c = b[++p]!; }
-      if (ed === 0) { ok = false; break; }
-      if (eneg) exp = -exp;
-    }
-    const pw = exp - frac;
-    let x: number;
-    if (pw === 0) x = mant;
-    else if (pw > 0 && pw <= 22) x = mant * POW10[pw]!;
-    else if (pw < 0 && pw >= -22) x = mant / POW10[-pw]!;
-    else { ok = false; break; }
-    val[slot] = neg ? -x : x;
-    isNull[slot] = 0;
-    if (c === delim) { p++; continue; }
-    if ((c === 10 || c === 13) && last) continue;
-    ok = false;
-    break;
-  }
-  // On to the end of the line.
-  if (b[p] !== 10) { p = b.indexOf(10, p); if (p < 0) p = n; }
-  // Under 2000 bytes, a line cannot have more columns than the general parser allows (2000).
-  st.ok = ok && p - s < 2000 && isNull[0] === 0 && isNull[1] === 0;
-  return p;
 }
 
 async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, headerLine: number, plan: Plan, sink: RowSink, info: SourceInfo, comma: boolean, delim: number, encoding: string, source: string): AsyncGenerator<CyclerRecord[]> {
@@ -442,42 +247,182 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
 
   // Plain Uint8Array views: one element kind in the hot loop, and the built-in indexOf, not Buffer's.
   const view = (x: Uint8Array) => (x.constructor === Uint8Array ? x : new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+
+  // A long file is scanned by a worker thread (see fastPath.threadAfterBytes): all its lines go,
+  // in order, through shared job buffers; this thread turns the results into records, in order,
+  // and takes the lines the scanner did not understand the general way, exactly as below.
+  let thr: Threads | null = null;
+  const jobs: SharedArrayBuffer[] = [];
+  const takeJob = (need: number): Uint8Array => {
+    const k = jobs.findIndex((j) => j.byteLength >= need);
+    return new Uint8Array(k >= 0 ? jobs.splice(k, 1)[0]! : new SharedArrayBuffer(Math.max(need, JOB_BYTES)));
+  };
+  const giveJob = (j: Uint8Array): void => { if (jobs.length < 4) jobs.push(j.buffer as SharedArrayBuffer); };
+
+  const processOldest = async function* (t: Threads): AsyncGenerator<CyclerRecord[]> {
+    const p = t.pending.shift()!;
+    const r = await p.done;
+    if (r.sawComma) st.sawComma = true;
+    const v = p.views, b = p.job;
+    let s = 0;
+    for (let k = 0; k < r.n; k++) {
+      const e = v.ends[k]!;
+      line++;
+      if (v.ok[k]) {
+        const o = 8 * k;
+        for (let j = 0; j < 8; j++) { val[j] = v.val[o + j]!; isNull[j] = v.isNull[o + j]!; }
+        st.stS = v.st[3 * k]!; st.stE = v.st[3 * k + 1]!; st.stH = v.st[3 * k + 2]!;
+        emit(b, line);
+      } else {
+        const end = e > s && b[e - 1] === 13 ? e - 1 : e;
+        if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
+        slow(b, s, e, line);
+      }
+      s = e + 1;
+      if (used >= BATCH || batch.length >= BATCH) yield* flush();
+    }
+    // More lines than a slot holds (a file of very short lines): the rest here.
+    while (s < p.to) { s = lines(b, s, p.to); yield* flush(); }
+    t.freeSlots.push(p.slot);
+    giveJob(b);
+  };
+
+  const drain = async function* (t: Threads, keep: number): AsyncGenerator<CyclerRecord[]> {
+    while (t.pending.length > keep) yield* processOldest(t);
+  };
+
+  /** One chunk the threaded way: the carry and the chunk's complete lines become one job. */
+  const threaded = async function* (t: Threads, c: Uint8Array, final: boolean): AsyncGenerator<CyclerRecord[]> {
+    const cut = final ? c.length : c.lastIndexOf(10) + 1;
+    const head = carry ? carry.length : 0;
+    if (cut === 0 && !final) {
+      if (head + c.length > MAX_LINE_CHARS) { yield* drain(t, 0); throw lineTooLong(source, line + 1); }
+      const joined = new Uint8Array(head + c.length);
+      if (carry) joined.set(carry);
+      joined.set(c, head);
+      carry = joined;
+      releaseChunk(c);
+      return;
+    }
+    const job = takeJob(head + cut + 1);
+    if (carry) job.set(carry);
+    job.set(c.subarray(0, cut), head);
+    let to = head + cut;
+    carry = !final && cut < c.length ? c.slice(cut) : null;
+    releaseChunk(c);
+    // The scanner's loops stop at line ends: give the file's last line one.
+    if (final && to > 0 && job[to - 1] !== 10) job[to++] = 10;
+    // While the worker has enough queued, this thread scans the job itself (it would wait otherwise).
+    if (to > 0) t.submit(job, to, t.queued() >= PIPELINE_DEPTH); else giveJob(job);
+    yield* drain(t, final ? 0 : PIPELINE_DEPTH);
+  };
+
   let cur: Uint8Array = view(first);
-  for (;;) {
-    const next = it ? await it.next() : { done: true as const, value: undefined };
-    const final = Boolean(next.done);
-    let b = cur;
-    if (carry) {
-      // Finish the carried partial line with the head of this chunk, then go on in the chunk itself.
-      const c: Uint8Array = carry;
-      carry = null;
-      const nl = b.indexOf(10);
-      if (nl < 0 && !final) {
-        if (c.length + b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
-        const joined = new Uint8Array(c.length + b.length);
-        joined.set(c); joined.set(b, c.length);
-        carry = joined;
-        releaseChunk(cur);
+  let seen = 0;
+  try {
+    for (;;) {
+      const next = it ? await it.next() : { done: true as const, value: undefined };
+      const final = Boolean(next.done);
+      seen += cur.length;
+      if (!thr && !final && seen > fastPath.threadAfterBytes) thr = startThreads(st);
+      if (thr) {
+        yield* threaded(thr, cur, final);
+        if (final) break;
         cur = view(next.value!);
         continue;
       }
-      const cut = nl < 0 ? b.length : nl + 1;
-      const joined = new Uint8Array(c.length + cut);
-      joined.set(c); joined.set(b.subarray(0, cut), c.length);
-      yield* block(joined, true);
-      b = b.subarray(cut);
+      let b = cur;
+      if (carry) {
+        // Finish the carried partial line with the head of this chunk, then go on in the chunk itself.
+        const c: Uint8Array = carry;
+        carry = null;
+        const nl = b.indexOf(10);
+        if (nl < 0 && !final) {
+          if (c.length + b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
+          const joined = new Uint8Array(c.length + b.length);
+          joined.set(c); joined.set(b, c.length);
+          carry = joined;
+          releaseChunk(cur);
+          cur = view(next.value!);
+          continue;
+        }
+        const cut = nl < 0 ? b.length : nl + 1;
+        const joined = new Uint8Array(c.length + cut);
+        joined.set(c); joined.set(b.subarray(0, cut), c.length);
+        yield* block(joined, true);
+        b = b.subarray(cut);
+      }
+      if (!final && b.length && b.indexOf(10) < 0) {
+        if (b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
+        carry = b.slice();
+      } else yield* block(b, final);
+      // Nothing holds a view of this chunk now (carries and state bytes are copies): its reader may reuse it.
+      releaseChunk(cur);
+      if (final) break;
+      cur = view(next.value!);
     }
-    if (!final && b.length && b.indexOf(10) < 0) {
-      if (b.length > MAX_LINE_CHARS) throw lineTooLong(source, line + 1);
-      carry = b.slice();
-    } else yield* block(b, final);
-    // Nothing holds a view of this chunk now (carries and state bytes are copies): its reader may reuse it.
-    releaseChunk(cur);
-    if (final) break;
-    cur = view(next.value!);
+    if (carry) { const c: Uint8Array = carry; carry = null; yield* block(c, true); }
+  } finally {
+    if (thr) await thr.stop();
   }
-  if (carry) { const c: Uint8Array = carry; carry = null; yield* block(c, true); }
   if (st.sawComma) info.decimalComma = true;
   sink.end();
   yield* flush();
+}
+
+/** Bytes of a job buffer: a read chunk and room for a carried partial line. */
+const JOB_BYTES = READ_CHUNK_BYTES + (64 << 10);
+/** Lines per result slot (89 bytes each). */
+const SLOT_LINES = 16384;
+/** Jobs queued at the worker while this thread turns results into records. */
+const PIPELINE_DEPTH = 2;
+
+interface Pending { job: Uint8Array; to: number; slot: SharedArrayBuffer; views: SlotViews; done: Promise<ScanDone> }
+interface Threads {
+  pending: Pending[];
+  freeSlots: SharedArrayBuffer[];
+  /** Jobs sent to the worker and not yet answered. */
+  queued(): number;
+  /** Queue a job: to the worker, or scanned at once on this thread (`here`). */
+  submit(job: Uint8Array, to: number, here: boolean): void;
+  stop(): Promise<void>;
+}
+
+/** Start the scanner worker for the columns of `st`. */
+function startThreads(st: ScanState): Threads {
+  const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
+  const waiters: { resolve: (d: ScanDone) => void; reject: (e: unknown) => void }[] = [];
+  // This thread's own scanner state for the jobs it scans itself: the caller's `st` (its values
+  // are set again from the slot before each record is built).
+  let failure: unknown = null;
+  const fail = (e: unknown) => { failure ??= e; for (const w of waiters.splice(0)) w.reject(failure); };
+  worker.on('message', (d: ScanDone) => waiters.shift()?.resolve(d));
+  worker.on('error', fail);
+  worker.on('exit', () => fail(new Error('the scanner thread stopped unexpectedly')));
+  worker.postMessage({ init: { prog: st.prog, durOnly: st.durOnly, delim: st.delim, comma: st.comma } satisfies ScanInit });
+  const views = new Map<SharedArrayBuffer, SlotViews>();
+  const t: Threads = {
+    pending: [],
+    freeSlots: [],
+    queued: () => waiters.length,
+    submit(job, to, here) {
+      const slot = t.freeSlots.pop() ?? new SharedArrayBuffer(SLOT_BYTES_PER_LINE * SLOT_LINES);
+      let v = views.get(slot);
+      if (!v) views.set(slot, (v = slotViews(slot, SLOT_LINES)));
+      if (here) {
+        const { n, next } = scanInto(job, 0, to, st, v, SLOT_LINES);
+        t.pending.push({ job, to, slot, views: v, done: Promise.resolve({ n, next, sawComma: st.sawComma }) });
+        return;
+      }
+      const done = failure ? Promise.reject(failure) : new Promise<ScanDone>((resolve, reject) => waiters.push({ resolve, reject }));
+      done.catch(() => undefined);
+      if (!failure) worker.postMessage({ buf: job.buffer as SharedArrayBuffer, from: 0, to, slot, max: SLOT_LINES } satisfies ScanJob);
+      t.pending.push({ job, to, slot, views: v, done });
+    },
+    async stop() {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+  return t;
 }
