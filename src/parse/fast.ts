@@ -179,19 +179,20 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     return hit.kind;
   };
 
-  const emit = (b: Uint8Array, ln: number): void => {
+  /** A record from the values at V[o…o+7] and null flags at N[o…] (the scanner's, or a worker's slot). */
+  const emit = (b: Uint8Array, ln: number, V: Float64Array, N: Uint8Array, o: number): void => {
     sink.checkPending();
     const r = pool[used++]!;
     r.line = ln;
-    r.voltageV = val[0]! * vS; r.currentMA = val[1]! * iS;
-    r.capacityMAh = C < 0 || isNull[2] ? null : val[2]! * cS;
-    r.specificCapacityMAhG = SP < 0 || isNull[3] ? null : val[3]! * spS;
-    r.cycleIndex = CY < 0 || isNull[4] ? null : val[4]!;
-    r.stepIndex = ST < 0 || isNull[5] ? null : val[5]!;
+    r.voltageV = V[o]! * vS; r.currentMA = V[o + 1]! * iS;
+    r.capacityMAh = C < 0 || N[o + 2] ? null : V[o + 2]! * cS;
+    r.specificCapacityMAhG = SP < 0 || N[o + 3] ? null : V[o + 3]! * spS;
+    r.cycleIndex = CY < 0 || N[o + 4] ? null : V[o + 4]!;
+    r.stepIndex = ST < 0 || N[o + 5] ? null : V[o + 5]!;
     // Null flag 2: a duration, already in seconds.
-    const nT = isNull[6], nTS = isNull[7];
-    r.timeS = T < 0 || nT === 1 ? null : nT === 2 ? val[6]! : val[6]! * tS;
-    r.stepTimeS = TS < 0 || nTS === 1 ? null : nTS === 2 ? val[7]! : val[7]! * tsS;
+    const nT = N[o + 6], nTS = N[o + 7];
+    r.timeS = T < 0 || nT === 1 ? null : nT === 2 ? V[o + 6]! : V[o + 6]! * tS;
+    r.stepTimeS = TS < 0 || nTS === 1 ? null : nTS === 2 ? V[o + 7]! : V[o + 7]! * tsS;
     r.stateKind = STATE >= 0 ? kindOf(b) : null;
     batch.push(r);
     info.records++;
@@ -211,7 +212,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     while (s < to) {
       const e = parseLine(b, s, to, st);
       line++;
-      if (st.ok) emit(b, line);
+      if (st.ok) emit(b, line, val, isNull, 0);
       else {
         const end = e > s && b[e - 1] === 13 ? e - 1 : e;
         if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
@@ -269,10 +270,8 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       const e = v.ends[k]!;
       line++;
       if (v.ok[k]) {
-        const o = 8 * k;
-        for (let j = 0; j < 8; j++) { val[j] = v.val[o + j]!; isNull[j] = v.isNull[o + j]!; }
         st.stS = v.st[3 * k]!; st.stE = v.st[3 * k + 1]!; st.stH = v.st[3 * k + 2]!;
-        emit(b, line);
+        emit(b, line, v.val, v.isNull, 8 * k);
       } else {
         const end = e > s && b[e - 1] === 13 ? e - 1 : e;
         if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
