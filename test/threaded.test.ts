@@ -2,7 +2,9 @@
 // parser gives: records, notes, warnings and errors with their lines. Run on the built code
 // (dist/), as the CLI runs it: the worker thread loads dist/parse/scan-worker.js.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { landFile, hardCarbonPlan, type Dialect } from '../src/generate/land.js';
 import { CORPUS, HAVE_CORPUS, ROOT, bytesInput } from './helpers/io.js';
@@ -17,13 +19,13 @@ describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
   const fast = BUILT ? await import(DIST) as { parseLandText: Parse; fastPath: { threadAfterBytes: number } } : null;
   const land = BUILT ? await import(ROOT + 'dist/parse/land.js') as { parseLandTextGeneral: Parse; newSourceInfo: (s: string) => unknown } : null;
 
-  async function run(threaded: boolean, bytes: Uint8Array, name: string, chunk: number) {
+  async function run(threaded: boolean, bytes: Uint8Array, name: string, chunk: number, chunks?: AsyncIterable<Uint8Array>) {
     const info = land!.newSourceInfo(name);
     const records: unknown[] = [];
     fast!.fastPath.threadAfterBytes = threaded ? 0 : Infinity;
     const parse = threaded ? fast!.parseLandText : land!.parseLandTextGeneral;
     try {
-      for await (const b of parse(bytesInput(bytes, name, chunk).chunks(), name, info)) for (const r of b) records.push({ ...r });
+      for await (const b of parse(chunks ?? bytesInput(bytes, name, chunk).chunks(), name, info)) for (const r of b) records.push({ ...r });
       return { records, info: JSON.parse(JSON.stringify(info)) as unknown };
     } catch (e) {
       return { error: `${(e as Error).message} @${(e as { line?: number }).line}`, records: records.length };
@@ -78,6 +80,24 @@ describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
     const t = await run(true, new TextEncoder().encode(lines.join('\n')), 'long.csv', 1 << 16);
     expect(t.error).toMatch(/longer than .* @71$/);
     expect(t).toEqual(await run(false, new TextEncoder().encode(lines.join('\n')), 'long.csv', 1 << 16));
+  });
+
+  it('chunks from the file reader (given back to it as soon as they are copied into jobs), of many sizes', async () => {
+    const { readFileChunks } = await import(ROOT + 'dist/readfile.js') as { readFileChunks: (p: string, size?: number) => AsyncIterable<Uint8Array> };
+    const dir = mkdtempSync(join(tmpdir(), 'hcarb-'));
+    const lines = new TextDecoder().decode(landFile(plan, { crlf: true })).split('\n');
+    lines.splice(40, 0, '', lines[0]!, '"' + lines[41]!.replace(',', '",'));
+    lines.splice(200, 0, ...Array.from({ length: 20000 }, () => ''));
+    const files: [string, Uint8Array][] = [['odd.csv', new TextEncoder().encode(lines.join('\n'))], ['no-final-lf.csv', new TextEncoder().encode(lines.join('\n').replace(/\s+$/, ''))], ['sample.csv', readFileSync('samples/npnhc-t1200.csv')]];
+    for (const [name, bytes] of files) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      for (const size of [101, 4099, 1 << 16]) {
+        const t = await run(true, bytes, name, size, readFileChunks(file, size));
+        expect(t).toEqual(await run(false, bytes, name, size));
+        if (name === 'sample.csv') expect(t.records).toHaveLength(13750); // wc -l: 13 751 lines, one header
+      }
+    }
   });
 
   it.skipIf(!HAVE_CORPUS)('the corpus text exports the LAND reader takes', async () => {
