@@ -16,11 +16,10 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const hasPandas = spawnSync('python3', ['-c', 'import pandas, openpyxl'], { stdio: 'ignore' }).status === 0;
 
 /** Run a command; wall seconds and peak RSS (MB) from /usr/bin/time. */
-function measure(cmd, args) {
+function measure(cmd, args, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = TIME
-    ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 })
-    : spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const opts = { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } };
+  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const rssLine = TIME ? r.stderr.trim().split('\n').pop() : '';
   return { s, rssMB: TIME ? Number(rssLine) / 1024 : NaN, ok: r.status === 0, err: r.status === 0 ? '' : r.stderr.slice(-300) };
@@ -47,7 +46,7 @@ function report(label, runs, sizeMB) {
  */
 function rounds(contenders, sizeMB, n) {
   const runs = Object.fromEntries(contenders.map((c) => [c.key, []]));
-  for (let k = 0; k < n; k++) for (const c of contenders) if (!c.once || k === 0) runs[c.key].push(measure(c.cmd, c.args));
+  for (let k = 0; k < n; k++) for (const c of contenders) if (!c.once || k === 0) runs[c.key].push(measure(c.cmd, c.args, c.env));
   const rows = {};
   for (const c of contenders) rows[c.key] = report(c.label, runs[c.key], sizeMB);
   return rows;
@@ -71,6 +70,7 @@ for (const mb of sizes) {
   const contenders = [
     { key: 'floor', label: 'byte-loop floor (2 columns)', cmd: node, args: ['scripts/bench/floor.mjs', file, '3', '7'] },
     { key: 'cycles', label: 'hcarb cycles', cmd: node, args: ['bin/hcarb.js', 'cycles', file, '--format', 'csv'] },
+    { key: 'cycles1', label: 'hcarb cycles, no scanner thread', cmd: node, args: ['bin/hcarb.js', 'cycles', file, '--format', 'csv'], env: { HCARB_SCAN_THREAD_AFTER: 'never' } },
     { key: 'ice', label: 'hcarb ice', cmd: node, args: ['bin/hcarb.js', 'ice', file, '--format', 'csv'] },
     { key: 'papa', label: 'papaparse whole string', cmd: node, args: ['scripts/bench/papa-whole.mjs', file], once: mb >= 1000 },
   ];
@@ -81,6 +81,7 @@ for (const mb of sizes) {
   console.log(`  → hcarb cycles = ${(ratio(r.cycles, r.floor) * 100).toFixed(0)} % of the floor (rounds: ${perRound})` +
     (r.pandas?.ok ? `, ${ratio(r.cycles, r.pandas).toFixed(1)}× pandas chunked` : '') +
     (r.papa.ok ? `, ${ratio(r.cycles, r.papa).toFixed(1)}× papaparse whole-string` : ', papaparse whole-string cannot read it'));
+  console.log(`  → without the scanner thread: ${(ratio(r.cycles1, r.floor) * 100).toFixed(0)} % of the floor; the thread makes it ${ratio(r.cycles, r.cycles1).toFixed(2)}× faster`);
   results[mb] = r;
 }
 
