@@ -16,7 +16,7 @@ if (!BUILT) console.warn('threaded scanner tests skipped: dist/ is not built (np
 type Parse = (chunks: AsyncIterable<Uint8Array>, source: string, info: unknown) => AsyncGenerator<Record<string, unknown>[]>;
 
 describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
-  const fast = BUILT ? await import(DIST) as { parseLandText: Parse; fastPath: { threadAfterBytes: number } } : null;
+  const fast = BUILT ? await import(DIST) as { parseLandText: Parse; fastPath: { threadAfterBytes: number; scanWorker: URL } } : null;
   const land = BUILT ? await import(ROOT + 'dist/parse/land.js') as { parseLandTextGeneral: Parse; newSourceInfo: (s: string) => unknown } : null;
 
   async function run(threaded: boolean, bytes: Uint8Array, name: string, chunk: number, chunks?: AsyncIterable<Uint8Array>) {
@@ -98,6 +98,14 @@ describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
         if (name === 'sample.csv') expect(t.records).toHaveLength(13750); // wc -l: 13 751 lines, one header
       }
     }
+  });
+
+  it('a worker that cannot start: every job is scanned on the calling thread, with the same result', async () => {
+    const good = fast!.fastPath.scanWorker;
+    fast!.fastPath.scanWorker = new URL('file:///no/such/scan-worker.js');
+    try {
+      expect(await same(readFileSync('samples/npnhc-t1200.csv'), 'sample.csv', 4096)).toBe(13750);
+    } finally { fast!.fastPath.scanWorker = good; }
   });
 
   it.skipIf(!HAVE_CORPUS)('the corpus text exports the LAND reader takes', async () => {

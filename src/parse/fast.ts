@@ -32,9 +32,10 @@ const BATCH = 4096;
 /**
  * Options. `threadAfterBytes`: after this many bytes of one file, a worker thread scans the rest
  * while this thread builds and reduces the records (the CLI sets it when there are two cores; the
- * library default is never). Output is the same either way (tests run both).
+ * library default is never). Output is the same either way (tests run both). `scanWorker`: the
+ * worker's module (tests give a broken one: the jobs are then scanned on this thread).
  */
-export const fastPath = { enabled: true, threadAfterBytes: Infinity };
+export const fastPath = { enabled: true, threadAfterBytes: Infinity, scanWorker: new URL('./scan-worker.js', import.meta.url) };
 
 function sameBytes(a: Uint8Array, b: Uint8Array, off: number): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[off + k]) return false;
@@ -198,7 +199,10 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     info.records++;
   };
 
+  /** A line of b[s, e) (e its LF) the scanner did not fully understand: the general row logic. */
   const slow = (b: Uint8Array, s: number, e: number, ln: number): void => {
+    const end = e > s && b[e - 1] === 13 ? e - 1 : e;
+    if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, ln);
     const rec = sink.row(splitCells(dec.decode(b.subarray(s, e)), delimStr), ln);
     if (rec) batch.push(rec);
   };
@@ -213,11 +217,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       const e = parseLine(b, s, to, st);
       line++;
       if (st.ok) emit(b, line, val, isNull, 0);
-      else {
-        const end = e > s && b[e - 1] === 13 ? e - 1 : e;
-        if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
-        slow(b, s, e, line);
-      }
+      else slow(b, s, e, line);
       s = e + 1;
       if (used >= BATCH || batch.length >= BATCH) return s;
     }
@@ -262,7 +262,14 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
 
   const processOldest = async function* (t: Threads): AsyncGenerator<CyclerRecord[]> {
     const p = t.pending.shift()!;
-    const r = await p.done;
+    let r: ScanDone;
+    try {
+      r = await p.done;
+    } catch {
+      // The worker failed (it should not): this job and all later ones are scanned here.
+      t.dead = true;
+      r = { ...scanInto(p.job, 0, p.to, st, p.views, SLOT_LINES), sawComma: st.sawComma };
+    }
     if (r.sawComma) st.sawComma = true;
     const v = p.views, b = p.job;
     let s = 0;
@@ -272,11 +279,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
       if (v.ok[k]) {
         st.stS = v.st[3 * k]!; st.stE = v.st[3 * k + 1]!; st.stH = v.st[3 * k + 2]!;
         emit(b, line, v.val, v.isNull, 8 * k);
-      } else {
-        const end = e > s && b[e - 1] === 13 ? e - 1 : e;
-        if (end - s > MAX_LINE_CHARS) throw lineTooLong(source, line);
-        slow(b, s, e, line);
-      }
+      } else slow(b, s, e, line);
       s = e + 1;
       if (used >= BATCH || batch.length >= BATCH) yield* flush();
     }
@@ -312,7 +315,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     // The scanner's loops stop at line ends: give the file's last line one.
     if (final && to > 0 && job[to - 1] !== 10) job[to++] = 10;
     // While the worker has enough queued, this thread scans the job itself (it would wait otherwise).
-    if (to > 0) t.submit(job, to, t.queued() >= PIPELINE_DEPTH); else giveJob(job);
+    if (to > 0) t.submit(job, to, t.dead || t.queued() >= PIPELINE_DEPTH); else giveJob(job);
     yield* drain(t, final ? 0 : PIPELINE_DEPTH);
   };
 
@@ -379,6 +382,8 @@ const PIPELINE_DEPTH = 2;
 interface Pending { job: Uint8Array; to: number; slot: SharedArrayBuffer; views: SlotViews; done: Promise<ScanDone> }
 interface Threads {
   pending: Pending[];
+  /** The worker failed: every job is scanned on this thread. */
+  dead: boolean;
   freeSlots: SharedArrayBuffer[];
   /** Jobs sent to the worker and not yet answered. */
   queued(): number;
@@ -389,7 +394,7 @@ interface Threads {
 
 /** Start the scanner worker for the columns of `st`. */
 function startThreads(st: ScanState): Threads {
-  const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
+  const worker = new Worker(fastPath.scanWorker, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
   const waiters: { resolve: (d: ScanDone) => void; reject: (e: unknown) => void }[] = [];
   // This thread's own scanner state for the jobs it scans itself: the caller's `st` (its values
   // are set again from the slot before each record is built).
@@ -402,6 +407,7 @@ function startThreads(st: ScanState): Threads {
   const views = new Map<SharedArrayBuffer, SlotViews>();
   const t: Threads = {
     pending: [],
+    dead: false,
     freeSlots: [],
     queued: () => waiters.length,
     submit(job, to, here) {
