@@ -58,6 +58,14 @@ describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
     expect(await same(landFile(plan, d, enc), 'g.csv')).toBeGreaterThan(100);
   });
 
+  it('UTF-16 LE with a BOM (LAND "Unicode" text, transcoded as it streams)', async () => {
+    const text = new TextDecoder().decode(landFile(plan, { language: 'zh', crlf: true }));
+    const out = new Uint8Array(2 + text.length * 2);
+    out.set([0xff, 0xfe]);
+    for (let k = 0; k < text.length; k++) { const u = text.charCodeAt(k); out[2 + 2 * k] = u & 255; out[3 + 2 * k] = u >> 8; }
+    expect(await same(out, 'u16.csv')).toBeGreaterThan(100);
+  });
+
   it('odd lines mid-file, and chunks of every size down to a few bytes', async () => {
     const lines = new TextDecoder().decode(landFile(plan)).split('\n');
     lines.splice(50, 0, lines[0]!);
