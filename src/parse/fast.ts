@@ -9,6 +9,10 @@
  * bytes, a delimiter other than comma, tab or semicolon, or a header beyond the first block go to
  * the general parser.
  *
+ * On a long file (fastPath.threadAfterBytes) the line scanner (scanline.ts) also runs on a worker
+ * thread (scan-worker.ts) over shared copies of the chunks; records are still built here, in order.
+ * Chunks from `readFileChunks` are handed back to it once scanned or copied.
+ *
  * Records of a batch are reused for the next batch: consumers must copy what they keep.
  */
 import { DataError } from '../errors.js';
