@@ -404,7 +404,9 @@ function startThreads(st: ScanState): Threads {
   // are set again from the slot before each record is built).
   let failure: unknown = null;
   const fail = (e: unknown) => { failure ??= e; for (const w of waiters.splice(0)) w.reject(failure); };
-  worker.on('message', (d: ScanDone) => waiters.shift()?.resolve(d));
+  // Until the worker has started (~0.1 s: its own isolate and module), this thread scans every job.
+  let ready = false;
+  worker.on('message', (d: ScanDone | { ready: true }) => { if ('ready' in d) ready = true; else waiters.shift()?.resolve(d); });
   worker.on('error', fail);
   worker.on('exit', () => fail(new Error('the scanner thread stopped unexpectedly')));
   worker.postMessage({ init: { prog: st.prog, durOnly: st.durOnly, delim: st.delim, comma: st.comma } satisfies ScanInit });
@@ -413,7 +415,7 @@ function startThreads(st: ScanState): Threads {
     pending: [],
     dead: false,
     freeSlots: [],
-    queued: () => waiters.length,
+    queued: () => (ready ? waiters.length : Infinity),
     submit(job, to, here) {
       const slot = t.freeSlots.pop() ?? new SharedArrayBuffer(SLOT_BYTES_PER_LINE * SLOT_LINES);
       let v = views.get(slot);

@@ -16,6 +16,7 @@ const views = new Map<SharedArrayBuffer, ReturnType<typeof slotViews>>();
 parentPort?.on('message', (m: { init: ScanInit } | ScanJob) => {
   if ('init' in m) {
     st = { ...m.init, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+    parentPort!.postMessage({ ready: true });
     return;
   }
   let v = views.get(m.slot);
