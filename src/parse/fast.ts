@@ -270,12 +270,12 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     try {
       r = await p.done;
     } catch {
-      // The worker failed (it should not): this job and all later ones are scanned here.
-      t.dead = true;
-      r = { ...scanInto(p.job, 0, p.to, st, p.views, SLOT_LINES), sawComma: st.sawComma };
+      // The worker failed (it should not): this job is scanned here, and so are all later ones
+      // (queued() is infinite from now on).
+      r = { ...scanInto(p.job, 0, p.to, st, p.slot.views, SLOT_LINES), sawComma: st.sawComma };
     }
     if (r.sawComma) st.sawComma = true;
-    const v = p.views, b = p.job;
+    const v = p.slot.views, b = p.job;
     let s = 0;
     for (let k = 0; k < r.n; k++) {
       const e = v.ends[k]!;
@@ -319,7 +319,7 @@ async function* scan(first: Uint8Array, it: AsyncIterator<Uint8Array> | null, he
     // The scanner's loops stop at line ends: give the file's last line one.
     if (final && to > 0 && job[to - 1] !== 10) job[to++] = 10;
     // While the worker has enough queued, this thread scans the job itself (it would wait otherwise).
-    if (to > 0) t.submit(job, to, t.dead || t.queued() >= PIPELINE_DEPTH); else giveJob(job);
+    if (to > 0) t.submit(job, to, t.queued() >= PIPELINE_DEPTH); else giveJob(job);
     yield* drain(t, final ? 0 : PIPELINE_DEPTH);
   };
 
@@ -383,13 +383,12 @@ const SLOT_LINES = 16384;
 /** Jobs queued at the worker while this thread turns results into records. */
 const PIPELINE_DEPTH = 2;
 
-interface Pending { job: Uint8Array; to: number; slot: SharedArrayBuffer; views: SlotViews; done: Promise<ScanDone> }
+interface Slot { sab: SharedArrayBuffer; views: SlotViews }
+interface Pending { job: Uint8Array; to: number; slot: Slot; done: Promise<ScanDone> }
 interface Threads {
   pending: Pending[];
-  /** The worker failed: every job is scanned on this thread. */
-  dead: boolean;
-  freeSlots: SharedArrayBuffer[];
-  /** Jobs sent to the worker and not yet answered. */
+  freeSlots: Slot[];
+  /** Jobs sent to the worker and not yet answered; infinite before it has started and after it failed. */
   queued(): number;
   /** Queue a job: to the worker, or scanned at once on this thread (`here`). */
   submit(job: Uint8Array, to: number, here: boolean): void;
@@ -400,8 +399,6 @@ interface Threads {
 function startThreads(st: ScanState): Threads {
   const worker = new Worker(fastPath.scanWorker, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
   const waiters: { resolve: (d: ScanDone) => void; reject: (e: unknown) => void }[] = [];
-  // This thread's own scanner state for the jobs it scans itself: the caller's `st` (its values
-  // are set again from the slot before each record is built).
   let failure: unknown = null;
   const fail = (e: unknown) => { failure ??= e; for (const w of waiters.splice(0)) w.reject(failure); };
   // Until the worker has started (~0.1 s: its own isolate and module), this thread scans every job.
@@ -410,25 +407,26 @@ function startThreads(st: ScanState): Threads {
   worker.on('error', fail);
   worker.on('exit', () => fail(new Error('the scanner thread stopped unexpectedly')));
   worker.postMessage({ init: { prog: st.prog, durOnly: st.durOnly, delim: st.delim, comma: st.comma } satisfies ScanInit });
-  const views = new Map<SharedArrayBuffer, SlotViews>();
+  const newSlot = (): Slot => {
+    const sab = new SharedArrayBuffer(SLOT_BYTES_PER_LINE * SLOT_LINES);
+    return { sab, views: slotViews(sab, SLOT_LINES) };
+  };
   const t: Threads = {
     pending: [],
-    dead: false,
     freeSlots: [],
-    queued: () => (ready ? waiters.length : Infinity),
+    queued: () => (ready && !failure ? waiters.length : Infinity),
     submit(job, to, here) {
-      const slot = t.freeSlots.pop() ?? new SharedArrayBuffer(SLOT_BYTES_PER_LINE * SLOT_LINES);
-      let v = views.get(slot);
-      if (!v) views.set(slot, (v = slotViews(slot, SLOT_LINES)));
+      const slot = t.freeSlots.pop() ?? newSlot();
       if (here) {
-        const { n, next } = scanInto(job, 0, to, st, v, SLOT_LINES);
-        t.pending.push({ job, to, slot, views: v, done: Promise.resolve({ n, next, sawComma: st.sawComma }) });
+        // With the caller's scanner state: its values are set again from the slot for each record.
+        const { n, next } = scanInto(job, 0, to, st, slot.views, SLOT_LINES);
+        t.pending.push({ job, to, slot, done: Promise.resolve({ n, next, sawComma: st.sawComma }) });
         return;
       }
-      const done = failure ? Promise.reject(failure) : new Promise<ScanDone>((resolve, reject) => waiters.push({ resolve, reject }));
+      const done = new Promise<ScanDone>((resolve, reject) => waiters.push({ resolve, reject }));
       done.catch(() => undefined);
-      if (!failure) worker.postMessage({ buf: job.buffer as SharedArrayBuffer, from: 0, to, slot, max: SLOT_LINES } satisfies ScanJob);
-      t.pending.push({ job, to, slot, views: v, done });
+      worker.postMessage({ buf: job.buffer as SharedArrayBuffer, from: 0, to, slot: slot.sab, max: SLOT_LINES } satisfies ScanJob);
+      t.pending.push({ job, to, slot, done });
     },
     async stop() {
       worker.removeAllListeners('exit');

@@ -33,7 +33,12 @@ export function scanState(slotOf: ArrayLike<number>, delim: number, comma: boole
     prog.push(skip, slotOf[f]!);
     skip = 0;
   }
-  return { prog: Int8Array.from(prog), durOnly, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
+  return stateOf(Int8Array.from(prog), delim, comma, durOnly);
+}
+
+/** A fresh scanner state for a compiled program (the worker thread gets the program as it is). */
+export function stateOf(prog: Int8Array, delim: number, comma: boolean, durOnly: number): ScanState {
+  return { prog, durOnly, delim, comma, val: new Float64Array(8), isNull: new Uint8Array(8).fill(1), stS: 0, stE: 0, stH: 0, sawComma: false, ok: false };
 }
 
 /**
