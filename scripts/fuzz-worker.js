@@ -2,7 +2,7 @@
 // error) or crash (anything else).
 import { parentPort } from 'node:worker_threads';
 import { HcarbError } from '../dist/errors.js';
-import { iceCommand, cyclesCommand, splitCommand, retentionCommand } from '../dist/commands/cycling.js';
+import { iceCommand, cyclesCommand, splitCommand, retentionCommand } from '../dist/commands/cycling-run.js';
 import { gittCommand } from '../dist/commands/gitt.js';
 import { dqdvCommand } from '../dist/commands/dqdv.js';
 import { summaryCommand } from '../dist/commands/summary.js';

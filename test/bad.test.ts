@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hcarb } from './helpers/io.js';
+import { hcarb, one } from './helpers/io.js';
 
 const B = 'test/fixtures/bad/';
 
@@ -82,7 +82,7 @@ describe('odd input read correctly, with a specific warning where something was 
     const r = hcarb([...args, B + file, '--json']);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
-    if (ice !== undefined) expect((JSON.parse(r.stdout) as { ice_pct: number }).ice_pct).toBeCloseTo(ice, 10);
+    if (ice !== undefined) expect((one(r.stdout) as { ice_pct: number }).ice_pct).toBeCloseTo(ice, 10);
   });
 });
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CORPUS, HAVE_CORPUS, ROOT, bytesInput, hcarb } from './helpers/io.js';
+import { CORPUS, HAVE_CORPUS, ROOT, bytesInput, hcarb, one } from './helpers/io.js';
 import { landFile, type Branch } from '../src/generate/land.js';
 import { readLand, ice, split, retention, cycles } from '../src/index.js';
 import { dqdvCommand } from '../src/commands/dqdv.js';
@@ -18,15 +18,15 @@ describe('hcarb summary', () => {
     const rows = hcarb(['summary', ...files, '--format', 'ndjson']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => r.file)).toEqual(files);
     for (const r of rows) {
-      const i = JSON.parse(hcarb(['ice', r.file as string, '--json']).stdout) as Record<string, unknown>;
-      const s = JSON.parse(hcarb(['split', r.file as string, '--json']).stdout) as Record<string, unknown>;
+      const i = one(hcarb(['ice', r.file as string, '--json']).stdout) as Record<string, unknown>;
+      const s = one(hcarb(['split', r.file as string, '--json']).stdout) as Record<string, unknown>;
       for (const k of ['q_dis_mAh_g', 'q_ch_mAh_g', 'ice_pct', 'irreversible_mAh_g', 'q_dis_mAh', 'mass_mg']) expect(r[k]).toBe(i[k]);
       expect(r.dis_plateau_pct).toBe(s.dis_plateau_pct);
     }
-    const ret = JSON.parse(hcarb(['retention', SAMPLE, '--json']).stdout) as Record<string, unknown>;
+    const ret = one(hcarb(['retention', SAMPLE, '--json']).stdout) as Record<string, unknown>;
     expect(rows[0]!.retention_pct).toBe(ret.retention_pct);
     expect(rows[1]!.retention_pct).toBeNull();
-    expect(rows[1]!.retention_note).toBe('needs 30 cycles for --skip 20 --window 5');
+    expect(rows[1]!.retention_note).toBe('needs 30 complete cycles for --skip 20 --window 5, the file has 1');
     if (HAVE_CORPUS) expect(rows[2]!.crosscheck).toBe('ok');
   });
 
@@ -120,13 +120,13 @@ describe('dQ/dV of a generated cell', () => {
 describe('the library API', () => {
   it('readLand + ice/split/retention/cycles give the CLI numbers (which the CLI writes to 12 significant digits)', async () => {
     const cell = await readLand(SAMPLE);
-    const cli = JSON.parse(hcarb(['ice', SAMPLE, '--json']).stdout) as Record<string, number>;
+    const cli = one(hcarb(['ice', SAMPLE, '--json']).stdout) as Record<string, number>;
     const twelve = (x: number) => Number(x.toPrecision(12));
     expect(twelve(ice(cell).ice_pct!)).toBe(cli.ice_pct);
     expect(twelve(ice(cell).q_ch_mAh_g!)).toBe(cli.q_ch_mAh_g);
     expect(ice(cell, { massMg: 7.6 }).q_dis_mAh_g).toBeCloseTo(cli.q_dis_mAh_g! / 2, 9);
     expect(split(cell).dis_plateau_pct).toBeGreaterThan(0);
-    expect(twelve(retention(cell, { skip: 20, window: 5 }).retention_pct!)).toBe((JSON.parse(hcarb(['retention', SAMPLE, '--json']).stdout) as { retention_pct: number }).retention_pct);
+    expect(twelve(retention(cell, { skip: 20, window: 5 }).retention_pct!)).toBe((one(hcarb(['retention', SAMPLE, '--json']).stdout) as { retention_pct: number }).retention_pct);
     expect(cycles(cell)).toHaveLength(40);
   });
 });

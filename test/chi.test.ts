@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseChiText } from '../src/parse/chi.js';
 import { chiCvText, chiEisText } from '../src/generate/chi.js';
-import { CORPUS, HAVE_CORPUS, hcarb } from './helpers/io.js';
+import { CORPUS, HAVE_CORPUS, hcarb, one } from './helpers/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-chi-'));
 const put = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
@@ -45,13 +45,13 @@ describe.skipIf(!HAVE_CORPUS)('every CHI file in the corpus parses', () => {
   it('hcarb inspect reports a CHI file', () => {
     const r = hcarb(['inspect', CORPUS + 'chi/eis_chi660e_impedancepy.txt', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ instrument: 'CHI', technique: 'A.C. Impedance', model: 'CHI660E', points: 73 });
+    expect(one(r.stdout)).toMatchObject({ instrument: 'CHI', technique: 'A.C. Impedance', model: 'CHI660E', points: 73 });
   });
 
   it('the corpus impedance spectrum converges from its own initial guesses', () => {
     const r = hcarb(['eis', CORPUS + 'chi/eis_chi660e_impedancepy.txt', '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { converged: boolean; r_ohm: number; nyquist: unknown[] };
+    const d = one(r.stdout) as { converged: boolean; r_ohm: number; nyquist: unknown[] };
     expect(d.converged).toBe(true);
     expect(d.r_ohm).toBeGreaterThan(95);
     expect(d.r_ohm).toBeLessThan(105); // the high-frequency intercept is 99 Ω
@@ -61,7 +61,7 @@ describe.skipIf(!HAVE_CORPUS)('every CHI file in the corpus parses', () => {
   it('the corpus scan-rate pair gives a b-value with its R²', () => {
     const r = hcarb(['cv', CORPUS + 'chi/cv_chi1100b_ferricyanide_20mVs.csv', CORPUS + 'chi/cv_chi1100b_ferricyanide_200mVs.csv', '--b-value', '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { b: number; r2: number; scan_rates_v_s: number[] };
+    const d = one(r.stdout) as { b: number; r2: number; scan_rates_v_s: number[] };
     expect(d.scan_rates_v_s).toEqual([0.02, 0.2]);
     expect(d.b).toBeGreaterThan(0.4); // ferricyanide at a GC electrode: diffusion-limited, b ≈ 0.5
     expect(d.b).toBeLessThan(0.6);
@@ -74,7 +74,7 @@ describe('EIS fit of generated spectra (written with 4 significant figures, like
     const truth = [5, 50, 2e-5, 30];
     const r = hcarb(['eis', put('randles.txt', chiEisText('randles', truth)), '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as Record<string, number>;
+    const d = one(r.stdout) as Record<string, number>;
     ['r_ohm', 'r_ct_ohm', 'c_dl_f', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
     expect(d.r_ct_ohm_se).toBeGreaterThan(0);
   });
@@ -82,7 +82,7 @@ describe('EIS fit of generated spectra (written with 4 significant figures, like
     const truth = [12, 180, 4e-5, 0.82, 60];
     const r = hcarb(['eis', put('cpe.txt', chiEisText('randles-cpe', truth, { crlf: true })), '--model', 'randles-cpe', '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as Record<string, number>;
+    const d = one(r.stdout) as Record<string, number>;
     ['r_ohm', 'r_ct_ohm', 'q_cpe', 'n_cpe', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
   });
 });
@@ -94,7 +94,7 @@ describe('CV of generated voltammograms', () => {
   it('finds each peak within one sample interval and flags the first-cycle SEI peak', () => {
     const r = hcarb(['cv', put('hc.txt', text), '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { sweeps: { cycle: number; direction: string; ep_v: number; flags: string[]; delta_ep_v: number }[] };
+    const d = one(r.stdout) as { sweeps: { cycle: number; direction: string; ep_v: number; flags: string[]; delta_ep_v: number }[] };
     expect(d.sweeps).toHaveLength(6);
     const first = d.sweeps[0]!;
     expect(first.direction).toBe('cathodic');
@@ -109,7 +109,7 @@ describe('CV of generated voltammograms', () => {
   it('--current-sign cathodic-positive reads a mirrored file the same way', () => {
     const mirrored = chiCvText({ low: -0.5, high: 0.5, init: -0.5, initDir: 'P', rate: 0.05, segments: 2, anodic: [{ e: 0.2, height: 1e-5, width: 0.05 }], cathodic: [{ e: 0.1, height: 1e-5, width: 0.05 }], cathodicPositive: true });
     const r = hcarb(['cv', put('mirror.txt', mirrored), '--current-sign', 'cathodic-positive', '--json']);
-    const d = JSON.parse(r.stdout) as { sweeps: { direction: string; ep_v: number; ip_a: number }[]; assumptions: { current_sign: string } };
+    const d = one(r.stdout) as { sweeps: { direction: string; ep_v: number; ip_a: number }[]; assumptions: { current_sign: string } };
     expect(d.sweeps.map((s) => [s.direction, s.ep_v])).toEqual([['anodic', 0.2], ['cathodic', 0.1]]);
     expect(d.sweeps[0]!.ip_a).toBeGreaterThan(0);
     expect(d.assumptions.current_sign).toBe('cathodic-positive');
@@ -119,7 +119,7 @@ describe('CV of generated voltammograms', () => {
     const files = rates.map((v, k) => put(`b${b}-${k}.txt`, chiCvText({ low: -0.2, high: 0.6, init: -0.2, initDir: 'P', rate: v, segments: 2, anodic: [{ e: 0.25, height: 1e-3 * (v / 0.001) ** b, width: 0.04 }], cathodic: [{ e: 0.15, height: 1e-3 * (v / 0.001) ** b, width: 0.04 }], capF: 1e-3 })));
     const r = hcarb(['cv', ...files, '--b-value', '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { b: number; b_se: number; r2: number };
+    const d = one(r.stdout) as { b: number; b_se: number; r2: number };
     expect(Math.abs(d.b - b)).toBeLessThan(0.02);
     expect(d.b_se).toBeGreaterThanOrEqual(0);
     expect(d.r2).toBeGreaterThan(0.99);
@@ -152,7 +152,7 @@ describe('bad CHI input', () => {
   it('a fit that does not converge still prints its best parameters', () => {
     const r = hcarb(['eis', put('slow2.txt', good), '--max-iter', '1', '--json']);
     expect(r.code).toBe(1);
-    expect((JSON.parse(r.stdout) as { converged: boolean; r_ohm: number }).converged).toBe(false);
+    expect((one(r.stdout) as { converged: boolean; r_ohm: number }).converged).toBe(false);
   });
 });
 
@@ -161,7 +161,7 @@ describe('cv with per-file masses', () => {
     const m = put('masses.csv', 'file,mass_mg\nnpnhc-cv-0.5mVs.txt,2\n');
     const r = hcarb(['cv', 'samples/npnhc-cv-0.5mVs.txt', '--masses', m, '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { sweeps: { ip_a: number; ip_a_g: number }[] };
+    const d = one(r.stdout) as { sweeps: { ip_a: number; ip_a_g: number }[] };
     for (const s of d.sweeps) expect(s.ip_a_g).toBeCloseTo(s.ip_a / 0.002, 12);
   });
 });

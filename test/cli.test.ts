@@ -1,7 +1,7 @@
 // The built CLI, spawned as a user runs it: messages, lines and exit codes.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { hcarb } from './helpers/io.js';
+import { hcarb, one } from './helpers/io.js';
 
 const BAD = 'test/fixtures/bad/';
 const SAMPLE = 'samples/npnhc-t1200.csv';
@@ -74,7 +74,7 @@ describe('batches and formats', () => {
   });
 
   it('keys are identical across JSON, NDJSON and CSV', () => {
-    const json = JSON.parse(hcarb(['cycles', SAMPLE, '--json']).stdout) as { cycles: Record<string, unknown>[] };
+    const json = one(hcarb(['cycles', SAMPLE, '--json']).stdout) as { cycles: Record<string, unknown>[] };
     const nd = hcarb(['cycles', SAMPLE, '--format', 'ndjson']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const csvHead = hcarb(['cycles', SAMPLE, '--format', 'csv']).stdout.split('\n')[0]!.split(',');
     const rowKeys = Object.keys(nd[0]!);
@@ -105,7 +105,7 @@ describe('batches and formats', () => {
     for (const args of [['ice', '-', '--json'], ['ice', '--json']]) {
       const r = hcarb(args, { input });
       expect(r.code).toBe(0);
-      expect((JSON.parse(r.stdout) as { file: string }).file).toBe('<stdin>');
+      expect((one(r.stdout) as { file: string }).file).toBe('<stdin>');
     }
   });
 
@@ -115,7 +115,7 @@ describe('batches and formats', () => {
     const csv = 'Record,TestTime/Sec,Current/mA,Capacity/mAh,Voltage/V\n1,0,-0.5,0,2.5\n2,3600,-0.5,0.5,0\n3,3600,0.5,0,0\n4,7200,0.5,0.4,2.5\n';
     const r2 = hcarb(['ice', '-', '--json'], { input: csv });
     expect(r2.code).toBe(0);
-    const d = JSON.parse(r2.stdout) as Record<string, unknown>;
+    const d = one(r2.stdout) as Record<string, unknown>;
     expect(d.q_dis_mAh_g).toBeNull();
     expect(d.q_dis_mAh).toBe(0.5);
     expect(d.ice_pct).toBeCloseTo(80, 10);

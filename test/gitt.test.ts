@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { diffusionLengthCm, gittD } from '../src/analysis/gitt.js';
 import { defaultGittPlan, gittRun } from '../src/generate/gitt.js';
 import { encodeLines, recordLines, type Rec } from '../src/generate/land.js';
-import { hcarb } from './helpers/io.js';
+import { hcarb, one } from './helpers/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-gitt-'));
 function write(name: string, recs: Rec[], massMg: number): string {
@@ -41,7 +41,7 @@ describe('analytic GITT run (formation cycle, then 77 pulses of 600 s with 1 h r
   const run = (etau: string) => {
     const r = hcarb(['gitt', file, '--mass', '3.8', '--etau', etau, '--json']);
     expect(r.code).toBe(0);
-    return JSON.parse(r.stdout) as { pulses: { d_cm2_s: number | null; d_endpoint_cm2_s: number | null; d_sqrt_cm2_s: number | null; flags: string[]; branch: string; e_v: number; dEs_mV: number }[]; summary: { branch: string; min_d_e_v: number }[]; assumptions: Record<string, unknown> };
+    return one(r.stdout) as { pulses: { d_cm2_s: number | null; d_endpoint_cm2_s: number | null; d_sqrt_cm2_s: number | null; flags: string[]; branch: string; e_v: number; dEs_mV: number }[]; summary: { branch: string; min_d_e_v: number }[]; assumptions: Record<string, unknown> };
   };
   const endpoint = run('endpoint');
 
@@ -96,7 +96,7 @@ describe('GITT export without a state column whose rests carry current noise', (
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     type Out = { pulses: { d_cm2_s: number | null; cycle: number; first_line: number }[] };
-    const pa = (JSON.parse(a.stdout) as Out).pulses, pb = (JSON.parse(b.stdout) as Out).pulses;
+    const pa = (one(a.stdout) as Out).pulses, pb = (one(b.stdout) as Out).pulses;
     expect(pb).toHaveLength(truth.length);
     pb.forEach((p, i) => { if (truth[i]!.dEs_V > 1e-6) expect(Math.abs(p.d_cm2_s! / truth[i]!.d_cm2_s - 1)).toBeLessThan(0.01); });
     expect(pb).toEqual(pa);
@@ -120,7 +120,7 @@ describe('bad GITT input', () => {
     const r = hcarb(['gitt', write('cut.csv', cut, plan.massMg), '--mass', '3.8', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: the last current step \(lines \d+–\d+\) has no rest after it \(cut off\?\): skipped/);
-    expect((JSON.parse(r.stdout) as { pulses: unknown[] }).pulses).toHaveLength(76);
+    expect((one(r.stdout) as { pulses: unknown[] }).pulses).toHaveLength(76);
   });
   it('missing mass is a usage error', () => {
     const r = hcarb(['gitt', write('nomass.csv', records, 0)]);
@@ -152,7 +152,7 @@ describe('GITT from a CHI Multi-Current Steps export', () => {
     writeFileSync(p, text); // time with 4 significant figures, as CHI writes it
     const r = hcarb(['gitt', p, '--mass', '3.8', '--etau', 'sqrt', '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    const d = one(r.stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
     expect(d.pulses).toHaveLength(truth.length - 1);
     d.pulses.forEach((q, k) => {
       const t = truth[k + 1]!;
@@ -178,8 +178,8 @@ describe('GITT from a LAND workbook', () => {
     const rows = records.map((r, k) => [k + 1, r.timeS, r.stepTimeS, r.currentMA, r.capacityMAh, Number(r.voltageV.toFixed(6)), r.cycle, r.step, r.state === 'R' ? 'R' : r.state === 'D' ? 'RateD' : 'RateC']);
     const xlsx = join(dir, 'small-gitt.xlsx');
     writeFileSync(xlsx, writeXlsx([{ name: 'Record-Tab', rows: [head, ...rows] }]));
-    const a = JSON.parse(hcarb(['gitt', csv, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
-    const b = JSON.parse(hcarb(['gitt', xlsx, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    const a = one(hcarb(['gitt', csv, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
+    const b = one(hcarb(['gitt', xlsx, '--mass', '3.8', '--json']).stdout) as { pulses: { d_cm2_s: number; e_v: number }[] };
     expect(b.pulses).toHaveLength(7 + 5);
     expect(b.pulses.map((p) => p.e_v)).toEqual(a.pulses.map((p) => p.e_v));
     b.pulses.forEach((p, k) => expect(p.d_cm2_s / a.pulses[k]!.d_cm2_s).toBeCloseTo(1, 9));

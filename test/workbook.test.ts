@@ -6,7 +6,7 @@ import { loadCycling } from '../src/load.js';
 import { cycleRows, ice, resolveMass } from '../src/analysis/metrics.js';
 import { landFile, type Branch, type CellPlan } from '../src/generate/land.js';
 import { landWorkbook, writeXlsx } from '../src/generate/xlsx.js';
-import { CORPUS, HAVE_CORPUS, bytesInput, hcarb } from './helpers/io.js';
+import { CORPUS, HAVE_CORPUS, bytesInput, hcarb, one } from './helpers/io.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ describe.skipIf(!HAVE_CORPUS)('corpus: cellpy LANDdt workbook (Si half cell)', (
   it('hcarb ice gives the Cycle-Tab first cycle to 4 significant figures', () => {
     const r = hcarb(['ice', CELLPY, '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as Record<string, number> & { crosscheck: { status: string; cycles_compared: number } };
+    const d = one(r.stdout) as Record<string, number> & { crosscheck: { status: string; cycles_compared: number } };
     expect(d.ice_pct.toPrecision(4)).toBe('90.61');
     expect(d.q_dis_mAh_g.toPrecision(4)).toBe('3745');
     expect(Math.abs(d.q_dis_mAh_g - 3744.593) / 3744.593).toBeLessThan(1e-5);
@@ -50,7 +50,7 @@ describe.skipIf(!HAVE_CORPUS)('corpus: cellpy LANDdt workbook (Si half cell)', (
   it('hcarb inspect names the sheet, the 17 columns and the 14 cycles', () => {
     const r = hcarb(['inspect', CELLPY, '--json']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as Record<string, unknown>;
+    const d = one(r.stdout) as Record<string, unknown>;
     expect(d.sheet).toBe('Record-Tab');
     expect(d.column_count).toBe(17);
     expect(d.cycles).toBe(14);
@@ -156,7 +156,7 @@ describe('the cycle layer of a text export (LAND "mixed" CSV) is cross-checked t
     writeFileSync(f, mixedCsv(plan));
     const r = hcarb(['ice', f, '--json', '--verbose']);
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { ice_pct: number; crosscheck: { status: string; cycles_compared: number } };
+    const d = one(r.stdout) as { ice_pct: number; crosscheck: { status: string; cycles_compared: number } };
     expect(d.ice_pct).toBeCloseTo(90, 9);
     expect(d.crosscheck).toMatchObject({ status: 'ok', cycles_compared: 3 });
     expect(r.stderr).toMatch(/note: the cycler's own summary of 3 cycles found before the records/);

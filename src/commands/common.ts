@@ -64,7 +64,7 @@ const SOURCE_TEXT: Record<MassSource, string> = {
 };
 
 export function massText(m: Mass): string {
-  return m.massMg === null ? 'no mass (specific values need --mass)' : `mass ${m.massMg.toPrecision(4)} mg (${SOURCE_TEXT[m.source]})`;
+  return m.massMg === null ? 'no mass (specific values need --mass)' : `mass ${Number(m.massMg.toPrecision(6))} mg (${SOURCE_TEXT[m.source]})`;
 }
 
 /** The assumptions object every JSON result carries. */

@@ -1,4 +1,6 @@
 /** `hcarb dqdv`: differential capacity of each branch of a cycle, with the main peaks. */
+import { perFileRun } from './run.js';
+import { int, pos, type CommandSpec } from './spec.js';
 import type { Input } from '../io.js';
 import { loadCycling } from '../load.js';
 import { resolveMass } from '../analysis/metrics.js';
@@ -65,3 +67,32 @@ export async function dqdvCommand(input: Input, o: CommonOptions, d: DqdvOptions
     warnings, notes: loaded.info.notes,
   } as FileResult;
 }
+
+export const command: CommandSpec = {
+  name: 'dqdv',
+  summary: 'differential capacity dQ/dV of each branch, with its peaks',
+  description: 'dQ/dV of the discharge and charge of one cycle from the capacity on a uniform voltage grid: the capacity when the voltage first reaches each grid level (interpolated), differenced over the step and smoothed by a moving average; the main peaks per branch. Noise or a non-monotonic voltage in the raw records cannot scramble it.',
+  files: 'LAND exports; - or none for standard input',
+  takes: { mass: true, first: true, join: true },
+  options: [
+    { flags: '--cycle <n>', description: 'which cycle', parse: int('--cycle', 1), default: 1 },
+    { flags: '--step <V>', description: 'voltage grid step in V', parse: pos('--step'), default: 0.005 },
+    { flags: '--smooth <n>', description: 'moving-average width in grid points (1 = none)', parse: int('--smooth', 1), default: 3 },
+    { flags: '--peaks', description: 'rows are the peaks instead of the curve' },
+  ],
+  examples: ['hcarb dqdv samples/npnhc-t1200.csv --mass 3.8', 'hcarb dqdv samples/npnhc-t1200.csv --cycle 2 --step 0.002 --format csv > dqdv.csv', "hcarb dqdv samples/npnhc-t1200.csv --peaks --format ndjson | jq -c '[.branch, .peak_v]'"],
+  fields: [
+    { key: 'file', description: 'the input file as given' },
+    { key: 'cycle', description: 'the cycle' },
+    { key: 'branch', description: 'discharge or charge' },
+    { key: 'v', description: 'grid voltage (V)' },
+    { key: 'dqdv_mAh_g_V', description: 'dQ/dV per gram (negative on discharge)' },
+    { key: 'dqdv_mAh_V', description: 'dQ/dV without a mass' },
+    { key: 'q_mAh_g', description: 'capacity at the grid voltage, per gram' },
+    { key: 'q_mAh', description: 'capacity at the grid voltage, without a mass' },
+    { key: 'rank', description: '--peaks: rank of the peak by height' },
+    { key: 'peak_v', description: '--peaks: voltage of the peak' },
+  ],
+  docFields: [{ key: 'branches', description: 'per branch: the curve and the peaks' }],
+  run: perFileRun((input, o, c) => dqdvCommand(input, c, { cycle: o.cycle as number, step: o.step as number, smooth: o.smooth as number, peaksOnly: Boolean(o.peaks) })),
+};

@@ -1,4 +1,6 @@
 /** `hcarb gitt`: D(Na⁺) per GITT pulse, with the diagnostics and every assumption stated. */
+import { perFileRun } from './run.js';
+import { int, type CommandSpec } from './spec.js';
 import { UsageError } from '../errors.js';
 import type { Input } from '../io.js';
 import { loadChi, openLand } from '../load.js';
@@ -102,9 +104,54 @@ export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOpti
     doc: { file: input.name, assumptions, pulses: res.pulses, summary: res.summary, warnings },
     rows: res.pulses.map((p) => ({ file: input.name, ...p })),
     tableKeys: ['pulse', 'cycle', 'branch', 'e_v', 'q_mAh_g', 'tau_s', 'dEs_mV', 'dEtau_mV', 'ir_mV', 'd_cm2_s', 'log10_d', 'r2_sqrt', 'flags'],
-    assumptionLine: `mass ${mass.massMg.toPrecision(4)} mg (${mass.source}), S ${area.areaCm2.toPrecision(4)} cm² (${area.source}), L ${(res.lCm * 1e4).toPrecision(4)} µm, ΔE_τ by ${etau}, τ ${res.tauS.toFixed(0)} s, resolution ${(resolutionV * 1000).toPrecision(2)} mV\n` +
+    assumptionLine: `mass ${Number(mass.massMg.toPrecision(6))} mg (${mass.source}), S ${area.areaCm2.toPrecision(4)} cm² (${area.source}), L ${(res.lCm * 1e4).toPrecision(4)} µm, ΔE_τ by ${etau}, τ ${res.tauS.toFixed(0)} s, resolution ${(resolutionV * 1000).toPrecision(2)} mV\n` +
       res.summary.map((s) => `${s.branch}: min D ${s.min_d_cm2_s?.toExponential(2) ?? '–'} cm²/s at ${s.min_d_e_v?.toFixed(3) ?? '–'} V; mean log10 D  >${regions[0]} V: ${s.mean_log10_d_adsorption?.toFixed(2) ?? '–'}, ${regions[1]}–${regions[0]} V: ${s.mean_log10_d_intercalation?.toFixed(2) ?? '–'}, <${regions[1]} V: ${s.mean_log10_d_pore_filling?.toFixed(2) ?? '–'}`).join('\n'),
     warnings,
     notes: [...info.notes, ...res.notes],
   };
 }
+
+export const command: CommandSpec = {
+  name: 'gitt',
+  summary: 'Na⁺ diffusion coefficient per GITT pulse (eq. 3)',
+  description: 'D = 4/(π τ) · (m_B V_M / (M_B S))² · (ΔE_s/ΔE_τ)² for every pulse (a constant-current step followed by a rest, of the most common length ± 10 %), with diagnostics, and per branch the minimum D and the mean log10 D in the adsorption / intercalation / pore-filling regions.',
+  files: 'LAND exports with GITT pulses (or CHI Multi-Current Steps); - or none for standard input',
+  takes: { mass: true, first: true, join: true },
+  options: [
+    { flags: '--molar-mass <g_mol>', description: 'molar mass M_B of the host (default 12.011, carbon)' },
+    { flags: '--density <g_cm3>', description: 'density ρ, V_M = M_B/ρ (default 2.0)' },
+    { flags: '--molar-volume <cm3_mol>', description: 'molar volume V_M instead of --density' },
+    { flags: '--thickness <um>', description: 'electrode thickness L in µm instead of m_B V_M / (M_B S)' },
+    { flags: '--etau <method>', description: 'ΔE_τ method for D (both are in JSON)', choices: ['endpoint', 'sqrt'], default: 'endpoint' },
+    { flags: '--regions <hi,lo>', description: 'region boundaries in V (adsorption > hi > intercalation > lo > pore filling)', default: '0.1,0.05' },
+    { flags: '--cycle <n>', description: 'only pulses of this cycle', parse: int('--cycle', 1) },
+    { flags: '--resolution <mV>', description: 'voltage resolution (default: the smallest voltage step in the file)' },
+    { flags: '--current-sign <sign>', description: 'CHI Multi-Current Steps: how the file signs current', choices: ['anodic-positive', 'cathodic-positive'] },
+  ],
+  examples: ['hcarb gitt samples/npnhc-gitt.csv --mass 3.8', "hcarb gitt samples/npnhc-gitt.csv --mass 3.8 --cycle 2 --etau sqrt --json | jq '.[0].summary'", 'hcarb gitt samples/npnhc-gitt.csv --mass 3.8 --density 1.6 --diameter 14 --format csv > d.csv'],
+  fields: [
+    { key: 'file', description: 'the input file as given' },
+    { key: 'pulse', description: 'pulse number' },
+    { key: 'cycle', description: 'cycle of the pulse' },
+    { key: 'branch', description: 'sodiation or desodiation' },
+    { key: 'e_v', description: 'equilibrium potential after the pulse (end of its rest)' },
+    { key: 'q_mAh_g', description: 'capacity passed in the branch up to the end of the pulse' },
+    { key: 'tau_s', description: 'pulse length τ' },
+    { key: 'dEs_mV', description: 'ΔE_s: change of the rest potential over the pulse' },
+    { key: 'dEtau_mV', description: 'ΔE_τ by the chosen method' },
+    { key: 'dEtau_endpoint_mV', description: 'ΔE_τ from the first and last record of the pulse' },
+    { key: 'dEtau_sqrt_mV', description: 'ΔE_τ from the slope of E against √t' },
+    { key: 'ir_mV', description: 'iR drop at the pulse start' },
+    { key: 'd_cm2_s', description: 'diffusion coefficient D (eq. 3) by the chosen ΔE_τ' },
+    { key: 'log10_d', description: 'log10 of D' },
+    { key: 'd_endpoint_cm2_s', description: 'D with the endpoint ΔE_τ' },
+    { key: 'd_sqrt_cm2_s', description: 'D with the √t ΔE_τ' },
+    { key: 'r2_sqrt', description: 'R² of E against √t in the pulse' },
+    { key: 'relax_slope_mV_h', description: 'potential drift at the end of the rest' },
+    { key: 'first_line', description: 'first line of the pulse' },
+    { key: 'last_line', description: 'last line of the pulse (end of its rest)' },
+    { key: 'flags', description: 'dEs_within_resolution, dEtau_within_resolution, poor_sqrt_fit, relaxation_unfinished, tau_not_short' },
+  ],
+  docFields: [{ key: 'pulses', description: 'the rows' }, { key: 'summary', description: 'per branch: minimum D and mean log10 D by region' }],
+  run: perFileRun((input, o, c) => gittCommand(input, c, o as GittCliOptions)),
+};

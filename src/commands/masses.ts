@@ -13,11 +13,15 @@ export async function readMassesFile(input: Input): Promise<Map<string, number>>
   }
   const rows = papaparse().parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
   const map = new Map<string, number>();
+  const lineOf = new Map<string, number>();
   rows.forEach((r, i) => {
     const [f, m] = [r[0]?.trim() ?? '', r[1]?.trim() ?? ''];
     if (i === 0 && !Number.isFinite(Number(m))) return; // header
     const x = Number(m);
     if (!f || !Number.isFinite(x) || x <= 0) throw new DataError(`expected 'file,mass_mg' with a positive mass, got '${r.join(',')}'`, { file: input.name, line: i + 1 });
+    const before = lineOf.get(f);
+    if (before !== undefined) throw new DataError(`'${f}' is listed twice, on lines ${before} and ${i + 1}; keep one mass per file`, { file: input.name, line: i + 1 });
+    lineOf.set(f, i + 1);
     map.set(f, x);
   });
   if (!map.size) throw new DataError('no file,mass_mg lines', { file: input.name, line: 1 });

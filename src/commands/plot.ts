@@ -6,7 +6,7 @@ import { analyseCv } from '../analysis/cv.js';
 import { loadChi } from '../load.js';
 import { column } from '../parse/chi.js';
 import { cyclePoints, dqdvCommand } from './dqdv.js';
-import { cyclesCommand } from './cycling.js';
+import { cyclesCommand } from './cycling-run.js';
 import { gittCommand, parseRegions, type GittCliOptions } from './gitt.js';
 import { eisCommand } from './chi.js';
 import { givenMass, positive, type CommonOptions } from './common.js';
@@ -97,11 +97,11 @@ async function series(kind: PlotKind, input: Input, c: CommonOptions, o: PlotOpt
   }
 }
 
-export interface PlotResult { svg: string; seriesCount: number; warnings: string[]; failures: { file: string; error: unknown }[] }
+export interface PlotResult { svg: string; seriesCount: number; warnings: { file: string; message: string }[]; failures: { file: string; error: unknown }[] }
 
 export async function plotCommand(kind: PlotKind, inputs: Input[], c: CommonOptions, o: PlotOptions): Promise<PlotResult> {
   const data: Datum[] = [], extra: Datum[] = [];
-  const warnings: string[] = [];
+  const warnings: { file: string; message: string }[] = [];
   const failures: { file: string; error: unknown }[] = [];
   let qTitle = '', yTitle = '';
   for (const input of inputs) {
@@ -110,7 +110,7 @@ export async function plotCommand(kind: PlotKind, inputs: Input[], c: CommonOpti
       data.push(...s.data);
       if (s.extra) extra.push(...s.extra);
       qTitle ||= s.qTitle ?? ''; yTitle ||= s.yTitle ?? '';
-      warnings.push(...s.warnings.map((w) => `${input.name}: ${w}`));
+      warnings.push(...s.warnings.map((message) => ({ file: input.name, message })));
     } catch (e) {
       if (!(e instanceof DataError) && !(e as { code?: string }).code) throw e;
       failures.push({ file: input.name, error: e });

@@ -3,8 +3,11 @@ import type { Input } from '../io.js';
 import { cycleRows, ice, retention, split } from '../analysis/metrics.js';
 import { DataError, UsageError } from '../errors.js';
 import type { FileResult, Row } from '../output/format.js';
-import { runCycling } from './cycling.js';
+import { runCycling } from './cycling-run.js';
 import type { CommonOptions } from './common.js';
+import { availableParallelism } from 'node:os';
+import { summariseInParallel } from '../parallel.js';
+import { MASS_FIELDS, int, num, type CommandSpec } from './spec.js';
 
 export interface SummaryOptions { name?: string; skip: number; window: number; split: number }
 
@@ -22,13 +25,13 @@ export async function summaryCommand(input: Input, o: CommonOptions, s: SummaryO
   const complete = rows.filter((r) => r.ce_pct !== null);
   const last = complete[complete.length - 1]!;
   const rev = (r: typeof last) => (data.first === 'discharge' ? [r.q_ch_mAh_g, r.q_ch_mAh] : [r.q_dis_mAh_g, r.q_dis_mAh]);
-  let ret: Row = { retention_pct: null, reference_mAh_g: null, final_mAh_g: null, fade_pct_per_100_cycles: null, retention_note: null };
+  let ret: Row = { retention_pct: null, reference_cycles: null, final_cycles: null, reference_mAh_g: null, final_mAh_g: null, fade_pct_per_100_cycles: null, retention_note: null };
   try {
     const r = retention(data, run.mass, s.skip, s.window, input.name);
-    ret = { retention_pct: r.retention_pct, reference_mAh_g: r.reference_mAh_g, final_mAh_g: r.final_mAh_g, fade_pct_per_100_cycles: r.fade_pct_per_100_cycles, retention_note: null };
+    ret = { retention_pct: r.retention_pct, reference_cycles: r.reference_cycles, final_cycles: r.final_cycles, reference_mAh_g: r.reference_mAh_g, final_mAh_g: r.final_mAh_g, fade_pct_per_100_cycles: r.fade_pct_per_100_cycles, retention_note: null };
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
-    ret.retention_note = `needs ${s.skip + 2 * s.window} cycles for --skip ${s.skip} --window ${s.window}`;
+    ret.retention_note = `needs ${s.skip + 2 * s.window} complete cycles for --skip ${s.skip} --window ${s.window}, the file has ${complete.length}`;
   }
   const row: Row = {
     file: input.name,
@@ -40,6 +43,10 @@ export async function summaryCommand(input: Input, o: CommonOptions, s: SummaryO
     ice_pct: i.ice_pct,
     irreversible_mAh_g: i.irreversible_mAh_g,
     split_v: s.split,
+    dis_slope_mAh_g: sp.dis_slope_mAh_g,
+    dis_plateau_mAh_g: sp.dis_plateau_mAh_g,
+    ch_slope_mAh_g: sp.ch_slope_mAh_g,
+    ch_plateau_mAh_g: sp.ch_plateau_mAh_g,
     dis_plateau_pct: sp.dis_plateau_pct,
     ch_plateau_pct: sp.ch_plateau_pct,
     cycles: complete.length,
@@ -54,13 +61,19 @@ export async function summaryCommand(input: Input, o: CommonOptions, s: SummaryO
     last_rev_mAh: rev(last)[1],
   };
   const notes = [...run.loaded.info.notes];
-  if (ret.retention_note) notes.push(`retention left blank: the file has ${complete.length} complete cycles and ${ret.retention_note}`);
+
   return {
     file: input.name,
     doc: { ...row, assumptions: { ...run.assumptions, split_v: s.split, skip: s.skip, window: s.window, split_cycle: 1 }, warnings: run.warnings },
     rows: [row],
-    tableKeys: ['name', 'mass_mg', run.mass.massMg !== null ? 'q_dis_mAh_g' : 'q_dis_mAh', 'ice_pct', run.mass.massMg !== null ? 'irreversible_mAh_g' : 'irreversible_mAh', 'dis_plateau_pct', 'cycles', run.mass.massMg !== null ? 'last_rev_mAh_g' : 'last_rev_mAh', 'retention_pct', 'crosscheck'],
-    assumptionLine: `split ${s.split} V (cycle 1); retention --skip ${s.skip} --window ${s.window}`,
+    tableKeys: run.mass.massMg !== null
+      ? ['name', 'mass_mg', 'q_dis_mAh_g', 'q_ch_mAh_g', 'ice_pct', 'ch_slope_mAh_g', 'ch_plateau_mAh_g', 'cycles', 'last_rev_mAh_g', 'retention_pct', 'crosscheck']
+      : ['name', 'mass_mg', 'q_dis_mAh', 'q_ch_mAh', 'ice_pct', 'dis_plateau_pct', 'ch_plateau_pct', 'cycles', 'last_rev_mAh', 'retention_pct', 'crosscheck'],
+    assumptionLine: `slope / plateau split at ${s.split} V (cycle 1, charge = reversible); retention = mean of the last ${s.window} cycles / mean of cycles ${s.skip + 1}–${s.skip + s.window} (--skip ${s.skip} --window ${s.window})`,
+    blanks: {
+      ...(ret.retention_note ? { retention_pct: ret.retention_note as string } : {}),
+      ...(run.mass.massMg === null ? { mass_mg: 'no mass: give --mass, --loading or --masses for mAh/g' } : {}),
+    },
     warnings: run.warnings, notes,
   };
 }
@@ -78,3 +91,69 @@ export function sortResults(results: FileResult[], key: string): FileResult[] {
     return desc ? -c : c;
   });
 }
+
+export const command: CommandSpec = {
+  name: 'summary',
+  summary: 'one row per cell: ICE, capacities, slope/plateau, retention, cross-check',
+  description: "One row per file with the headline figures of the single-file commands: first-cycle capacities, ICE, irreversible capacity, slope and plateau capacity at the split voltage, cycles, reversible capacity at the last cycle, retention after stabilization (blank with the reason when there are too few cycles) and the cross-check with the cycler's own summary. Files in the order given.",
+  files: 'LAND exports; - or none for standard input',
+  takes: { mass: true, first: true, join: true },
+  options: [
+    { flags: '--name <name>', description: 'sample name (one file only; default: the file name)' },
+    { flags: '--sort <key>', description: 'sort by a key (prefix - for descending), e.g. --sort -ice_pct' },
+    { flags: '--split <V>', description: 'split voltage for slope and plateau', parse: num('--split'), default: 0.1 },
+    { flags: '--skip <S>', description: 'cycles to skip for retention', parse: int('--skip'), default: 20 },
+    { flags: '--window <k>', description: 'cycles averaged for retention', parse: int('--window', 1), default: 5 },
+    { flags: '-j, --jobs <n>', description: 'files processed in parallel (default: the number of cores)', parse: int('--jobs', 1) },
+  ],
+  examples: ['hcarb summary samples/npnhc-t1200.csv samples/npnhc-gitt.csv', 'hcarb summary samples/*.csv --sort -ice_pct --format csv > table.csv', "hcarb summary samples/npnhc-t1200.csv --name NPNHC-T1200 --mass 3.8 --json | jq '.[0].ice_pct'"],
+  fields: [
+    { key: 'file', description: 'the input file as given' },
+    { key: 'name', description: 'sample name (--name, or the file name without extension)' },
+    ...MASS_FIELDS,
+    { key: 'q_dis_mAh_g', description: 'first-cycle discharge (sodiation) capacity' },
+    { key: 'q_ch_mAh_g', description: 'first-cycle charge (reversible) capacity' },
+    { key: 'ice_pct', description: 'initial coulombic efficiency' },
+    { key: 'irreversible_mAh_g', description: 'first-cycle irreversible capacity' },
+    { key: 'split_v', description: 'split voltage for slope and plateau' },
+    { key: 'dis_slope_mAh_g', description: 'cycle-1 discharge capacity above the split voltage' },
+    { key: 'dis_plateau_mAh_g', description: 'cycle-1 discharge capacity below the split voltage' },
+    { key: 'ch_slope_mAh_g', description: 'cycle-1 charge capacity above the split voltage' },
+    { key: 'ch_plateau_mAh_g', description: 'cycle-1 charge capacity below the split voltage' },
+    { key: 'dis_plateau_pct', description: 'plateau share of the cycle-1 discharge' },
+    { key: 'ch_plateau_pct', description: 'plateau share of the cycle-1 charge' },
+    { key: 'cycles', description: 'complete cycles' },
+    { key: 'last_cycle', description: 'the last complete cycle' },
+    { key: 'last_rev_mAh_g', description: 'reversible capacity of the last complete cycle' },
+    { key: 'retention_pct', description: 'retention after stabilization (see hcarb retention); blank with retention_note' },
+    { key: 'reference_cycles', description: 'the cycles retention refers to' },
+    { key: 'final_cycles', description: 'the cycles retention compares with them' },
+    { key: 'reference_mAh_g', description: 'mean reversible capacity of the reference cycles' },
+    { key: 'final_mAh_g', description: 'mean reversible capacity of the final cycles' },
+    { key: 'fade_pct_per_100_cycles', description: 'least-squares fade after the skipped cycles' },
+    { key: 'retention_note', description: 'why retention is blank' },
+    { key: 'crosscheck', description: "agrees / differs: the cycler's own cycle table against the records" },
+    { key: 'crosscheck_max_diff_pct', description: 'largest difference in the cross-check' },
+    { key: 'q_dis_mAh', description: 'first-cycle discharge capacity' },
+    { key: 'q_ch_mAh', description: 'first-cycle charge capacity' },
+    { key: 'irreversible_mAh', description: 'irreversible capacity' },
+    { key: 'last_rev_mAh', description: 'reversible capacity of the last complete cycle' },
+  ],
+  async run(ctx, _args, files0, o) {
+    const files = ctx.inputFiles(files0);
+    if (o.name !== undefined && files.length > 1) throw new UsageError('--name names one file; with several files the names come from the file names');
+    const sort = o.sort as string | undefined;
+    const opts: SummaryOptions = { name: o.name as string | undefined, skip: o.skip as number, window: o.window as number, split: o.split as number };
+    const real = files.filter((f) => f !== '-');
+    const jobs = Math.min((o.jobs as number | undefined) ?? availableParallelism(), real.length);
+    let parallel: Promise<FileResult>[] | null = null;
+    let n = 0;
+    await ctx.runFiles(files, o, (input, _o, c) => {
+      if (jobs > 1 && real.length === files.length && !o.join) {
+        parallel ??= summariseInParallel(files, jobs, c, opts);
+        return parallel[n++]!;
+      }
+      return summaryCommand(input, c, opts);
+    }, sort ? { finish: (rs) => sortResults(rs, sort) } : undefined);
+  },
+};

@@ -1,10 +1,19 @@
 /**
- * Output: the same flat rows as a table (cli-table3), CSV (papaparse), JSON or NDJSON.
- * Keys are snake_case with units and identical across formats; only the table relabels them.
+ * Output: the same flat rows as a table, CSV, TSV, JSON or NDJSON. Keys are snake_case with units
+ * and identical across formats; only the table relabels them (units.ts).
+ *
+ * The contract scripts rely on:
+ * - JSON is always an array of file results, one element per file (one element for one file).
+ * - NDJSON is one object per row; CSV and TSV one line per row under one header line.
+ * - Numbers in machine formats have 12 significant digits (no float noise); non-finite numbers
+ *   are null (JSON) or empty (CSV/TSV).
+ * - `--fields` selects and orders the columns of table, CSV, TSV and NDJSON.
  */
-import { papaparse, cliTable } from '../lazy.js';
+import { papaparse } from '../lazy.js';
+import { renderTable, type TableLayout } from './table.js';
 
-export type Format = 'table' | 'json' | 'ndjson' | 'csv';
+export type Format = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv';
+export const FORMATS: readonly Format[] = ['table', 'json', 'ndjson', 'csv', 'tsv'];
 export type Row = Record<string, unknown>;
 
 /** What a command produced for one file. */
@@ -18,42 +27,18 @@ export interface FileResult {
   tableKeys?: string[];
   /** Rows the table shows when they differ from the machine rows (e.g. peaks instead of a curve). */
   tableRows?: Row[];
+  /** Show the table vertically, one key per line (inspect). */
+  vertical?: boolean;
   /** One human line of what was assumed, printed under a table. */
   assumptionLine?: string;
+  /** Why a blank table cell is blank: key → reason (printed under the table). */
+  blanks?: Record<string, string>;
   /** Printed on stderr as `hcarb: FILE: warning: …`. */
   warnings: string[];
   /** Printed on stderr with --verbose. */
   notes?: string[];
   /** A result printed but still a failure (e.g. a fit that did not converge): exit 1. */
   exitCode?: number;
-}
-
-const UNIT_SUFFIXES: [string, string][] = [
-  ['_mAh_g_per_cycle', 'mAh/g/cycle'], ['_mAh_per_cycle', 'mAh/cycle'], ['_pct_per_100_cycles', '%/100 cycles'],
-  ['_mAh_g_V', 'mAh/g/V'], ['_mAh_V', 'mAh/V'], ['_cm2_s', 'cm²/s'], ['_mV_h', 'mV/h'], ['_mAh_g', 'mAh/g'], ['_mAh', 'mAh'], ['_pct', '%'], ['_mg', 'mg'], ['_mV', 'mV'], ['_v', 'V'], ['_s', 's'],
-  ['_a_g', 'A/g'], ['_a', 'A'], ['_ohm', 'Ω'], ['_f', 'F'], ['_h', 'h'], ['_V', 'V'],
-];
-
-/** `q_dis_mAh_g` → `q dis (mAh/g)`. */
-export function label(key: string): string {
-  for (const [suf, unit] of UNIT_SUFFIXES) {
-    if (key.endsWith(suf) && key.length > suf.length) return `${key.slice(0, -suf.length).replace(/_/g, ' ')} (${unit})`;
-  }
-  return key.replace(/_/g, ' ');
-}
-
-export function fmtCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return '';
-    if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(3);
-    return a >= 1000 ? v.toFixed(1) : a >= 1 ? v.toFixed(Math.max(0, 4 - String(Math.trunc(a)).length + 1)) : v.toPrecision(4);
-  }
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (Array.isArray(v)) return v.join(' ');
-  return String(v);
 }
 
 /**
@@ -77,86 +62,84 @@ export function toJson(v: unknown, pretty = true): string {
   return JSON.stringify(v, jsonReplacer, pretty ? 2 : undefined);
 }
 
-function csvValue(v: unknown): unknown {
+/** A cell of CSV/TSV: numbers to 12 digits, lists of plain values joined by ';', anything nested as JSON text. */
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? outputNumber(v) : '';
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? outputNumber(x) : x)).join(';');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(outputNumber(v)) : '';
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.map((x) => cellText(x)).join(';');
+  if (typeof v === 'object') return toJson(v, false);
+  return String(v);
+}
+
+export interface WriterOptions {
+  format: Format;
+  /** Columns chosen with --fields (already checked against the command's keys). */
+  fields?: string[];
+  /** CSV/TSV header line (--no-header turns it off). */
+  header: boolean;
+  /** Table layout: terminal width and --wide. */
+  layout: TableLayout;
 }
 
 /**
- * Writes results as they come, so that output already printed for good files stays valid when a
- * later file fails. Tables are collected and printed at the end.
+ * Collects results and writes them. JSON and NDJSON are written as each file finishes, so that the
+ * output of good files stands when a later file fails; CSV, TSV and tables wait for the last file,
+ * so that their header covers every file's keys (a LAND and a CHI file in one `inspect`).
  */
 export class ResultWriter {
-  private keys: string[] | null = null;
   private count = 0;
-  private readonly tableRows: Row[] = [];
-  private tableKeys: string[] | null = null;
-  private readonly footers: string[] = [];
+  private readonly held: FileResult[] = [];
 
-  constructor(private readonly format: Format, private readonly out: (s: string) => void, private readonly multi: boolean) {}
+  constructor(private readonly o: WriterOptions, private readonly out: (s: string) => void) {}
+
+  private project(row: Row): Row {
+    if (!this.o.fields) return row;
+    const r: Row = {};
+    for (const k of this.o.fields) r[k] = row[k] ?? null;
+    return r;
+  }
 
   write(r: FileResult): void {
-    switch (this.format) {
-      case 'json': {
-        const body = toJson(r.doc);
-        if (this.multi) this.out((this.count === 0 ? '[\n' : ',\n') + indent(body));
-        else this.out(body + '\n');
+    switch (this.o.format) {
+      case 'json':
+        this.out((this.count === 0 ? '[\n' : ',\n') + indent(toJson(r.doc)));
         break;
-      }
       case 'ndjson':
-        for (const row of r.rows) this.out(toJson(row, false) + '\n');
+        for (const row of r.rows) this.out(toJson(this.project(row), false) + '\n');
         break;
-      case 'csv': {
-        if (!r.rows.length) break;
-        if (!this.keys) {
-          this.keys = Object.keys(r.rows[0]!);
-          this.out(papaparse().unparse([this.keys], { newline: '\n' }) + '\n');
-        }
-        const keys = this.keys;
-        this.out(papaparse().unparse(r.rows.map((row) => keys.map((k) => csvValue(row[k]))), { newline: '\n' }) + '\n');
-        break;
-      }
-      case 'table':
-        this.tableKeys ??= r.tableKeys ?? (r.rows[0] ? Object.keys(r.rows[0]) : null);
-        this.tableRows.push(...(r.tableRows ?? r.rows));
-        if (r.assumptionLine) this.footers.push(this.multi ? `${r.file}: ${r.assumptionLine}` : r.assumptionLine);
-        break;
+      default:
+        this.held.push(r);
     }
     this.count++;
   }
 
   end(): void {
-    if (this.format === 'json' && this.multi) this.out(this.count ? '\n]\n' : '[]\n');
-    if (this.format === 'table' && this.tableKeys?.[0] === '__kv__') {
-      for (const r of this.tableRows) this.out(renderKeyValue(r) + '\n');
-      return;
+    const f = this.o.format;
+    if (f === 'json') this.out(this.count ? '\n]\n' : '[]\n');
+    else if (f === 'csv' || f === 'tsv') this.delimited(f);
+    else if (f === 'table') {
+      const text = renderTable(this.held, this.o.fields ?? null, this.o.layout);
+      if (text) this.out(text);
     }
-    if (this.format === 'table' && this.tableKeys && this.tableRows.length) {
-      this.out(renderTable(this.tableRows, this.tableKeys) + '\n');
-      for (const f of this.footers) this.out(f + '\n');
+  }
+
+  private delimited(f: 'csv' | 'tsv'): void {
+    const rows = this.held.flatMap((r) => r.rows);
+    let keys = this.o.fields;
+    if (!keys) {
+      const seen = new Set<string>();
+      for (const row of rows) for (const k of Object.keys(row)) seen.add(k);
+      keys = [...seen];
     }
+    if (!keys.length) return;
+    const lines: string[][] = [];
+    if (this.o.header) lines.push(keys);
+    for (const row of rows) lines.push(keys.map((k) => cellText(row[k])));
+    if (f === 'csv') this.out(papaparse().unparse(lines, { newline: '\n' }) + '\n');
+    else this.out(lines.map((l) => l.map((c) => c.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n') + '\n');
   }
 }
 
 function indent(s: string): string {
   return s.split('\n').map((l) => '  ' + l).join('\n');
-}
-
-export function renderTable(rows: Row[], keys: string[]): string {
-  const t = new (cliTable())({ head: keys.map(label), style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  for (const r of rows) t.push(keys.map((k) => fmtCell(r[k])));
-  return t.toString();
-}
-
-/** A vertical key / value table (one file per table), for `inspect`. */
-export function renderKeyValue(row: Row): string {
-  const t = new (cliTable())({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  for (const [k, v] of Object.entries(row)) {
-    if (v === null || v === undefined || v === '') continue;
-    t.push({ [label(k)]: fmtCell(v).replace(/; /g, '\n') });
-  }
-  return t.toString();
 }

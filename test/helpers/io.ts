@@ -38,3 +38,11 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   delete env.NO_COLOR; delete env.FORCE_COLOR;
   return { ...env, ...extra };
 }
+
+/** The single element of `hcarb … --json` for one file (JSON is always an array, one element per file). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function one(stdout: string): any {
+  const v = JSON.parse(stdout) as unknown;
+  if (!Array.isArray(v) || v.length !== 1) throw new Error(`expected a JSON array of one file result, got ${Array.isArray(v) ? `${v.length} elements` : typeof v}`);
+  return v[0];
+}
