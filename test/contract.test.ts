@@ -20,7 +20,7 @@ const RUNS: Record<string, { one: string[]; two: string[] }> = {
   ice: { one: [T], two: [T, G] },
   cycles: { one: [T], two: [T, G] },
   split: { one: [T], two: [T, G] },
-  retention: { one: [T, '--skip', '1', '--window', '1'], two: [T, G, '--skip', '1', '--window', '1'] },
+  retention: { one: [T], two: [T, T] },
   summary: { one: [T], two: [T, G] },
   gitt: { one: [G, '--mass', '3.8'], two: [G, G, '--mass', '3.8'] },
   cv: { one: [CV], two: [CV, CV] },

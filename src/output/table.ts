@@ -50,6 +50,9 @@ function isNumericColumn(rows: Row[], k: string): boolean {
   return rows.some((r) => typeof r[k] === 'number') && rows.every((r) => r[k] === null || r[k] === undefined || typeof r[k] === 'number');
 }
 
+/** Text cells wider than this wrap at spaces. */
+const MAX_TEXT_CELL = 32;
+
 function grid(rows: Row[], keys: string[]): string {
   const fmts = new Map(keys.map((k) => [k, columnFormatter(k, rows.map((r) => r[k]))]));
   const numeric = new Set(keys.filter((k) => isNumericColumn(rows, k)));
@@ -57,7 +60,8 @@ function grid(rows: Row[], keys: string[]): string {
     head: keys.map(header), style: { head: [], border: [], compact: true },
     colAligns: keys.map((k) => (numeric.has(k) ? 'right' : 'left')),
   });
-  for (const r of rows) t.push(keys.map((k) => fmts.get(k)!(r[k])));
+  // Long text (a list of flags) wraps inside its cell rather than widening the whole table.
+  for (const r of rows) t.push(keys.map((k) => wrap(fmts.get(k)!(r[k]), MAX_TEXT_CELL).replace(/\n {2}/g, '\n')));
   return t.toString();
 }
 
