@@ -60,14 +60,17 @@ function normUnit(u: string): string {
 }
 
 /** Match header cells to fields (first match of a field wins, except the listed priority). */
-export function matchRecordColumns(cells: string[], fields: NwField[]): { cols: Partial<Record<NwField, NwColumn>>; unknownUnits: string[] } {
+export function matchRecordColumns(cells: string[], fields: NwField[]): { cols: Partial<Record<NwField, NwColumn>>; unknownUnits: string[]; named: Set<NwField> } {
   const cols: Partial<Record<NwField, NwColumn>> = {};
   const unknownUnits: string[] = [];
+  /** Fields named in the header, whether or not their unit is known. */
+  const named = new Set<NwField>();
   cells.forEach((cell, index) => {
     if (!cell || !cell.trim()) return;
     const { name, unit } = splitHeader(cell);
     for (const f of fields) {
       if (cols[f] || !NAMES[f].includes(name)) continue;
+      named.add(f);
       const table = SCALE[f];
       let scale = 1;
       if (table) {
@@ -79,7 +82,7 @@ export function matchRecordColumns(cells: string[], fields: NwField[]): { cols: 
       break;
     }
   });
-  return { cols, unknownUnits };
+  return { cols, unknownUnits, named };
 }
 
 /** Auxiliary channels: `T1(℃)`, `T1(?)`, `V1(V)`, `Temperature(C)`, `温度`. Returns the key with units, or null. */

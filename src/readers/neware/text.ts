@@ -89,10 +89,10 @@ function indent(cells: string[]): number {
 
 /** True when a header line names Neware record columns (used by sniff and read). */
 export function isNewareRecordHeader(cells: string[]): boolean {
-  const { cols } = matchRecordColumns(cells, RECORD_FIELDS);
-  if (!cols.voltage || !cols.current) return false;
+  const { named } = matchRecordColumns(cells, RECORD_FIELDS);
+  if (!named.has('voltage') || !named.has('current')) return false;
   const names = cells.map((c) => splitHeader(c).name);
-  const hasParenUnits = cells.some((c) => /\((m|µ|u)?(a|v|ah|as)\)\s*$/i.test(c.trim()));
+  const hasParenUnits = cells.some((c) => /\([^()]{1,12}\)\s*$/.test(c.trim()));
   const neware = names.some((n) => ['datapoint', 'step type', 'record id', 'record index', '数据序号', '工步类型', 'total time', '总时间'].includes(n));
   return hasParenUnits && neware;
 }
@@ -242,6 +242,18 @@ export function planRecords(headerCells: string[], headerLine: number, source: s
     return v * c.scale;
   };
   const stepCol = cols.stepIndex ?? cols.stepNumber;
+  // Without a total-time column, the test time comes from the date column (seconds since the first record).
+  const dateCol = cols.totalTime ? undefined : cols.date;
+  let t0: number | null = null;
+  if (dateCol) info.notes.push(`test time from '${dateCol.header}' (time since the first record, at the column's resolution)`);
+  const dateTime = (cells: string[], line: number): number | null => {
+    const t = cells[dateCol!.index]?.trim() ?? '';
+    if (t === '') return null;
+    const ms = parseDateMs(t);
+    if (ms === null) throw new DataError(`'${t.slice(0, 40)}' in column '${dateCol!.header}' is not a date (expected YYYY-MM-DD hh:mm:ss or an Excel date)`, { file: source, line, where });
+    t0 ??= ms;
+    return (ms - t0) / 1000;
+  };
   const record = (cells: string[], line: number, ctx: Ctx): CyclerRecord => {
     const voltage = num(cells, vCol, line);
     let current = num(cells, iCol, line);
@@ -259,7 +271,7 @@ export function planRecords(headerCells: string[], headerLine: number, source: s
     }
     const rec: CyclerRecord = {
       line,
-      timeS: time(cells, cols.totalTime, line),
+      timeS: dateCol ? dateTime(cells, line) : time(cells, cols.totalTime, line),
       stepTimeS: time(cells, cols.stepTime, line),
       voltageV: voltage,
       currentMA: current,
@@ -284,4 +296,14 @@ export function planRecords(headerCells: string[], headerLine: number, source: s
     if (flipped) info.notes.push(`${flipped} discharge records had a positive current: made negative (discharge is negative here)`);
   };
   return { cols, num, record, finish };
+}
+
+/** A date cell → ms (zone-less, read as UTC: only differences are used). Excel serial days or text. */
+export function parseDateMs(t: string): number | null {
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 86400000;
+  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)Z?$/.exec(t);
+  if (m) return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!) + +m[6]! * 1000;
+  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(t);
+  if (m) return Date.UTC(+m[3]!, +m[1]! - 1, +m[2]!, +m[4]!, +m[5]!) + +m[6]! * 1000;
+  return null;
 }
