@@ -126,6 +126,8 @@ corpus('Neware corpus files', () => {
     expect(vendor.length).toBe(20);
     const { info, recs } = await readAll(bytes, 'x.csv');
     expect(recs.length).toBe(9295);
+    // Line 4 is cycle row 1 and step row 1 (Step Index 1, Rest) on one line: its records belong to that step.
+    expect(recs[0]).toMatchObject({ line: 5, cycleIndex: 1, stepIndex: 1, stateKind: 'R', voltageV: 4.3185, extra: { v1_V: 0, t1_degC: 26.61 } });
     expect(info.vendorCycles?.length).toBe(20);
     expect(info.extraColumns).toEqual(['v1_V', 't1_degC']);
     const red = new CyclingReducer({ first: 'charge', splitV: 0.1 });
@@ -269,4 +271,33 @@ damaged('damaged binary files: clear DataErrors, no hangs', { timeout: 10_000 },
     dv.setUint32((fat0 + 1) * 512 + 4 * dirStart, dirStart, true);
     await expectDataError(loop, /chain is broken or loops/);
   });
+});
+
+damaged('random damage to the corpus binaries: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
+  // A small seeded generator (mulberry32), so a failure can be replayed.
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (const f of ['fastnda_new_nda_file_v29.nda', 'fastnda_21_10_7_85.ndax', 'fastnda_interp-test.ndax', 'cellpy_custom_data_003_neware_bts7.xls']) {
+    it(f, async () => {
+      const orig = file(f);
+      const rand = rng(f.length * 7919);
+      for (let k = 0; k < 40; k++) {
+        let b = orig.slice();
+        if (k % 4 === 0) b = b.subarray(0, Math.floor(rand() * b.length));
+        else {
+          const n = 1 + Math.floor(rand() * 16);
+          for (let j = 0; j < n; j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+        }
+        const t0 = Date.now();
+        try { await readAll(b, `${f}#${k}`); } catch (e) {
+          if (!(e instanceof DataError)) expect.fail(`${f} variant ${k}: ${(e as Error).stack}`);
+        }
+        expect(Date.now() - t0, `${f} variant ${k}`).toBeLessThan(5000);
+      }
+    });
+  }
 });

@@ -5,7 +5,8 @@
  * dt and I·dt); data_step.ndc gives cycle, step index and step type per step count.
  * ndc page layout: page 0 is a header (byte 0 file type, byte 2 version); data pages have byte 0 =
  * type + 1, u16 valid rows at 2, a validity bitmask from 4, rows from 132; in version 14 the last
- * 4 bytes of a page are the CRC-32 of the rest (checked).
+ * 4 bytes of a page are the CRC-32 of the rest (checked for the record, step and runInfo files,
+ * where it was seen).
  */
 import { unzipSync } from 'fflate';
 import { DataError } from '../../errors.js';
@@ -90,7 +91,7 @@ function ndcRows(buf: Uint8Array, name: string, source: string, rowSizeOverride?
     const pg = buf.subarray(p, p + PAGE);
     if (pg[0] === 0 && pg.every((x) => x === 0)) continue;
     if (pg[0] !== ft + 1) throw new DataError(`page ${page} of ${name} is not a data page (type byte ${pg[0]}, expected ${ft + 1}): the .ndax is damaged`, { file: source });
-    if (ver === 14 && crc32(pg.subarray(0, PAGE - 4)) !== dv.getUint32(p + PAGE - 4, true)) {
+    if (ver === 14 && (ft === 1 || ft === 7 || ft === 18) && crc32(pg.subarray(0, PAGE - 4)) !== dv.getUint32(p + PAGE - 4, true)) {
       throw new DataError(`page ${page} of ${name} fails its checksum: the .ndax is damaged`, { file: source });
     }
     const valid = dv.getUint16(p + 2, true);

@@ -252,7 +252,7 @@ export function planRecords(headerCells: string[], headerLine: number, source: s
     const ms = parseDateMs(t);
     if (ms === null) throw new DataError(`'${t.slice(0, 40)}' in column '${dateCol!.header}' is not a date (expected YYYY-MM-DD hh:mm:ss or an Excel date)`, { file: source, line, where });
     t0 ??= ms;
-    return (ms - t0) / 1000;
+    return Math.round(ms - t0) / 1000;
   };
   const record = (cells: string[], line: number, ctx: Ctx): CyclerRecord => {
     const voltage = num(cells, vCol, line);
