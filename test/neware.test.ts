@@ -301,3 +301,78 @@ damaged('random damage to the corpus binaries: records or a DataError, never ano
     });
   }
 });
+
+damaged('layouts without a corpus sample, built here from the documented layouts', () => {
+  const V29_START = 85471; // first record of the v29 corpus file (checked above)
+
+  it('.nda v29 auxiliary record (0x65): temperature and aux voltage join their record by index', async () => {
+    const b = file('fastnda_new_nda_file_v29.nda');
+    const aux = new Uint8Array(86);
+    const dv = new DataView(aux.buffer);
+    aux[0] = 0x65; aux[1] = 1; dv.setUint32(2, 1, true); dv.setInt32(22, 12345, true); dv.setInt16(34, 253, true);
+    const at = V29_START + 86;
+    const withAux = new Uint8Array([...b.subarray(0, at), ...aux, ...b.subarray(at)]);
+    const { info, recs } = await readAll(withAux, 'aux.nda');
+    expect(recs.length).toBe(439);
+    expect(info.extraColumns).toEqual(['t1_degC', 'v1_V']);
+    expect(recs[0]!.extra).toEqual({ t1_degC: 25.3, v1_V: 1.2345 });
+    expect(recs[1]!.extra).toEqual({ t1_degC: null, v1_V: null });
+  });
+
+  it('.nda v22 (start marked by an 0xAA record): the same records as v29', async () => {
+    const b = file('fastnda_new_nda_file_v29.nda');
+    const mark = new Uint8Array(86);
+    mark.set([0xaa, 0, 1, 0, 0, 0]);
+    const v22 = new Uint8Array([...b.subarray(0, V29_START), ...mark, ...b.subarray(V29_START)]);
+    v22[14] = 22;
+    const a = await readAll(b, 'a.nda'), c = await readAll(v22, 'c.nda');
+    expect(c.info.layout).toBe('Neware .nda version 22');
+    expect(c.recs).toEqual(a.recs);
+  });
+
+  it('.nda v130 (BTS 9.1): float records, signed capacity, step time from the step start', async () => {
+    // 3 records of 56 bytes: CC discharge at -1.5 mA for 3.6 s steps, then a rest.
+    const head = new Uint8Array(1024);
+    head.set([...'NEWARE20240101'].map((c) => c.charCodeAt(0)));
+    head[14] = 130;
+    const rec = (index: number, step: number, type: number, t: number, mA: number, V: number, mAs: number): Uint8Array => {
+      const r = new Uint8Array(56);
+      const dv = new DataView(r.buffer);
+      r[0] = 85; r[1] = 0x81; r[2] = step; r[3] = type;
+      dv.setUint32(8, index, true); dv.setUint32(12, Math.floor(t), true); dv.setUint32(16, Math.round((t % 1) * 1e9), true);
+      dv.setFloat32(20, mA, true); dv.setFloat32(24, V, true); dv.setFloat32(28, mAs, true); dv.setUint32(36, 0, true);
+      dv.setFloat32(52, 24.5, true);
+      return r;
+    };
+    const recs56 = [rec(1, 1, 2, 0, -1.5, 1.0, 0), rec(2, 1, 2, 3.6, -1.5, 0.9, -5.4), rec(3, 1, 2, 7.2, -1.5, 0.8, -10.8), rec(4, 2, 4, 10.2, 0, 0.85, 0)];
+    const bytes = new Uint8Array([...head, ...recs56.flatMap((r) => [...r])]);
+    const { info, recs } = await readAll(bytes, 'b.nda');
+    expect(info.layout).toBe('Neware .nda version 130 (BTS 9.1, 56-byte records)');
+    expect(recs.map((r) => [r.line, r.stateKind, r.stepIndex, r.cycleIndex])).toEqual([[1, 'D', 1, 1], [2, 'D', 1, 1], [3, 'D', 1, 1], [4, 'R', 2, 1]]);
+    expect(recs[2]!.capacityMAh).toBeCloseTo(10.8 / 3600, 9);
+    expect(recs[2]!.currentMA).toBeCloseTo(-1.5, 6);
+    expect(recs[2]!.stepTimeS).toBeCloseTo(7.2, 5);
+    expect(recs[3]!.stepTimeS).toBeCloseTo(3.0, 5); // 10.2 s − 7.2 s (the last time of step 1)
+    expect(recs[3]!.extra!.t1_degC).toBeCloseTo(24.5, 6);
+  });
+
+  it('.ndax auxiliary channel (data_AUX_*.ndc, file type 5 version 14) named by TestInfo ChlType 103', async () => {
+    const members = unzipSync(file('fastnda_21_10_7_85.ndax'));
+    const auxFile = new Uint8Array(8192);
+    auxFile.set([5, 0, 14, 0]);
+    const page = auxFile.subarray(4096);
+    page[0] = 6;
+    new DataView(page.buffer, page.byteOffset).setUint16(2, 141, true);
+    for (let i = 0; i < 141; i++) {
+      page[4 + (i >> 3)]! |= 1 << (i & 7);
+      new DataView(page.buffer, page.byteOffset).setFloat32(132 + 4 * i, 20 + i / 10, true);
+    }
+    const ti = new TextDecoder('latin1').decode(members['TestInfo.xml']!).replace('</TestInfo>', '<AuxChl1 AuxID="1" ChlType="103" /></TestInfo>');
+    expect(ti).toContain('AuxChl1');
+    const z = zipSync({ ...members, 'TestInfo.xml': Uint8Array.from(ti, (c) => c.charCodeAt(0)), 'data_AUX_1_1_1.ndc': auxFile });
+    const { info, recs } = await readAll(z, 'aux.ndax');
+    expect(info.extraColumns).toEqual(['t1_degC']);
+    expect(recs[0]!.extra!.t1_degC).toBeCloseTo(20, 5);
+    expect(recs[140]!.extra!.t1_degC).toBeCloseTo(34, 5);
+  });
+});

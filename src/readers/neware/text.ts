@@ -93,7 +93,7 @@ export function isNewareRecordHeader(cells: string[]): boolean {
   if (!named.has('voltage') || !named.has('current')) return false;
   const names = cells.map((c) => splitHeader(c).name);
   const hasParenUnits = cells.some((c) => /\([^()]{1,12}\)\s*$/.test(c.trim()));
-  const neware = names.some((n) => ['datapoint', 'step type', 'record id', 'record index', '数据序号', '工步类型', 'total time', '总时间'].includes(n));
+  const neware = names.some((n) => ['datapoint', 'step type', 'record id', 'record index', '数据序号', 'total time', '总时间'].includes(n));
   return hasParenUnits && neware;
 }
 
