@@ -11,13 +11,14 @@ import { DataError } from '../src/errors.js';
 import type { CyclerRecord, Kind, SourceInfo } from '../src/types.js';
 import { newareReader } from '../src/readers/neware/index.js';
 import { chooseReader } from '../src/readers/registry.js';
+import { SNIFF_BYTES } from '../src/readers/types.js';
 import { bytesInput, CORPUS, HAVE_CORPUS } from './helpers/io.js';
 
 const NW = CORPUS + 'neware/';
 const corpus = HAVE_CORPUS && existsSync(NW) ? describe : describe.skip;
 
 async function readAll(bytes: Uint8Array, name: string): Promise<{ info: SourceInfo; recs: CyclerRecord[] }> {
-  const r = await newareReader.read(bytesInput(bytes, name, 1 << 16));
+  const r = await newareReader.read(bytesInput(bytes, name)); // 4 KB chunks, as small as a pipe gives
   const recs: CyclerRecord[] = [];
   for await (const b of r.batches) recs.push(...b);
   return { info: r.info, recs };
@@ -168,7 +169,7 @@ corpus('sniff: the Neware reader claims exactly the Neware files of the corpus',
     let n = 0;
     for (const d of dirs) {
       for (const f of readdirSync(CORPUS + d)) {
-        const b = new Uint8Array(readFileSync(CORPUS + d + '/' + f)).subarray(0, 1 << 19);
+        const b = new Uint8Array(readFileSync(CORPUS + d + '/' + f)).subarray(0, SNIFF_BYTES);
         const choice = chooseReader(b, f);
         expect(choice?.reader.name ?? null, `${d}/${f}`).toBe(d === 'neware' ? 'neware' : null);
         n++;

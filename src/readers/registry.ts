@@ -10,7 +10,7 @@ export const readers: Reader[] = [newareReader];
 
 export interface Choice { reader: Reader; confidence: number; others: { name: string; confidence: number }[] }
 
-/** The reader that claims `head` with the highest confidence (at least CLAIM_THRESHOLD), or null. */
+/** The reader that claims `head` (the first SNIFF_BYTES of the file) with the highest confidence (at least CLAIM_THRESHOLD), or null. */
 export function chooseReader(head: Uint8Array, name: string, list: Reader[] = readers): Choice | null {
   const scored = list.map((r) => {
     let c = 0;

@@ -19,14 +19,20 @@ export interface Reader {
   /** Short name used in messages and by `inspect` (`neware`, `land`, `chi`). */
   name: string;
   /**
-   * How sure the reader is that it can read a file that begins with `head` (the first chunk, at
-   * least the first 4 KB when the file is that long): 0 = not mine, 1 = certainly mine. Decided
+   * How sure the reader is that it can read a file that begins with `head` (the first
+   * SNIFF_BYTES of the file, or all of it when shorter): 0 = not mine, 1 = certainly mine. Decided
    * by content; `name` (the path as given) may only break ties. Must not throw.
    */
   sniff(head: Uint8Array, name: string): number;
   /** Read the whole input. Throws DataError (file, line/sheet where known) on unusable data. */
   read(input: Input): Promise<ReadResult>;
 }
+
+/**
+ * How much of the start of a file `sniff` is given: a legacy workbook's sheet names can lie tens of
+ * KB into the file (14 KB in the BTS 7 corpus file).
+ */
+export const SNIFF_BYTES = 1 << 18;
 
 /** What `sniff` results mean: below this the reader does not claim the file. */
 export const CLAIM_THRESHOLD = 0.5;

@@ -14,7 +14,8 @@
 import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
 import type { CyclerRecord, SourceInfo } from '../../types.js';
-import type { Reader, ReadResult } from '../types.js';
+import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
+import { takeHead } from '../../parse/decode.js';
 import { readBtsdaText, sniffNewareEncoding, isNewareCycleHeader, isNewareRecordHeader } from './text.js';
 import { ndaVersion, readNda } from './nda.js';
 import { readNdax } from './ndax.js';
@@ -76,13 +77,12 @@ async function* fromSync(gen: () => Generator<CyclerRecord[]>): AsyncGenerator<C
 
 export async function readNeware(input: Input): Promise<ReadResult> {
   const it = input.chunks()[Symbol.asyncIterator]();
-  let first = await it.next();
-  while (!first.done && first.value.length === 0) first = await it.next();
+  const { head, done } = await takeHead(it, SNIFF_BYTES);
   const info = newareSourceInfo(input.name);
-  if (first.done) throw new DataError('the file is empty', { file: input.name, line: 1 });
-  const head = first.value;
+  if (head.length === 0) throw new DataError('the file is empty', { file: input.name, line: 1 });
   async function* all(): AsyncGenerator<Uint8Array> {
     yield head;
+    if (done) return;
     for (;;) { const r = await it.next(); if (r.done) return; yield r.value; }
   }
   const kind = sniffNeware(head);
