@@ -23,6 +23,11 @@ export interface CyclerRecord {
   stepIndex: number | null;
   /** Kind from the state / step-type column, when the file has one and the value is known. */
   stateKind: Kind | null;
+  /**
+   * Auxiliary channels of this record (temperature, auxiliary voltage), keyed by the names in
+   * `SourceInfo.extraColumns` (units in the key: `t1_degC`, `v1_V`). Absent when the file has none.
+   */
+  extra?: Record<string, number | null>;
 }
 
 /** A column the parser recognised. */
@@ -42,7 +47,7 @@ export interface ColumnInfo {
 /** What a parser learned about a file: the basis of `hcarb inspect` and of `assumptions`. */
 export interface SourceInfo {
   source: string;
-  instrument: 'LAND' | 'CHI' | 'unknown';
+  instrument: 'LAND' | 'CHI' | 'Neware' | 'unknown';
   layout: string;
   encoding?: string;
   delimiter?: string;
@@ -64,6 +69,8 @@ export interface SourceInfo {
   statedMassMg?: number;
   /** The instrument's own per-cycle summary, where the file has one (Cycle-Tab / cycle layer). */
   vendorCycles?: VendorCycle[];
+  /** Keys of `CyclerRecord.extra` (auxiliary channels), units in the names, in file order. */
+  extraColumns?: string[];
 }
 
 /** A row of the cycler's own cycle table (LAND Cycle-Tab). Capacities in mAh. */
