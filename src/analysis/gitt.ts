@@ -158,7 +158,7 @@ export class GittReducer {
   push(r: CyclerRecord): void {
     if (this.lastV !== null) {
       const d = Math.abs(r.voltageV - this.lastV);
-      if (d > 1e-9 && (this.minStep === null || d < this.minStep)) this.minStep = d;
+      if (d > 1e-9 && (this.minStep === null || d < this.minStep)) this.minStep = d;  // resolution: rounded to the nV when reported (a difference of two written voltages)
     }
     this.lastV = r.voltageV;
     const k = this.kind(r);
@@ -262,7 +262,7 @@ export class GittReducer {
       this.endRun(u);
       if (u.kind !== 'R' && this.pending === u) { cutOff = { firstLine: u.firstLine, lastLine: u.lastLine }; this.pending = null; }
     }
-    return { candidates: this.out, cutOff, noRestBefore: this.noRestBefore, minStepV: this.minStep, currentRuns: this.currentRuns, restRuns: this.restRuns, halfCycles: this.hcIndex + 1, noise: this.noise, faint: this.faint ? { records: this.faint, line: this.faintLine } : null };
+    return { candidates: this.out, cutOff, noRestBefore: this.noRestBefore, minStepV: this.minStep === null ? null : Math.round(this.minStep * 1e9) / 1e9, currentRuns: this.currentRuns, restRuns: this.restRuns, halfCycles: this.hcIndex + 1, noise: this.noise, faint: this.faint ? { records: this.faint, line: this.faintLine } : null };
   }
 }
 
