@@ -63,6 +63,31 @@ export async function openLand(input: Input): Promise<Opened> {
   return { info, kind, records: parseLandText(chunks, input.name, info) };
 }
 
+/**
+ * Any cycler export → records: the reader is chosen by content (src/readers/registry.ts) from the
+ * first SNIFF_BYTES, and `info` says which and why. The registry loads on first use (the Neware
+ * and legacy-workbook code would add to every start).
+ */
+export async function openRecords(input: Input, options: import('./readers/types.js').ReadOptions = {}): Promise<Opened> {
+  const { chooseReader } = await import('./readers/registry.js');
+  const { SNIFF_BYTES } = await import('./readers/types.js');
+  const { takeHead } = await import('./parse/decode.js');
+  const it = input.chunks()[Symbol.asyncIterator]();
+  const { head, done } = await takeHead(it, SNIFF_BYTES);
+  const peeked: Input = {
+    name: input.name,
+    chunks: () => (done ? (async function* () { if (head.length) yield head; })() : prepend(head, it)),
+  };
+  // No reader claims it: the LAND reader, which finds a record header anywhere and says what is
+  // missing, reads it as the fallback.
+  const choice = chooseReader(head, input.name) ?? { reader: (await import('./readers/land/index.js')).landReader, confidence: 0, others: [] };
+  const r = await choice.reader.read(peeked, options);
+  r.info.reader = choice.reader.name;
+  r.info.readerReason = choice.confidence === 0 ? 'no reader recognised the content: read as a LAND-style record table (the fallback)'
+    : `content sniffed: ${choice.reader.name} ${choice.confidence.toFixed(2)}${choice.others.filter((o) => o.confidence > 0).map((o) => `, ${o.name} ${o.confidence.toFixed(2)}`).join('')}`;
+  return { info: r.info, kind: sniffKind(head.subarray(0, 8)), records: r.batches };
+}
+
 export interface Loaded { info: SourceInfo; data: CyclingData; specAllZero: boolean }
 
 /** Open, parse and segment in one streaming pass. */
@@ -70,7 +95,7 @@ export async function loadCycling(input: Input, opts: CyclingOptions): Promise<L
   const red = new CyclingReducer(opts);
   let info: SourceInfo | null = null;
   for (const part of input.parts ?? [input]) {
-    const opened = await openLand(part);
+    const opened = await openRecords(part);
     for await (const batch of opened.records) for (const r of batch) red.push(r);
     if (!info) info = opened.info;
     else {

@@ -48,6 +48,9 @@ export interface ColumnInfo {
 export interface SourceInfo {
   source: string;
   instrument: 'LAND' | 'CHI' | 'Neware' | 'unknown';
+  /** The reader that read the file, and why it was chosen (its confidence and the others'). */
+  reader?: string;
+  readerReason?: string;
   layout: string;
   encoding?: string;
   delimiter?: string;

@@ -164,7 +164,7 @@ describe('GITT from a CHI Multi-Current Steps export', () => {
   it('other CHI techniques are refused with the reason', () => {
     const r = hcarb(['gitt', 'samples/npnhc-eis.txt', '--mass', '3.8']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/this is a CHI A\.C\. Impedance file; GITT needs a LAND export or a CHI Multi-Current Steps export/);
+    expect(r.stderr).toMatch(/this is a CHI A\.C\. Impedance export, not cycler records; use hcarb eis/);
   });
 });
 

@@ -170,7 +170,7 @@ corpus('sniff: the Neware reader claims exactly the Neware files of the corpus',
     for (const d of dirs) {
       for (const f of readdirSync(CORPUS + d)) {
         const b = new Uint8Array(readFileSync(CORPUS + d + '/' + f)).subarray(0, SNIFF_BYTES);
-        const choice = chooseReader(b, f);
+        const choice = chooseReader(b, f, [newareReader]);
         expect(choice?.reader.name ?? null, `${d}/${f}`).toBe(d === 'neware' ? 'neware' : null);
         n++;
       }

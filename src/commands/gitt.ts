@@ -3,12 +3,7 @@ import { perFileRun } from './run.js';
 import { int, type CommandSpec } from './spec.js';
 import { UsageError } from '../errors.js';
 import type { Input } from '../io.js';
-import { loadChi, openLand } from '../load.js';
-import { peekInput } from '../io.js';
-import { looksLikeChi } from '../parse/chi.js';
-import { istepRecords } from '../parse/chi-records.js';
-import { DataError } from '../errors.js';
-import type { CyclerRecord, SourceInfo } from '../types.js';
+import { openRecords } from '../load.js';
 import { CyclingReducer, NOISE_SHARE } from '../analysis/cycling.js';
 import { GittReducer, analyseGitt, type Electrode } from '../analysis/gitt.js';
 import { resolveMass } from '../analysis/metrics.js';
@@ -33,18 +28,6 @@ export function parseRegions(v: string | undefined): [number, number] {
   return [parts[0]!, parts[1]!];
 }
 
-/** LAND records, or a CHI Multi-Current Steps export turned into records. */
-async function openRecords(input0: Input, cathodicPositive: boolean): Promise<{ info: SourceInfo; records: AsyncIterable<CyclerRecord[]> }> {
-  const { head, input } = await peekInput(input0);
-  if (!looksLikeChi(new TextDecoder('latin1').decode(head.subarray(0, 4096)))) return openLand(input);
-  const f = await loadChi(input);
-  if (f.kind !== 'istep') throw new DataError(`this is a CHI ${f.technique} file; GITT needs a LAND export or a CHI Multi-Current Steps export`, { file: f.source, line: 2 });
-  const recs = istepRecords(f, cathodicPositive);
-  const info: SourceInfo = { source: f.source, instrument: 'CHI', layout: 'Multi-Current Steps', columns: [], ignoredColumns: [], records: recs.length, skipped: [], skippedCount: 0, notes: [...f.notes, 'currents from the step schedule in the parameters (ISTEP reader unverified against a real CHI file)'], warnings: [] };
-  if (!recs.some((r, k) => r.stepTimeS === 0 || (k > 0 && r.stepIndex !== recs[k - 1]!.stepIndex && r.stepTimeS === 0))) info.warnings.push('no point falls exactly on a pulse start: the endpoint ΔE_τ misses the first sample interval; prefer --etau sqrt');
-  return { info, records: (async function* () { yield recs; })() };
-}
-
 export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOptions): Promise<FileResult> {
   const etau = g.etau ?? 'endpoint';
   if (etau !== 'endpoint' && etau !== 'sqrt') throw new UsageError(`--etau must be endpoint or sqrt, not '${etau}'`);
@@ -59,7 +42,7 @@ export async function gittCommand(input: Input, o: CommonOptions, g: GittCliOpti
   const given = givenMass(o, input.name);
   const area = areaCm2(o);
 
-  const { info, records } = await openRecords(input, g.currentSign === 'cathodic-positive');
+  const { info, records } = await openRecords(input, { cathodicPositive: g.currentSign === 'cathodic-positive' });
   const cyc = new CyclingReducer({ first: o.first, splitV: 0.1 });
   const red = new GittReducer(o.first);
   for await (const b of records) for (const r of b) { cyc.push(r); red.push(r); }

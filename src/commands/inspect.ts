@@ -18,7 +18,7 @@ function duration(s: number | null): string | null {
 function inspectChi(f: ChiFile): FileResult {
   const sweeps = f.kind === 'cv' || f.kind === 'lsv' ? splitSweeps(f.data[0]!, f.segments).length : null;
   const doc: Row = {
-    file: f.source, instrument: 'CHI', technique: f.technique, technique_key: f.kind, model: f.model, date: f.date, date_text: f.dateText,
+    file: f.source, instrument: 'CHI', reader: 'chi', reader_reason: 'content sniffed: a CHI date line and technique line', technique: f.technique, technique_key: f.kind, model: f.model, date: f.date, date_text: f.dateText,
     encoding: f.encoding, memo: f.memo,
     parameters: f.parameters.map((p) => ({ key: p.key, unit: p.unit, value: p.value })),
     flags: f.flags, results: f.results,
@@ -39,7 +39,7 @@ function inspectChi(f: ChiFile): FileResult {
 
 const f = (key: string, description: string) => ({ key, description });
 export const INSPECT_FIELDS: FieldSpec[] = [
-  f('file', 'the input file as given'), f('instrument', 'LAND or CHI'), f('layout', 'how the records are laid out (record table, mixed export, workbook sheet)'),
+  f('file', 'the input file as given'), f('instrument', 'LAND, CHI, Neware, …'), f('reader', 'the reader that read the file'), f('reader_reason', 'why that reader: its confidence from the content, and the others\''), f('layout', 'how the records are laid out (record table, mixed export, workbook sheet)'),
   f('technique', 'CHI: the technique as written'), f('technique_key', 'CHI: cv, lsv, eis, istep, …'), f('model', 'CHI: instrument model'),
   f('date', 'CHI: date of the run (ISO)'), f('date_text', 'CHI: the date as written'), f('sheet', 'workbook: the sheet read'),
   f('encoding', 'text encoding'), f('delimiter', 'field delimiter'), f('decimal_comma', 'numbers written with a decimal comma'),
@@ -63,6 +63,8 @@ export async function inspectCommand(input0: Input, o: CommonOptions): Promise<F
   const doc: Row = {
     file: input.name,
     instrument: info.instrument,
+    reader: info.reader ?? null,
+    reader_reason: info.readerReason ?? null,
     layout: info.layout,
     sheet: info.sheet ?? null,
     encoding: info.encoding ?? null,

@@ -5,8 +5,10 @@
 import type { Reader } from './types.js';
 import { CLAIM_THRESHOLD } from './types.js';
 import { newareReader } from './neware/index.js';
+import { landReader } from './land/index.js';
+import { chiReader } from './chi/index.js';
 
-export const readers: Reader[] = [newareReader];
+export const readers: Reader[] = [landReader, chiReader, newareReader];
 
 export interface Choice { reader: Reader; confidence: number; others: { name: string; confidence: number }[] }
 

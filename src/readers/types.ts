@@ -15,6 +15,12 @@ export interface ReadResult {
   batches: AsyncIterable<CyclerRecord[]>;
 }
 
+/** What a command may tell a reader (most readers need nothing). */
+export interface ReadOptions {
+  /** CHI Multi-Current Steps: the file writes cathodic current positive (--current-sign). */
+  cathodicPositive?: boolean;
+}
+
 export interface Reader {
   /** Short name used in messages and by `inspect` (`neware`, `land`, `chi`). */
   name: string;
@@ -25,7 +31,7 @@ export interface Reader {
    */
   sniff(head: Uint8Array, name: string): number;
   /** Read the whole input. Throws DataError (file, line/sheet where known) on unusable data. */
-  read(input: Input): Promise<ReadResult>;
+  read(input: Input, options?: ReadOptions): Promise<ReadResult>;
 }
 
 /**
