@@ -6,7 +6,7 @@
  */
 import { DataError } from '../../errors.js';
 import type { PeakRow } from './peaks.js';
-import { grid, interpAt, movingAverage, regression, median } from './util.js';
+import { grid, interpAt, savitzkyGolay, regression, median } from './util.js';
 import { pickSweep, sweepRange, type TraceFile } from './pick.js';
 
 export interface BFile extends TraceFile { peaks: PeakRow[] }
@@ -54,7 +54,7 @@ export function bValues(files: BFile[], o: BOptions = {}): BValuesResult {
     const curves = usable.map((f) => ({ f, s: pickSweep(f, cycle, dir).sweep })).filter((x) => x.s) as { f: BFile; s: NonNullable<ReturnType<typeof pickSweep>['sweep']> }[];
     if (new Set(curves.map((c) => c.f.scan_rate_v_s)).size < 2) continue;
     const ranges = curves.map((c) => sweepRange(c.f.trace.e, c.s));
-    const lo = Math.max(...ranges.map((r) => r[0])), hi = Math.min(...ranges.map((r) => r[1]));
+    const lo = Math.max(...ranges.map((r) => r[0])) + 2 * smoothV, hi = Math.min(...ranges.map((r) => r[1])) - 2 * smoothV;
     const sm = curves.map((c) => smoothedSweep(c.f, c.s, smoothV));
     for (const v of grid(lo, hi, step)) {
       const ii = sm.map((s) => interpAt(s.x, s.y, 0, s.x.length, v));
@@ -68,7 +68,7 @@ export function bValues(files: BFile[], o: BOptions = {}): BValuesResult {
     peaks, b_of_v, warnings,
     assumptions: {
       fit: 'least squares of log10|i| against log10 v', peak_current: 'baseline-corrected ip', peak_matching: 'by rank (1 = largest corrected |ip|) within each sweep direction of the cycle',
-      cycle, b_of_v: `current as recorded (moving average ±${smoothV * 1000} mV) at each potential of a ${step * 1000} mV grid over the range all files share; null where the current changes sign between rates or is zero`,
+      cycle, b_of_v: `current as recorded (Savitzky–Golay smoothing, quadratic, ±${smoothV * 1000} mV) at each potential of a ${step * 1000} mV grid over the range all files share; null where the current changes sign between rates or is zero`,
     },
   };
 }
@@ -78,5 +78,5 @@ export function smoothedSweep(f: TraceFile, s: { start: number; end: number }, s
   const steps: number[] = [];
   for (let k = 1; k < x.length; k++) steps.push(Math.abs(x[k]! - x[k - 1]!));
   const dE = median(steps) || 1e-3;
-  return { x, y: movingAverage(f.trace.i.subarray(s.start, s.end), Math.round(smoothV / dE)) };
+  return { x, y: savitzkyGolay(f.trace.i.subarray(s.start, s.end), Math.round(smoothV / dE)) };
 }

@@ -2,7 +2,7 @@
  * Dunn's method: at each potential of a grid, for each sweep direction of one cycle, fit
  * i(V) = k1·v + k2·v^½ over the scan rates, by least squares on i/v^½ = k1·v^½ + k2. The
  * capacitive share at rate v is ∫|k1·v| dV / ∫|i| dV over the sweep (the grid range).
- * Currents are smoothed over potential first (moving average ±smoothV); as the model is linear
+ * Currents are smoothed over potential first (Savitzky–Golay ±smoothV); as the model is linear
  * in i, this is the same as fitting k1(V) and k2(V) smoothed the same way.
  */
 import { DataError } from '../../errors.js';
@@ -11,7 +11,7 @@ import { pickSweep, sweepRange, type TraceFile } from './pick.js';
 import { smoothedSweep } from './bvalue.js';
 
 export interface DunnRow { direction: 'anodic' | 'cathodic'; e_v: number; k1_a_s_per_v: number | null; k2_a_s05_per_v05: number | null; r2: number | null; points: number }
-export interface DunnShareRow { file: string; scan_rate_v_s: number; direction: 'anodic' | 'cathodic'; cycle: number; capacitive_share_pct: number | null; q_total_c: number | null; q_capacitive_c: number | null }
+export interface DunnShareRow { file: string; scan_rate_v_s: number; direction: 'anodic' | 'cathodic'; cycle: number; e_from_v: number | null; e_to_v: number | null; capacitive_share_pct: number | null; q_total_c: number | null; q_capacitive_c: number | null }
 export interface DunnResult { grid: DunnRow[]; shares: DunnShareRow[]; assumptions: Record<string, unknown>; warnings: string[] }
 export interface DunnOptions { cycle?: number; gridStepV?: number; smoothV?: number }
 
@@ -29,8 +29,8 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
       .filter((c) => c.s) as { f: TraceFile; s: NonNullable<ReturnType<typeof pickSweep>['sweep']>; cyc: number }[];
     if (new Set(curves.map((c) => c.f.scan_rate_v_s)).size < 3) { warnings.push(`no ${dir} sweep at three or more scan rates: no Dunn fit for that direction`); continue; }
     const ranges = curves.map((c) => sweepRange(c.f.trace.e, c.s));
-    const lo = Math.max(...ranges.map((r) => r[0])), hi = Math.min(...ranges.map((r) => r[1]));
-    if (ranges.some((r) => r[0] < lo - 0.02 || r[1] > hi + 0.02)) warnings.push(`the ${dir} sweeps cover different potential windows; the fit uses ${lo.toFixed(3)}…${hi.toFixed(3)} V, which all of them share`);
+    const lo = Math.max(...ranges.map((r) => r[0])) + 2 * smoothV, hi = Math.min(...ranges.map((r) => r[1])) - 2 * smoothV;
+    if (ranges.some((r) => r[0] < lo - 2 * smoothV - 0.02 || r[1] > hi + 2 * smoothV + 0.02)) warnings.push(`the ${dir} sweeps cover different potential windows; the fit uses ${lo.toFixed(3)}…${hi.toFixed(3)} V, which all of them share`);
     const sm = curves.map((c) => smoothedSweep(c.f, c.s, smoothV));
     const rates = curves.map((c) => c.f.scan_rate_v_s!);
     const sq = rates.map(Math.sqrt);
@@ -64,7 +64,7 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
         qc += ((Math.abs(ka) + Math.abs(kb)) / 2) * rates[k]! * dv;
       }
       const good = ok && qt > 0 && es.length > 1;
-      shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, capacitive_share_pct: good ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: good ? qc / rates[k]! : null });
+      shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, e_from_v: es[0] ?? null, e_to_v: es[es.length - 1] ?? null, capacitive_share_pct: good ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: good ? qc / rates[k]! : null });
     });
   }
   if (fellBack.size) warnings.push(`cycle ${cycle} is missing in ${[...fellBack].join(', ')}: the last cycle there is used`);
@@ -73,8 +73,8 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
     assumptions: {
       model: 'i(V) = k1·v + k2·v^½ at each potential (Dunn): a surface-controlled (capacitive) term proportional to v plus a diffusion-controlled term proportional to v^½; nothing else (no IR drop, no peak shift with rate, no other kinetics)',
       fit: 'least squares of i/v^½ = k1·v^½ + k2 over the scan rates at each potential', r2: 'of the fitted i against the measured i at that potential',
-      smoothing: `currents smoothed over potential by a moving average of ±${smoothV * 1000} mV before the fit (equivalent to smoothing k1(V), k2(V) the same way)`,
-      grid_step_v: step, cycle, capacitive_share: '∫|k1·v| dV / ∫|i| dV over the potential range all files share, per sweep direction',
+      smoothing: `currents smoothed over potential (Savitzky–Golay, quadratic, ±${smoothV * 1000} mV) before the fit (the model is linear in i, so this equals smoothing k1(V) and k2(V) the same way); the grid stops ${2 * smoothV * 1000} mV short of the vertices`,
+      grid_step_v: step, cycle, capacitive_share: '∫|k1·v| dV / ∫|i| dV over the grid (e_from_v…e_to_v: the range all files share, less twice the smoothing half-window at each vertex), per sweep direction; i is the measured (smoothed) current',
       charges: 'q = ∫|i| dV / v (C) over that range',
     },
   };

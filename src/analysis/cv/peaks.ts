@@ -94,6 +94,8 @@ export function findSweepPeaks(e: Float64Array, i: Float64Array, s: Sweep, o: Pe
     if (!(c.prom > lthr)) { rejected.push({ prom: c.prom, reason: 'noise' }); continue; }
     const p = measurePeak(x, y, ys, c, m, lthr, d, o.scanRateVS);
     if (typeof p === 'string') { rejected.push({ prom: c.prom, reason: p }); continue; }
+    // Two candidates measured onto the same maximum: keep the first.
+    if (found.some((q) => Math.abs(q.ep_v - p.ep_v) < 1e-9)) continue;
     found.push({ ...base, rank: 0, ...p, prominence_a: c.prom });
   }
   found.sort((a, b) => Math.abs(b.ip_a) - Math.abs(a.ip_a));
@@ -130,6 +132,11 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
   while (j > c.lo && ys[j]! > ys[c.k]! - c.prom / 2) j--;
   let hwL = Math.max(dist(c.k, j), 2 * Math.abs(x[1]! - x[0]!));
   let kp = c.k, A = 0, B = 0, from = 0, to = 0, foot = 0, H = 0, short = false, flat = false;
+  // The peak's lowest contour: nearest points either side down at the prominence base.
+  const level = ys[c.k]! - 0.99 * c.prom;
+  let vl = c.k, vr = c.k;
+  while (vl > 0 && ys[vl]! > level) vl--;
+  while (vr < n - 1 && ys[vr]! > level) vr++;
   for (let it = 0; it < 3; it++) {
     // Foot: 3 half-widths before the peak, not into the edge zone.
     foot = kp;
@@ -148,21 +155,19 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
     }
     // Corrected maximum within the candidate's own range.
     let best = -Infinity, bk = kp;
-    for (let q = Math.max(foot, c.lb); q <= c.rb; q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; bk = q; } }
+    for (let q = Math.max(foot, vl); q <= vr; q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; bk = q; } }
     kp = bk; H = best;
     let l = kp;
     while (l > 0 && ys[l]! - (A + B * x[l]!) > H / 2) l--;
     hwL = Math.max(dist(kp, l), 2 * Math.abs(x[1]! - x[0]!));
   }
   let valley = false;
-  let vl = c.k, vr = c.k;
-  if (!(H > thr)) {
+  const atContour = kp <= Math.max(foot, vl) + 1 || kp >= vr - 1;
+  if (!(H > thr) || atContour) {
     // The line extrapolated from before the foot runs above the peak (a bump on a steep
-    // background): fall back to the line through the nearest points on either side where the
-    // current is down at the peak's prominence base (the peak's lowest contour).
-    const level = ys[c.k]! - c.prom;
-    while (vl > 0 && ys[vl]! > level) vl--;
-    while (vr < n - 1 && ys[vr]! > level) vr++;
+    // background), or so far below it that the corrected current has no maximum inside the
+    // peak (a peak on the tail of another): fall back to the line through the peak's lowest
+    // contour either side.
     if (vl >= m && vr <= n - 1 - m && vr > vl) {
       B = (ys[vr]! - ys[vl]!) / (x[vr]! - x[vl]!);
       A = ys[vl]! - B * x[vl]!;
@@ -210,7 +215,7 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
   return {
     ep_v: ep, ip_a: d * hPk, ip_raw_a: d * rawAtPk,
     baseline: valley
-      ? `line through the peak's lowest contour either side (${x[vl]!.toFixed(3)} and ${x[vr]!.toFixed(3)} V): the line extrapolated from before the foot runs above the peak`
+      ? `line through the peak's lowest contour either side (${x[vl]!.toFixed(3)} and ${x[vr]!.toFixed(3)} V): the line extrapolated from before the foot ${atContour ? 'leaves no maximum inside the peak' : 'runs above the peak'}`
       : flat
       ? `horizontal through the lowest current before the peak (no room for a fitted line before the foot)`
       : `linear, fitted to ${x[from]!.toFixed(3)}…${x[to]!.toFixed(3)} V before the foot and extrapolated under the peak${short ? ' (shortened: the peak is close to the sweep start)' : ''}`,
