@@ -53,7 +53,7 @@ export interface CvFileAnalysis {
 }
 
 export const PEAK_ASSUMPTIONS = {
-  peak: 'local maximum of the current in the sweep direction (Savitzky–Golay smoothing, quadratic, ±4 mV), prominence above max(5 σ, 0.05 % of the largest |i| in the file), not within the first/last 1 % (≥ 3 points) of the sweep, raw current of the sweep direction\'s sign',
+  peak: 'local maximum of the current in the sweep direction (Savitzky–Golay smoothing, quadratic, ±4 mV), prominence above max(5 σ of the sweep, 10 σ of ±3 % of the sweep around the peak (sweeps of ≥ 240 points), 0.05 % of the largest |i| in the file), not within the first/last 1 % (≥ 3 points) of the sweep, raw current of the sweep direction\'s sign',
   noise: 'σ from the median absolute deviation of the second differences of each sweep\'s current',
   baseline: 'linear, fitted to the current over 2 half-widths before the peak\'s foot (3 half-widths before Ep) and extrapolated under the peak, as in CHI\'s Results; ip is measured from it, ip_raw is the current as recorded',
   half_width: 'full width of the baseline-corrected peak at half its height',

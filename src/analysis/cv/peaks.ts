@@ -7,7 +7,7 @@
  * 2. Candidates are local maxima; prominence as usual (height above the higher of the two
  *    lowest points reached before the current rises above the peak again on either side).
  * 3. Rejected: within the first/last 1 % of the sweep (at least 3 points and the smoothing window) -> `edge`;
- *    prominence below max(5 σ, 0.05 % of the file's largest |i|), σ from the data
+ *    prominence below max(5 σ of the sweep, 10 σ nearby, 0.05 % of the file's largest |i|), σ from the data
  *    (noiseSigma) -> `noise`; raw current at the peak of the wrong sign for the sweep direction
  *    -> `wrong_sign`; no height above its own baseline -> `baseline`.
  * 4. Baseline (as CHI's Results): a straight line fitted to the current just before the
@@ -47,6 +47,15 @@ export interface SweepPeaks { peaks: PeakRow[]; no_peak: string | null; noise_a:
 
 export interface PeakOptions { scanRateVS: number | null; cycle: number; minProminenceA?: number }
 
+/**
+ * A peak's prominence must exceed NOISE_FACTOR σ of the whole sweep and, where the sweep has
+ * enough points (≥ 8 windows of ±3 %, at least ±15 points), LOCAL_NOISE_FACTOR σ of the window
+ * around the peak (noise often grows with the current: bubbles, a rotating electrode).
+ */
+export const NOISE_FACTOR = 5, LOCAL_NOISE_FACTOR = 10;
+/** Smallest half-width used to place the foot (V), and the shortest baseline window (V). */
+const MIN_HALF_WIDTH_V = 0.005, MIN_WINDOW_V = 0.01;
+
 interface Cand { k: number; prom: number; lo: number; hi: number; lb: number; rb: number }
 
 export function sweepGeometry(e: Float64Array, s: Sweep) {
@@ -66,7 +75,8 @@ export function findSweepPeaks(e: Float64Array, i: Float64Array, s: Sweep, o: Pe
   const y = Float64Array.from(i.subarray(s.start, s.end), (v) => d * v);
   const ys = savitzkyGolay(y, h);
   const sigma = noiseSigma(y);
-  const thr = Math.max(5 * sigma, o.minProminenceA ?? 0);
+  const thr = Math.max(NOISE_FACTOR * sigma, o.minProminenceA ?? 0);
+  const W = Math.max(15, Math.round(0.03 * n));
   const base = { cycle: o.cycle, sweep: s.index, direction: s.direction };
   if (n < 7) return { peaks: [], no_peak: `too few points (${n}) in the sweep`, noise_a: sigma, threshold_a: thr };
   // Candidates and their prominences.
@@ -89,13 +99,12 @@ export function findSweepPeaks(e: Float64Array, i: Float64Array, s: Sweep, o: Pe
     if (c.k < m || c.k > n - 1 - m) { rejected.push({ prom: c.prom, reason: 'edge' }); continue; }
     if (!(c.prom > thr)) { rejected.push({ prom: c.prom, reason: 'noise' }); continue; }
     // Local noise (noise often grows with the current, e.g. gas bubbles at high current).
-    const W = Math.max(15, Math.round(0.03 * n));
-    const lthr = Math.max(thr, 5 * noiseSigma(y.subarray(Math.max(0, c.k - W), Math.min(n, c.k + W + 1))));
+    const lthr = n >= 8 * W ? Math.max(thr, LOCAL_NOISE_FACTOR * noiseSigma(y.subarray(Math.max(0, c.k - W), Math.min(n, c.k + W + 1)))) : thr;
     if (!(c.prom > lthr)) { rejected.push({ prom: c.prom, reason: 'noise' }); continue; }
     const p = measurePeak(x, y, ys, c, m, lthr, d, o.scanRateVS);
     if (typeof p === 'string') { rejected.push({ prom: c.prom, reason: p }); continue; }
     // Two candidates measured onto the same maximum: keep the first.
-    if (found.some((q) => Math.abs(q.ep_v - p.ep_v) < 1e-9)) continue;
+    if (found.some((q) => Math.abs(q.ep_v - p.ep_v) <= Math.max(2 * Math.abs(x[1]! - x[0]!), 0.25 * (q.half_width_v ?? 0)))) continue;
     found.push({ ...base, rank: 0, ...p, prominence_a: c.prom });
   }
   found.sort((a, b) => Math.abs(b.ip_a) - Math.abs(a.ip_a));
@@ -111,16 +120,12 @@ function noPeakReason(ys: Float64Array, rejected: { prom: number; reason: string
   if (big?.reason === 'wrong_sign') return `wrong_sign: the only local maximum of the ${dir} current has ${d > 0 ? 'cathodic (negative)' : 'anodic (positive)'} current, so it is not an ${dir} peak`;
   if (big?.reason === 'baseline') return 'baseline: the local maximum does not rise above the baseline extrapolated from before its foot';
   if (big?.reason === 'edge') return "edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)";
-  if (range <= 10 * Math.max(sigma, thr / 5)) return `noise: the current varies by ${range.toExponential(2)} A over the sweep, within the noise (σ ≈ ${sigma.toExponential(2)} A)`;
-  // Trend: fraction of net rise.
+  if (range <= 10 * Math.max(sigma, thr / NOISE_FACTOR)) return `noise: the current varies by ${range.toExponential(2)} A over the sweep, within the noise (σ ≈ ${sigma.toExponential(2)} A)`;
   let up = 0, down = 0;
   for (let k = 1; k < ys.length; k++) { const q = ys[k]! - ys[k - 1]!; if (q > 0) up += q; else down -= q; }
-  if (Math.min(up, down) < 0.1 * Math.max(up, down) || rejected.every((r) => r.prom <= thr)) {
-    return Math.min(up, down) < 0.1 * Math.max(up, down)
-      ? 'monotonic: the current changes steadily over the sweep without a maximum'
-      : `noise: no local maximum stands out of the noise (prominence ≤ ${thr.toExponential(2)} A)`;
-  }
-  return 'no_peak';
+  if (Math.min(up, down) < 0.1 * Math.max(up, down)) return 'monotonic: the current changes steadily over the sweep without a maximum';
+  if (big?.reason === 'noise') return `noise: no local maximum stands out of the noise around it (${LOCAL_NOISE_FACTOR} σ of the current nearby)`;
+  return `noise: no local maximum stands out of the noise (prominence ≤ ${thr.toExponential(2)} A)`;
 }
 
 function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand, m: number, thr: number, d: number, rate: number | null):
@@ -130,7 +135,14 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
   // Left half-width from the prominence: where ys falls by half the prominence.
   let j = c.k;
   while (j > c.lo && ys[j]! > ys[c.k]! - c.prom / 2) j--;
-  let hwL = Math.max(dist(c.k, j), 2 * Math.abs(x[1]! - x[0]!));
+  const minHw = Math.max(2 * Math.abs(x[1]! - x[0]!), MIN_HALF_WIDTH_V);
+  let hwL = Math.max(dist(c.k, j), minHw);
+  // The corrected maximum may move from the raw one (a sloping background), but not out of the
+  // peak: at most one half-prominence width beyond it on either side.
+  let hl = c.k, hr = c.k;
+  while (hl > 0 && ys[hl]! > ys[c.k]! - c.prom / 2) hl--;
+  while (hr < n - 1 && ys[hr]! > ys[c.k]! - c.prom / 2) hr++;
+  const kmin = Math.max(0, hl - (c.k - hl)), kmax = Math.min(n - 1, hr + (hr - c.k));
   let kp = c.k, A = 0, B = 0, from = 0, to = 0, foot = 0, H = 0, short = false, flat = false;
   // The peak's lowest contour: nearest points either side down at the prominence base.
   const level = ys[c.k]! - 0.99 * c.prom;
@@ -143,7 +155,7 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
     while (foot > 1 && (foot > m || dist(kp, foot) < 1.5 * hwL) && dist(kp, foot) < 3 * hwL) foot--;
     to = foot;
     from = to;
-    while (from > m && (dist(to, from) < 2 * hwL || to - from < 4)) from--;
+    while (from > m && (dist(to, from) < Math.max(2 * hwL, MIN_WINDOW_V) || to - from < 4)) from--;
     if (to - from < 2) from = Math.max(0, to - 2);
     short = dist(kp, foot) < 2.999 * hwL || dist(to, from) < 1.999 * hwL;
     const fit = to - from >= 1 ? lineFit(x, ys, from, to + 1) : null;
@@ -155,11 +167,11 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
     }
     // Corrected maximum within the candidate's own range.
     let best = -Infinity, bk = kp;
-    for (let q = Math.max(foot, vl); q <= vr; q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; bk = q; } }
+    for (let q = Math.max(foot, vl, kmin); q <= Math.min(vr, kmax); q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; bk = q; } }
     kp = bk; H = best;
     let l = kp;
     while (l > 0 && ys[l]! - (A + B * x[l]!) > H / 2) l--;
-    hwL = Math.max(dist(kp, l), 2 * Math.abs(x[1]! - x[0]!));
+    hwL = Math.max(dist(kp, l), minHw);
   }
   let valley = false;
   const atContour = kp <= Math.max(foot, vl) + 1 || kp >= vr - 1;
@@ -172,7 +184,7 @@ function measurePeak(x: Float64Array, y: Float64Array, ys: Float64Array, c: Cand
       B = (ys[vr]! - ys[vl]!) / (x[vr]! - x[vl]!);
       A = ys[vl]! - B * x[vl]!;
       let best = -Infinity;
-      for (let q = vl; q <= vr; q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; kp = q; } }
+      for (let q = Math.max(vl, kmin); q <= Math.min(vr, kmax); q++) { const v = ys[q]! - (A + B * x[q]!); if (v > best) { best = v; kp = q; } }
       H = best; valley = true; foot = vl; from = vl; to = vr;
     }
   }
