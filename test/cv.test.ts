@@ -132,6 +132,28 @@ describe('no_peak, never a number of the wrong sign (property)', () => {
     });
 });
 
+describe('whole files that hold no peak', () => {
+  it('a microelectrode CV of pure noise (50–94 pA): no peak, no couple', () => {
+    // Noise only: 72 pA ± 11 pA on both sweeps, no capacitive or faradaic current.
+    const flat: CvModel = { k1: () => 0, k2: () => 0 };
+    const r = run({ low: -0.2, high: 0.6, init: -0.2, initDir: 'P', rate: 0.05, segments: 2, model: flat, extra: () => 7.2e-11, noiseA: 1.1e-11, seed: 3 });
+    expect(r.peaks).toEqual([]);
+    expect(r.sweeps.map((s) => s.no_peak)).toEqual([expect.stringMatching(/^noise/), expect.stringMatching(/^noise/)]);
+    expect(r.sweeps.map((s) => s.delta_ep_v)).toEqual([null, null]);
+  });
+
+  it('a reverse sweep whose current never turns cathodic has no cathodic peak (wrong_sign)', () => {
+    // Anodic peak at 0.3 V on a large positive background; on the reverse sweep the current stays
+    // positive and dips at 0.25 V (a maximum of −i of the wrong sign).
+    const m: CvModel = { k1: (e, d) => 2e-7 + (d > 0 ? 5e-7 * Math.exp(-(((e - 0.3) / 0.05) ** 2)) : -1e-7 * Math.exp(-(((e - 0.25) / 0.05) ** 2))), k2: () => 0 };
+    const r = run({ low: 0, high: 0.6, init: 0, initDir: 'P', rate: 1, segments: 2, model: m });
+    expect(peaksOf(r, 1).map((p) => Math.round(p.ep_v * 100))).toEqual([30]);
+    expect(peaksOf(r, 2)).toEqual([]);
+    expect(r.sweeps[1]!.no_peak).toMatch(/^wrong_sign/);
+    expect(r.sweeps[1]!.delta_ep_v).toBeNull();
+  });
+});
+
 describe('SEI peak', () => {
   it('fires on the bundled sample in cycle 1 only (0.6 V)', () => {
     const r = analyseCvFile(parseChiText(readFileSync(ROOT + 'samples/npnhc-cv-0.5mVs.txt', 'utf8'), 'npnhc-cv-0.5mVs.txt'));
