@@ -44,6 +44,7 @@ export function bValues(files: BFile[], o: BOptions = {}): BValuesResult {
       const eps = pts.map((x) => x.p.ep_v);
       const spread = Math.max(...eps) - Math.min(...eps);
       if (spread > 0.1) warnings.push(`${dir} peak of rank ${r}: Ep spreads over ${(spread * 1000).toFixed(0)} mV across the files; check that the rank-matched peaks are the same process`);
+      if (reg.r2 !== null && reg.r2 < 0.9) warnings.push(`${dir} peak of rank ${r}: log|ip| against log v is not a line (R² = ${reg.r2.toFixed(2)}; Ep ${eps.map((e) => e.toFixed(3)).join(', ')} V): check that the rank-matched peaks are the same process`);
       if (pts.length < per.length) warnings.push(`${dir} peak of rank ${r} is missing in ${per.length - pts.length} file(s); its b uses ${pts.length}`);
       peaks.push({ direction: dir, rank: r, cycle, b: reg.slope, b_se: reg.se, r2: reg.r2, points: pts.length, scan_rates_v_s: pts.map((x) => x.f.scan_rate_v_s!), ip_a: pts.map((x) => x.p.ip_a), ep_v: eps, files: pts.map((x) => x.f.file) });
     }
