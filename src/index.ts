@@ -24,6 +24,7 @@ export { parseChiText, type ChiFile } from './parse/chi.js';
 export { CyclingReducer, segment } from './analysis/cycling.js';
 export { gittD, diffusionLengthCm } from './analysis/gitt.js';
 export { analyseCv, bValue } from './analysis/cv.js';
+export { analyseCvFile, bValues, dunn, decideSign, findSweepPeaks, lsvSummary, type CvFileAnalysis, type CvFileOptions, type PeakRow, type SweepRow, type SeiRow, type LsvSummary, type BValuesResult, type DunnResult, type CurrentSign } from './analysis/cv/index.js';
 export { fitEis, impedance } from './analysis/eis.js';
 export { dqdv } from './analysis/dqdv.js';
 

@@ -1,4 +1,6 @@
 /**
+ * (The analysis issue 14 asks for — sign detection, every peak with a baseline, SEI, b(V), Dunn —
+ * is in ./cv/index.ts; this module is what the current `hcarb cv` command uses.)
  * Cyclic voltammetry: sweeps split where the potential reverses (or by the file's `Segment N:`
  * blocks), the peak of each sweep, the peak separation per cycle, the first-cycle irreversible
  * (SEI) peak, and the b-value from log|i_p| against log v.
