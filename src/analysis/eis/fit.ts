@@ -19,8 +19,8 @@
  */
 import { parseCircuit, circuitZ, resolveOverrides, PRESETS, type Circuit, type Node } from './circuit.js';
 import { initialGuesses } from './guess.js';
-import { cholSolve, spdInverse, symEigenvalues } from './linalg.js';
-import { inductivePoints, subset, type Spectrum } from './spectrum.js';
+import { cholSolve, spdInverse, symEigen, symEigenvalues } from './linalg.js';
+import { clearlyInductive, inductivePoints, subset, type Spectrum } from './spectrum.js';
 
 export type Weighting = 'modulus' | 'unit';
 
@@ -210,7 +210,6 @@ function canonicalArcs(c: Circuit, p: number[], fixed: Map<number, number>): num
 
 const fmt = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(2) : String(x));
 
-function describeRank(k: string): string { return `${k} cannot be separated from the other parameters (the Jacobian is singular)`; }
 
 /** Fit a circuit (string, preset name or parsed) to a spectrum. */
 export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: FitOptions = {}): EisFit {
@@ -231,7 +230,7 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     const drop = new Set(ind);
     cropped = ind.map((k) => spectrum.f[k]!);
     s = subset(spectrum, Array.from(spectrum.f.keys()).filter((k) => !drop.has(k)));
-    warnings.push(`left out ${ind.length} inductive high-frequency point(s) (Z″ > 0 at ${Math.min(...cropped).toPrecision(4)}–${Math.max(...cropped).toPrecision(4)} Hz); add an L to the circuit or keep them with keepInductive`);
+    warnings.push(`left out ${ind.length} inductive high-frequency point(s) (Z″ > 0 at ${Math.min(...cropped).toPrecision(4)}–${Math.max(...cropped).toPrecision(4)} Hz${clearlyInductive(spectrum) ? '' : ', within noise of zero'}); add an L to the circuit or keep them with keepInductive`);
   }
   const N = s.f.length;
   const w = Float64Array.from(s.f, (_, k) => (weighting === 'modulus' ? 1 / (Math.hypot(s.re[k]!, s.im[k]!) || 1) : 1));
@@ -292,7 +291,6 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     }
   });
   const atOne = new Set(free.flatMap((k, j) => (c.params[k]!.kind === 'n' && p[k]! > 0.9995 && !out.has(j) ? [j] : [])));
-  for (const j of atOne) notes.push(`${c.params[free[j]!]!.key} reached its bound n = 1 (an ideal capacitor); it is reported as 1 without a standard error`);
   const J = jacobian(pr, internal(pr, p));
   const colNorm = J.map((col) => Math.sqrt(dot(col, col)));
   const maxNorm = Math.max(0, ...colNorm.filter((_, j) => !out.has(j) && !atOne.has(j)));
@@ -310,17 +308,18 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     const eig = symEigenvalues(scaled);
     const cond = Math.min(...eig) / Math.max(...eig);
     if (!(cond > 1e-13)) {
-      // drop the parameter whose removal leaves the best-conditioned rest
-      let worst = keep[0]!, bestCond = -Infinity;
-      for (const cand of keep) {
-        const rest = keep.filter((j) => j !== cand);
-        if (!rest.length) { worst = cand; break; }
-        const e = symEigenvalues(rest.map((a) => rest.map((b) => dot(J[a]!, J[b]!) / (colNorm[a]! * colNorm[b]!))));
-        const cc = Math.min(...e) / Math.max(...e);
-        if (cc > bestCond) { bestCond = cc; worst = cand; }
+      // the near-null direction: every parameter with a real share in it is inseparable
+      const { values, vectors } = symEigen(scaled);
+      const i0 = values.indexOf(Math.min(...values));
+      const comp = keep.map((_, a) => Math.abs(vectors[a]![i0]!));
+      const big = Math.max(...comp);
+      const involved = keep.filter((_, a) => comp[a]! >= 0.2 * big);
+      const names = involved.map((j) => c.params[free[j]!]!.key);
+      for (const j of involved) {
+        out.add(j);
+        undetermined.push({ key: c.params[free[j]!]!.key, reason: names.length > 1 ? `cannot be separated from ${names.filter((x) => x !== c.params[free[j]!]!.key).join(', ')} (the Jacobian is singular: only a combination is determined)` : 'has no independent effect on the fitted spectrum (the Jacobian is singular)' });
       }
-      out.add(worst); rankOk = false;
-      undetermined.push({ key: c.params[free[worst]!]!.key, reason: describeRank(c.params[free[worst]!]!.key) });
+      rankOk = false;
       continue;
     }
     const inv = spdInverse(scaled);
@@ -340,8 +339,16 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     undetermined.push({ key: c.params[k]!.key, reason: `relative standard error ${Number.isFinite(worstRel) ? (100 * worstRel).toFixed(0) + ' %' : 'unbounded'} (> 100 %)` });
     se.fill(null);
   }
+  for (const j of [...atOne]) {
+    const k = free[j]!, el = c.params[k]!.element;
+    if (undetermined.some((u) => c.params.find((d) => d.key === u.key)!.element === el)) {
+      atOne.delete(j);
+      undetermined.push({ key: c.params[k]!.key, reason: `its element ${el} is not determined (n sits on its bound 1)` });
+    }
+  }
   const nullKeys = new Set(undetermined.map((u) => u.key));
   for (const u of undetermined) warnings.push(`${u.key} is not determined by this spectrum: ${u.reason}; it is reported as null`);
+  for (const j of atOne) notes.push(`${c.params[free[j]!]!.key} reached its bound n = 1 (an ideal capacitor); it is reported as 1 without a standard error`);
   warnings.push(...notes);
   const converged = fin.converged && rankOk && Number.isFinite(chi2);
   if (!fin.converged) warnings.push(`the optimiser did not meet its convergence criteria after ${totalIter} iterations`);
@@ -392,12 +399,12 @@ export interface AutoResult {
 }
 
 /**
- * `auto`: fit every preset and choose the lowest AIC. When the spectrum has inductive
- * high-frequency points the presets are fitted with a series L0 (all on the same points, so the
- * AICs compare).
+ * `auto`: fit every preset and choose the lowest AIC. When the spectrum is clearly inductive at
+ * high frequency (Z″ > 1 % of |Z|) the presets are fitted with a series L0 (all on the same
+ * points, so the AICs compare).
  */
 export function fitAuto(s: Spectrum, o: Omit<FitOptions, 'fix' | 'guess'> = {}): AutoResult {
-  const inductive = inductivePoints(s).length > 0 && !o.keepInductive;
+  const inductive = clearlyInductive(s) && !o.keepInductive;
   const texts = Object.entries(PRESETS).map(([name, p]) => {
     if (!inductive) return parseCircuit(name);
     const c = parseCircuit('L0-' + p.text);

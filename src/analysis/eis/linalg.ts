@@ -34,14 +34,15 @@ export function spdInverse(A: number[][]): number[][] | null {
   return A.map((_, i) => cols.map((c) => c[i]!));
 }
 
-/** Eigenvalues of a small symmetric matrix (cyclic Jacobi). */
-export function symEigenvalues(A: number[][]): number[] {
+/** Eigenvalues and eigenvectors (columns of `vectors`) of a small symmetric matrix (cyclic Jacobi). */
+export function symEigen(A: number[][]): { values: number[]; vectors: number[][] } {
   const n = A.length;
   const a = A.map((r) => [...r]);
+  const v: number[][] = A.map((_, i) => A.map((__, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2;
-    if (off < 1e-30) break;
+    let off = 0, diag = 0;
+    for (let i = 0; i < n; i++) { diag += a[i]![i]! ** 2; for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2; }
+    if (off <= 1e-32 * diag || off < 1e-300) break;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) {
       if (Math.abs(a[p]![q]!) < 1e-300) continue;
       const theta = (a[q]![q]! - a[p]![p]!) / (2 * a[p]![q]!);
@@ -55,10 +56,17 @@ export function symEigenvalues(A: number[][]): number[] {
         const apk = a[p]![k]!, aqk = a[q]![k]!;
         a[p]![k] = c * apk - s * aqk; a[q]![k] = s * apk + c * aqk;
       }
+      for (let k = 0; k < n; k++) {
+        const vkp = v[k]![p]!, vkq = v[k]![q]!;
+        v[k]![p] = c * vkp - s * vkq; v[k]![q] = s * vkp + c * vkq;
+      }
     }
   }
-  return a.map((r, i) => r[i]!);
+  return { values: a.map((r, i) => r[i]!), vectors: v };
 }
+
+/** Eigenvalues of a small symmetric matrix. */
+export function symEigenvalues(A: number[][]): number[] { return symEigen(A).values; }
 
 /**
  * Least squares min ‖A x − b‖ by Householder QR (A is m×n, m ≥ n, given as rows).
@@ -106,7 +114,6 @@ export function lstsq(A: number[][], b: number[]): number[] {
 /**
  * Non-negative least squares on the normal equations: min ½xᵀGx − hᵀx subject to x ≥ 0
  * (G = AᵀA + λLᵀL positive definite), by the Lawson–Hanson active-set method.
- * `free` marks variables without the x ≥ 0 constraint... not needed here: all are constrained.
  */
 export function nnlsGram(G: number[][], h: number[], maxIter = 3 * h.length + 50): { x: number[]; passive: boolean[] } {
   const n = h.length;

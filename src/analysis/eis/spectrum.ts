@@ -20,10 +20,16 @@ export function highToLow(s: Spectrum): number[] {
 
 /**
  * Inductive high-frequency points: Z″ > 0 among the highest-frequency third of the spectrum
- * (above the first capacitive arc). Z″ > 0 elsewhere is not called inductive.
+ * (above the first capacitive arc). Z″ > 0 elsewhere is not called inductive. Where Z″ is near
+ * zero, noise alone can give such points; `clearlyInductive` tells the two apart.
  */
 export function inductivePoints(s: Spectrum): number[] {
   const order = highToLow(s);
   const top = order.slice(0, Math.max(1, Math.ceil(order.length / 3)));
   return top.filter((k) => s.im[k]! > 0).sort((a, b) => a - b);
+}
+
+/** True when an inductive point has Z″ above 1 % of |Z| (more than noise about zero). */
+export function clearlyInductive(s: Spectrum): boolean {
+  return inductivePoints(s).some((k) => s.im[k]! > 0.01 * Math.hypot(s.re[k]!, s.im[k]!));
 }
