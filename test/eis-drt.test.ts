@@ -43,6 +43,13 @@ describe('DRT by Tikhonov-regularised NNLS', () => {
     expect(Math.abs(big[0]!.r_ohm / 40 - 1)).toBeLessThan(0.1);
     expect(Math.abs(big[1]!.r_ohm / 100 - 1)).toBeLessThan(0.1);
   });
+  it('time constants between grid points are located by interpolation (within 5 %)', () => {
+    const d = drt(spectrumOf(G.chiEisText(G.series(G.R(10), rc(40, 2.2e-4), rc(100, 0.05)))));
+    const [a, b] = [...d.peaks].sort((x, y) => x.tau_s - y.tau_s);
+    expect(d.peaks.length).toBe(2);
+    expect(Math.abs(a!.tau_s / 2.2e-4 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(b!.tau_s / 0.05 - 1)).toBeLessThan(0.05);
+  });
   it('a single RC shows one peak', () => {
     const d = drt(spectrumOf(G.chiEisText(G.series(G.R(5), rc(50, 1e-3)))));
     expect(d.peaks.length).toBe(1);

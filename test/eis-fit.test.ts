@@ -156,6 +156,14 @@ describe.skipIf(!existsSync(corpusFile))('corpus CHI660E spectrum (impedance.py 
     expect(all.chi2_dof!).toBeLessThanOrEqual(0.0005088);
     const cropped = fitCircuit(s, 'R0-p(R1,CPE1)-p(R2,CPE2)');
     expect(cropped.points).toBe(70);
+    // scipy's optimum on these 70 points: χ² = 0.0658387 (R2 → ∞ in both); χ²/dof = χ²/(140 − 7)
+    expect(Math.abs(cropped.chi2! / 0.0658387 - 1)).toBeLessThan(1e-5);
+    // χ² recomputed here from the returned model values: Σ (ΔZ′² + ΔZ″²)/|Z|²
+    let chi2 = 0;
+    cropped.used.f.forEach((_, k) => { chi2 += ((cropped.fit_re![k]! - cropped.used.re[k]!) ** 2 + (cropped.fit_im![k]! - cropped.used.im[k]!) ** 2) / (cropped.used.re[k]! ** 2 + cropped.used.im[k]! ** 2); });
+    expect(cropped.chi2! / chi2 - 1).toBeCloseTo(0, 10);
+    expect(cropped.chi2_dof! * 133 / chi2 - 1).toBeCloseTo(0, 10);
+    expect(all.chi2_dof! * (146 - 7) / all.chi2! - 1).toBeCloseTo(0, 10);
     expect(cropped.chi2_dof!).toBeLessThanOrEqual(0.0004951);
     expect(cropped.undetermined.map((u) => u.key)).toEqual(['R2_ohm']);
     expect(cropped.undetermined[0]!.reason).toMatch(/ran off scale/);
@@ -165,6 +173,14 @@ describe.skipIf(!existsSync(corpusFile))('corpus CHI660E spectrum (impedance.py 
     expect(value(cropped, 'CPE2_n')).toBeCloseTo(0.7777, 3);
     expect(cropped.converged).toBe(false);
     expectHonest(cropped);
+    // Standard errors from the Jacobian reduced to the determined parameters = scipy curve_fit of
+    // R0-p(R1,CPE1)-CPE2 on the same 70 points (sqrt of diag pcov, absolute_sigma=False); scipy
+    // divides χ² by 2N − 6, we by 2N − 7 (R2 was a free parameter), hence √(134/133).
+    const scipySe: Record<string, number> = { R0_ohm: 0.64839, R1_ohm: 25.96905, CPE1_q: 3.632869e-6, CPE1_n: 0.00927124, CPE2_q: 5.244444e-7, CPE2_n: 0.00461131 };
+    for (const [k, se] of Object.entries(scipySe)) {
+      const got = cropped.params.find((q) => q.key === k)!.se!;
+      expect(Math.abs(got * Math.sqrt(133 / 134) / se - 1), k).toBeLessThan(0.005);
+    }
   });
   it('every preset stays in range or null with a reason; auto prefers a two-arc circuit', () => {
     for (const m of Object.keys(PRESETS)) expectHonest(fitCircuit(s, m));

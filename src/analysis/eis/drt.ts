@@ -8,7 +8,7 @@
  * (GCV(λ) = m ‖r‖² / (m − tr H)², H the influence matrix of the active columns) unless given.
  * The NNLS is Lawson–Hanson's active-set method on the normal equations.
  */
-import { cholSolve, nnlsGram, spdInverse } from './linalg.js';
+import { nnlsGram, spdInverse } from './linalg.js';
 import type { Spectrum } from './spectrum.js';
 
 export interface DrtOptions {
@@ -90,7 +90,6 @@ export function drt(s: Spectrum, o: DrtOptions = {}): DrtResult {
       if (g < bestG) { bestG = g; best = r; lambda = 10 ** e; }
     }
   } else best = solve(lambda);
-  void cholSolve;
   const x = best!.x;
   const gamma = Float64Array.from({ length: M }, (_, k) => x[off + k]! * rRef);
   const warnings: string[] = [];
