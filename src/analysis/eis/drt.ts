@@ -2,10 +2,12 @@
  * Distribution of relaxation times: Z(ω) = R∞ + ∫ γ(ln τ) / (1 + jωτ) d ln τ (docs/science.md).
  * γ on a log-spaced τ grid (rectangle rule), R∞ and γ ≥ 0, found by Tikhonov-regularised
  * non-negative least squares:
- *     min ‖W(A x − Z)‖² + λ ‖x_γ / R_ref‖²     subject to x ≥ 0
- * with W = 1/|Z| (relative residuals) on the real part, the imaginary part or both, and
- * R_ref = max |Z| so that λ is dimensionless. λ by generalised cross-validation over a log grid
- * (GCV(λ) = m ‖r‖² / (m − tr H)², H the influence matrix of the active columns) unless given.
+ *     min ‖W(A x − Z)‖² + λ (‖D γ̃‖² + 0.01 ‖γ̃‖²)     subject to x ≥ 0,  γ̃ = γ / R_ref
+ * with W = 1/|Z| (relative residuals) on the real part, the imaginary part or both, D the first
+ * difference along ln τ (a smooth γ is preferred over a spiky one), and R_ref = max |Z| so that
+ * λ is dimensionless. Peaks smaller than 1 % of the polarisation resistance are not listed. λ by generalised cross-validation over a log grid
+ * (GCV(λ) = m ‖r‖² / (m − tr H)², H the influence matrix of the unconstrained Tikhonov problem)
+ * unless given.
  * The NNLS is Lawson–Hanson's active-set method on the normal equations.
  */
 import { nnlsGram, spdInverse } from './linalg.js';
@@ -69,15 +71,22 @@ export function drt(s: Spectrum, o: DrtOptions = {}): DrtResult {
   const AtA = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => { let t = 0; for (const r of A) t += r[i]! * r[j]!; return t; }));
   const Atb = Array.from({ length: n }, (_, i) => { let t = 0; A.forEach((r, q) => { t += r[i]! * b[q]!; }); return t; });
   const solve = (lam: number) => {
-    const G = AtA.map((row, i) => row.map((v, j) => (i === j && i >= off ? v + lam : v)));
+    // penalty λ(‖Dγ‖² + 0.01‖γ‖²), D the first difference along ln τ (scaled γ)
+    const G = AtA.map((row, i) => row.map((v, j) => {
+      if (i < off || j < off) return v;
+      const a = i - off, c = j - off;
+      let pen = a === c ? (a === 0 || a === M - 1 ? 1 : 2) + 0.01 : Math.abs(a - c) === 1 ? -1 : 0;
+      return v + lam * pen;
+    }));
     const { x, passive } = nnlsGram(G, Atb);
     let rss = 0;
     A.forEach((r, q) => { let t = -b[q]!; for (let j = 0; j < n; j++) t += r[j]! * x[j]!; rss += t * t; });
-    // tr H on the passive set: tr((G_P)^-1 AtA_P)
-    const P = passive.flatMap((p, i) => (p ? [i] : []));
+    // tr H of the unconstrained Tikhonov problem, tr((AᵀA + λD)⁻¹ AᵀA): the constraint is left
+    // out of the influence matrix (with it, the few active columns make tr H small and GCV
+    // prefers too little smoothing)
     let tr = 0;
-    const inv = P.length ? spdInverse(P.map((i) => P.map((j) => G[i]![j]!))) : [];
-    if (inv) P.forEach((_, a) => P.forEach((j, c) => { tr += inv[a]![c]! * AtA[j]![P[a]!]!; }));
+    const inv = spdInverse(G);
+    if (inv) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) tr += inv[i]![j]! * AtA[j]![i]!;
     return { x, rss, tr };
   };
   let lambda = o.lambda ?? NaN;
@@ -93,8 +102,10 @@ export function drt(s: Spectrum, o: DrtOptions = {}): DrtResult {
   const x = best!.x;
   const gamma = Float64Array.from({ length: M }, (_, k) => x[off + k]! * rRef);
   const warnings: string[] = [];
-  // peaks: local maxima above 1 % of the largest, area between the neighbouring minima
-  const gmax = Math.max(...gamma);
+  // peaks: local maxima above 1 % of the largest γ inside the measured τ range, area between
+  // the neighbouring minima
+  const tLo = 1 / Math.max(...w), tHi = 1 / Math.min(...w);
+  const gmax = Math.max(...Array.from(gamma).filter((_, k) => tau[k]! >= tLo && tau[k]! <= tHi), 0);
   const peaks: DrtPeak[] = [];
   let k = 0;
   while (k < M) {
@@ -116,13 +127,14 @@ export function drt(s: Spectrum, o: DrtOptions = {}): DrtResult {
       k = z + 1;
     } else k++;
   }
-  let rpol = 0;
-  for (const g of gamma) rpol += g * dln;
+  let rpol = 0, rIn = 0;
+  gamma.forEach((g, k) => { rpol += g * dln; if (tau[k]! >= tLo && tau[k]! <= tHi) rIn += g * dln; });
+  const listed = peaks.filter((p) => p.r_ohm >= 0.01 * rIn);
   return {
     tau_s: tau, gamma_ohm: gamma, r_inf_ohm: withRinf ? x[0]! * rRef : null, lambda, lambda_source: o.lambda === undefined ? 'gcv' : 'given',
-    peaks, r_pol_ohm: rpol, rms_residual_pct: 100 * Math.sqrt(best!.rss / rowsN),
+    peaks: listed, r_pol_ohm: rpol, rms_residual_pct: 100 * Math.sqrt(best!.rss / rowsN),
     assumptions: {
-      drt_method: 'Tikhonov-regularised NNLS (Lawson–Hanson) on a log τ grid, residuals weighted by 1/|Z|, penalty λ‖γ/R_ref‖², R_ref = max|Z|',
+      drt_method: 'Tikhonov-regularised NNLS (Lawson–Hanson) on a log τ grid, residuals weighted by 1/|Z|, penalty λ(‖Δγ̃‖² + 0.01‖γ̃‖²) on γ̃ = γ/max|Z| (Δ: first difference in ln τ)',
       drt_part: part, drt_lambda: lambda, drt_lambda_source: o.lambda === undefined ? 'generalised cross-validation' : 'given',
       drt_tau_range_s: [tau[0], tau[M - 1]], drt_points_per_decade: per,
     },
