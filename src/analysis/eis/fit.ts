@@ -262,12 +262,14 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
   const starts = g.starts.map((p0) => p0.map((x, k) => fixedVals.get(k) ?? guessVals.get(k) ?? x));
   if (guessVals.size) starts.unshift(g.base.map((x, k) => fixedVals.get(k) ?? guessVals.get(k) ?? x));
   let best: LmResult | null = null;
+  let totalIter = 0;
   for (const p0 of starts) {
     const r = lm(pr, internal(pr, p0), 60);
+    totalIter += r.iterations;
     if (!best || r.cost < best.cost) best = r;
   }
   let fin = lm(pr, best!.u, o.maxIter ?? 500);
-  let totalIter = fin.iterations;
+  totalIter += fin.iterations;
   // arcs in time-constant order, then a last polish from there
   let p = canonicalArcs(c, natural(pr, fin.u), fixedVals);
   if (p.some((x, k) => x !== natural(pr, fin.u)[k])) { fin = lm(pr, internal(pr, p), o.maxIter ?? 500); totalIter += fin.iterations; p = natural(pr, fin.u); }
@@ -353,13 +355,15 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
   const converged = fin.converged && rankOk && Number.isFinite(chi2);
   if (!fin.converged) warnings.push(`the optimiser did not meet its convergence criteria after ${totalIter} iterations`);
   else if (!rankOk) warnings.push('not converged: the Jacobian is not of full rank at the optimum (some parameters are not identifiable); try a simpler circuit');
-  // arc not closed: cumulative resistance past the largest measured Z′
+  // arc not closed: an arc resistance (an R inside a parallel block) that carries the sum of the
+  // resistances (in string order) past the largest measured Z′
+  const topLevel = new Set((c.root.type === 'series' ? c.root.items : [c.root]).flatMap((it) => (it.type === 'element' ? [it.element.name] : [])));
   const zReMax = Math.max(...Array.from(s.re));
   let cum = 0;
   c.params.forEach((d, k) => {
     if (d.kind !== 'R' || nullKeys.has(d.key)) return;
     cum += p[k]!;
-    if (cum > 1.02 * zReMax && c.root.type === 'series' && !c.root.items.some((it) => it.type === 'element' && it.index === c.elements.findIndex((e) => e.name === d.element))) {
+    if (!topLevel.has(d.element) && cum > 1.02 * zReMax) {
       warnings.push(`arc not closed: with ${d.key} = ${p[k]!.toPrecision(4)} Ω the resistances add up to ${cum.toPrecision(4)} Ω, beyond the largest measured Z′ (${zReMax.toPrecision(4)} Ω); this value is an extrapolation (extend the low-frequency range)`);
     }
   });
@@ -399,7 +403,8 @@ export interface AutoResult {
 }
 
 /**
- * `auto`: fit every preset and choose the lowest AIC. When the spectrum is clearly inductive at
+ * `auto`: fit every preset and choose the lowest AIC; presets within ΔAIC < 2 of the lowest are
+ * not distinguishable, and the one with fewest free parameters among them is chosen. When the spectrum is clearly inductive at
  * high frequency (Z″ > 1 % of |Z|) the presets are fitted with a series L0 (all on the same
  * points, so the AICs compare).
  */
@@ -414,8 +419,11 @@ export function fitAuto(s: Spectrum, o: Omit<FitOptions, 'fix' | 'guess'> = {}):
   });
   const fits = texts.map((c) => fitCircuit(s, c, o));
   const ok = fits.filter((f) => f.aic !== null);
-  const best = [...(ok.length ? ok : fits)].sort((a, b) => (a.aic ?? Infinity) - (b.aic ?? Infinity))[0]!;
-  const warnings = [`auto: chose ${best.preset} (${best.circuit}) by the lowest AIC of ${fits.length} presets`];
+  const ranked = [...(ok.length ? ok : fits)].sort((a, b) => (a.aic ?? Infinity) - (b.aic ?? Infinity));
+  const minAic = ranked[0]!.aic ?? Infinity;
+  // models within ΔAIC < 2 of the best are not distinguishable: take the one with fewest parameters
+  const best = ranked.filter((f) => (f.aic ?? Infinity) - minAic < 2).sort((a, b) => a.free_params - b.free_params || (a.aic ?? Infinity) - (b.aic ?? Infinity))[0]!;
+  const warnings = [`auto: chose ${best.preset} (${best.circuit}) by AIC among ${fits.length} presets${best !== ranked[0] ? ` (${ranked[0]!.preset} has an AIC lower by ${(best.aic! - minAic).toFixed(2)} < 2 but more parameters)` : ''}`];
   return {
     best, fits, warnings,
     candidates: fits.map((f) => ({ circuit: f.circuit, preset: f.preset, chi2_dof: f.chi2_dof, aic: f.aic, bic: f.bic, converged: f.converged, undetermined: f.undetermined.length })),
