@@ -12,7 +12,7 @@ import { parseChiText, column } from '../src/parse/chi.js';
 import { fitAuto, fitCircuit, fitRow, type EisFit } from '../src/analysis/eis/fit.js';
 import { PRESETS } from '../src/analysis/eis/circuit.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';
-import { warburgD, DISC_12MM_CM2 } from '../src/analysis/eis/warburg.js';
+import { warburgD, warburgDFromFit, DISC_12MM_CM2 } from '../src/analysis/eis/warburg.js';
 import * as G from '../src/generate/eis.js';
 import { CORPUS } from './helpers/io.js';
 import { UsageError } from '../src/errors.js';
@@ -216,5 +216,15 @@ describe('D from the Warburg coefficient', () => {
     expect(warburgD(35, { concMolCm3: 2e-5, areaCm2: 2 }).d_cm2_s / 1.8088674591333516e-8 - 1).toBeLessThan(1e-9);
     expect(warburgD(100, { concMolCm3: 1e-3, tempK: 318 }).d_cm2_s / 3.153135855349674e-12 - 1).toBeLessThan(1e-9);
     expect(() => warburgD(100, { concMolCm3: NaN })).toThrow(/needs the concentration/);
+    // from a fit: σ = 100 ± 5 gives D ± 10 %; no W, no D
+    const fake = { params: [{ key: 'R0_ohm', value: 5, se: 0.1 }, { key: 'W1_sigma_ohm_s05', value: 100, se: 5 }, { key: 'W2_sigma_ohm_s05', value: null, se: null }] };
+    const ds = warburgDFromFit(fake, { concMolCm3: 1e-3 });
+    expect(ds.length).toBe(1);
+    expect(ds[0]!.element).toBe('W1');
+    expect(ds[0]!.d_se_cm2_s! / ds[0]!.d_cm2_s).toBeCloseTo(0.1, 12);
+    expect(warburgDFromFit({ params: [{ key: 'Wo1_z0_ohm', value: 3, se: null }] }, { concMolCm3: 1e-3 })).toEqual([]);
+  });
+  it('a non-positive frequency is a data error', () => {
+    expect(() => fitCircuit({ f: Float64Array.of(1, 0), re: Float64Array.of(1, 1), im: Float64Array.of(-1, -1) }, 'R0')).toThrow(/frequencies must be positive/);
   });
 });

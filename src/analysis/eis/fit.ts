@@ -17,6 +17,7 @@
  * `undetermined`. Standard errors of the others come from s²(JᵣᵀJᵣ)⁻¹ of the Jacobian reduced to
  * them. `converged` needs the optimiser's criteria and a full-rank Jacobian.
  */
+import { DataError } from '../../errors.js';
 import { parseCircuit, circuitZ, resolveOverrides, PRESETS, type Circuit, type Node } from './circuit.js';
 import { initialGuesses } from './guess.js';
 import { cholSolve, spdInverse, symEigen, symEigenvalues } from './linalg.js';
@@ -220,6 +221,9 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
   const warnings: string[] = [];
   const hasL = c.elements.some((e) => e.kind === 'L');
   const N0 = spectrum.f.length;
+  for (let k = 0; k < N0; k++) {
+    if (!(spectrum.f[k]! > 0) || !Number.isFinite(spectrum.re[k]!) || !Number.isFinite(spectrum.im[k]!)) throw new DataError(`point ${k + 1}: frequency ${spectrum.f[k]} Hz, Z′ ${spectrum.re[k]}, Z″ ${spectrum.im[k]}: frequencies must be positive and impedances finite`);
+  }
   // data checks
   const negRe = Array.from(spectrum.re).filter((x) => x < 0).length;
   if (negRe) warnings.push(`${negRe} of ${N0} points have Z′ < 0, which a passive cell cannot give (non-physical: check the connections and the reference electrode)`);

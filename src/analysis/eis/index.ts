@@ -4,5 +4,5 @@ export { initialGuesses, spectrumFeatures, type Guesses, type SpectrumFeatures }
 export { fitCircuit, fitAuto, fitRow, type EisFit, type FitOptions, type ParamResult, type AutoResult, type Weighting } from './fit.js';
 export { linKK, type KkOptions, type KkResult, type KkRow } from './kk.js';
 export { drt, type DrtOptions, type DrtResult, type DrtPeak } from './drt.js';
-export { warburgD, DISC_12MM_CM2, type WarburgDOptions } from './warburg.js';
+export { warburgD, warburgDFromFit, DISC_12MM_CM2, type WarburgDOptions } from './warburg.js';
 export { bode, inductivePoints, clearlyInductive, subset, type Spectrum, type BodeRow } from './spectrum.js';

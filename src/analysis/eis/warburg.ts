@@ -22,3 +22,14 @@ export function warburgD(sigmaOhmS05: number, o: WarburgDOptions): { d_cm2_s: nu
     assumptions: { area_cm2: A, area_source: o.areaCm2 === undefined ? 'default: 12 mm disc' : 'given', temp_k: T, temp_source: o.tempK === undefined ? 'default: 298.15 K' : 'given', n, conc_mol_cm3: C, d_formula: 'D = R²T² / (2 A² n⁴ F⁴ C² σ²)' },
   };
 }
+
+/**
+ * D for each semi-infinite Warburg element (W) of a fit whose σ is determined; none for a
+ * circuit without W. SE by propagation: D ∝ σ⁻², so SE(D)/D = 2 SE(σ)/σ.
+ */
+export function warburgDFromFit(fit: { params: { key: string; value: number | null; se: number | null }[] }, o: WarburgDOptions): { element: string; sigma_ohm_s05: number; d_cm2_s: number; d_se_cm2_s: number | null }[] {
+  return fit.params.filter((p) => /^W\d+_sigma_ohm_s05$/.test(p.key) && p.value !== null).map((p) => {
+    const d = warburgD(p.value!, o).d_cm2_s;
+    return { element: p.key.split('_')[0]!, sigma_ohm_s05: p.value!, d_cm2_s: d, d_se_cm2_s: p.se === null ? null : 2 * d * p.se / p.value! };
+  });
+}
