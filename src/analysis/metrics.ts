@@ -101,13 +101,61 @@ export interface CycleRow {
   vendor_cycle: number | null;
   first_line: number;
   last_line: number;
+  /** Constant-current |I| of each branch (median of its CC records), mA, and per gram of active mass. */
+  i_dis_mA: number | null;
+  i_ch_mA: number | null;
+  i_dis_mA_g: number | null;
+  i_ch_mA_g: number | null;
+  /** Insertion-branch current density / nominal capacity (h⁻¹); null without --nominal or a mass. */
+  c_rate: number | null;
+  /** Capacity-weighted average voltage ∫V dQ / Q of each branch, V. */
+  v_avg_dis_V: number | null;
+  v_avg_ch_V: number | null;
+  /** Energy ∫V dQ of each branch, mWh and mWh g⁻¹ (= Wh kg⁻¹). */
+  e_dis_mWh: number | null;
+  e_ch_mWh: number | null;
+  e_dis_mWh_g: number | null;
+  e_ch_mWh_g: number | null;
+  /** Energy efficiency E_dis / E_ch × 100 (a half cell against Na delivers energy on discharge). */
+  ee_pct: number | null;
+  /** v_avg_ch_V − v_avg_dis_V. */
+  hysteresis_V: number | null;
+  /** Voltage of the last current record of each branch, V. */
+  v_end_dis_V: number | null;
+  v_end_ch_V: number | null;
+  /** Areal capacity, mAh cm⁻² (null without an area). */
+  q_dis_mAh_cm2: number | null;
+  q_ch_mAh_cm2: number | null;
 }
 
-/** One row per cycle; CE_n = Q(second branch) / Q(first branch) × 100; null for an incomplete cycle. */
-export function cycleRows(data: CyclingData, mass: Mass): CycleRow[] {
+export interface CycleRowOptions {
+  /** Electrode area, cm² (for areal capacity). */
+  areaCm2?: number | null;
+  /** Nominal specific capacity, mAh g⁻¹ (for the C-rate; the paper uses 300). */
+  nominalMAhG?: number | null;
+}
+
+/** Average voltage of a branch, ∫V dQ / Q (null without charge passed). */
+export function averageVoltage(h: HalfCycle | null): number | null {
+  if (!h || !(h.capacityMAh > 0)) return null;
+  return h.energyMWh / h.capacityMAh;
+}
+
+/**
+ * One row per cycle; CE_n = Q(second branch) / Q(first branch) × 100; null for an incomplete
+ * cycle. Every figure of a missing branch is null.
+ */
+export function cycleRows(data: CyclingData, mass: Mass, opts: CycleRowOptions = {}): CycleRow[] {
+  const area = opts.areaCm2 ?? null;
+  const nominal = opts.nominalMAhG ?? null;
+  if (area !== null && !(area > 0)) throw new UsageError(`the electrode area must be a positive number of cm², not ${area}`);
+  if (nominal !== null && !(nominal > 0)) throw new UsageError(`--nominal must be a positive number of mAh/g, not ${nominal}`);
   return data.cycles.map((c) => {
     const d = dischargeOf(c), ch = chargeOf(c);
     const q1 = c.insertion.capacityMAh, q2 = c.extraction?.capacityMAh ?? null;
+    const vd = averageVoltage(d), vc = averageVoltage(ch);
+    const ed = d ? d.energyMWh : null, ec = ch ? ch.energyMWh : null;
+    const iIns = specific(c.insertion.ccCurrentMA, mass);
     return {
       cycle: c.n,
       q_dis_mAh_g: specific(d?.capacityMAh ?? null, mass),
@@ -118,6 +166,23 @@ export function cycleRows(data: CyclingData, mass: Mass): CycleRow[] {
       vendor_cycle: c.insertion.vendorCycle,
       first_line: c.insertion.firstLine,
       last_line: (c.extraction ?? c.insertion).lastLine,
+      i_dis_mA: d?.ccCurrentMA ?? null,
+      i_ch_mA: ch?.ccCurrentMA ?? null,
+      i_dis_mA_g: specific(d?.ccCurrentMA ?? null, mass),
+      i_ch_mA_g: specific(ch?.ccCurrentMA ?? null, mass),
+      c_rate: iIns !== null && nominal !== null ? iIns / nominal : null,
+      v_avg_dis_V: vd,
+      v_avg_ch_V: vc,
+      e_dis_mWh: ed,
+      e_ch_mWh: ec,
+      e_dis_mWh_g: specific(ed, mass),
+      e_ch_mWh_g: specific(ec, mass),
+      ee_pct: ed !== null && ec !== null && ec > 0 ? ed / ec * 100 : null,
+      hysteresis_V: vd !== null && vc !== null ? vc - vd : null,
+      v_end_dis_V: d?.endV ?? null,
+      v_end_ch_V: ch?.endV ?? null,
+      q_dis_mAh_cm2: d && area !== null ? d.capacityMAh / area : null,
+      q_ch_mAh_cm2: ch && area !== null ? ch.capacityMAh / area : null,
     };
   });
 }
