@@ -42,6 +42,9 @@ export const REST_CURRENT_MA = 1e-6;
 /** Without a state column, current below this share of the largest current is rest (noise). */
 export const NOISE_SHARE = 0.005;
 
+/** Early stop without a state column: a run of real current counts as a half-cycle from this many records. */
+export const STOP_RUN_RECORDS = 3;
+
 /** Discharge, charge or rest: the state column when known, else the sign of the current (LAND: negative = discharge). */
 export function classifyRecord(r: CyclerRecord, restCurrentMA = REST_CURRENT_MA): Kind {
   if (r.stateKind) return r.stateKind;
@@ -167,6 +170,10 @@ export class CyclingReducer {
   private negativeCurrent = false;
   /** Largest |I| of any current record so far (mA). */
   private largestMA = 0;
+  /** Early stop: the current run of real records, the last counted direction, the insertions counted. */
+  private run: { dir: 'D' | 'C'; records: number } | null = null;
+  private countedDir: 'D' | 'C' | null = null;
+  private countedInsertions = 0;
   private stopped: { lastLineRead: number } | null = null;
   private lastLine = 0;
 
@@ -224,27 +231,40 @@ export class CyclingReducer {
   }
 
   /**
-   * Early stop: does this record begin cycle N+1 with real current (a state column says so, or
-   * |I| is above the noise share of the largest current so far — a rest whose current noise flips
-   * sign must not end the read)? Then cycle N is complete: close it and ignore the rest. An
-   * insertion that began faintly and turns real is dropped whole (it belongs to cycle N+1).
+   * Early stop: does this record begin cycle N+1? Counted on runs of "real" current records in one
+   * direction (rests and faint records do not break a run). With a state column every current
+   * record is real and any run counts. Without one, a record is real when its |I| is at least
+   * NOISE_SHARE of the largest current so far (as `dropCurrentNoise` judges at the end), and a run
+   * counts only from STOP_RUN_RECORDS records on, so rest-current noise flipping sign neither
+   * counts a cycle nor ends the read; a record far above all before it shows that everything so far
+   * was noise, and the count restarts. When cycle N+1's first real record arrives, the half-cycle
+   * open then is closed (an extraction: the end of cycle N) or dropped (a faint start of the
+   * insertion), and the rest of the input is ignored.
    */
   private endsRead(r: CyclerRecord): boolean {
     const k = this.classify(r);
-    if (k === 'R' || (k === 'D') !== (this.opts.first === 'discharge')) return false;
-    const real = this.hasState || r.stateKind !== null || Math.abs(r.currentMA) >= NOISE_SHARE * this.largestMA;
+    if (k === 'R') return false;
+    const absI = Math.abs(r.currentMA);
+    const state = this.hasState || r.stateKind !== null;
+    if (!state && absI * NOISE_SHARE > this.largestMA) { this.run = null; this.countedDir = null; this.countedInsertions = 0; }
+    const real = state || absI >= NOISE_SHARE * Math.max(this.largestMA, absI);
     if (!real) return false;
-    const o = this.open;
-    const stop = this.opts.stopAfterCycle!;
-    if (o && o.h.dir === k) {
-      if (this.cycleNo <= stop) return false;
-      this.open = null;
-    } else {
-      if (this.cycleNo < stop) return false;
-      if (o) this.close(o);
+    if (this.run && this.run.dir === k) { this.run.records++; return false; }
+    // A run in the other direction ends here: count it if it is long enough.
+    const ended = this.run;
+    if (ended && ended.dir !== this.countedDir && (state || ended.records >= STOP_RUN_RECORDS)) {
+      this.countedDir = ended.dir;
+      if ((ended.dir === 'D') === (this.opts.first === 'discharge')) this.countedInsertions++;
     }
-    this.stopped = { lastLineRead: this.lastLine };
-    return true;
+    this.run = { dir: k, records: 1 };
+    const insertion = (k === 'D') === (this.opts.first === 'discharge');
+    if (insertion && this.countedDir !== null && this.countedDir !== k && this.countedInsertions >= this.opts.stopAfterCycle!) {
+      const o = this.open;
+      if (o) { if (o.h.dir === k) this.open = null; else this.close(o); }
+      this.stopped = { lastLineRead: this.lastLine };
+      return true;
+    }
+    return false;
   }
 
   private start(r: CyclerRecord, dir: 'D' | 'C'): Open {
@@ -379,6 +399,9 @@ export class CyclingReducer {
     }
     const dead = this.halfCycles.filter((h) => h.maxAbsCurrentMA === 0);
     if (dead.length) w.push(`${dead.length} half-cycle(s) are marked charge or discharge by the state column but carry no current (first at lines ${dead[0]!.firstLine}–${dead[0]!.lastLine}); their capacity comes from the capacity column alone`);
+    if (this.stopped && cycles.filter((c) => c.extraction).length < this.opts.stopAfterCycle!) {
+      w.push(`reading stopped after what looked like cycle ${this.opts.stopAfterCycle} (line ${this.stopped.lastLineRead}), but only ${cycles.filter((c) => c.extraction).length} complete cycle(s) were found in it: read the whole file (--full)`);
+    }
     let statedMassMg: number | null = null;
     // To 6 significant digits: the columns carry no more, and 3.7999999999999994 mg (float noise
     // of the division) is 3.8 mg, the mass entered in the cycler.

@@ -260,7 +260,8 @@ export interface RetentionRow {
  * S+1…S+k, final = mean of the last k complete cycles; retention = final / reference × 100.
  * Also the plain last / (S+1) ratio and the least-squares fade rate over cycles after S.
  */
-export function retention(data: CyclingData, mass: Mass, skip: number, window: number, source: string): RetentionRow {
+export function retention(data: CyclingData, mass: Mass, skip: number, window: number, source: string, opts: { refCycle?: number } = {}): RetentionRow {
+  if (opts.refCycle !== undefined) return retentionFromCycle(data, mass, opts.refCycle, window, source);
   if (!Number.isInteger(skip) || skip < 0) throw new UsageError(`--skip must be a whole number ≥ 0, not ${skip}`);
   if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
   const complete = data.cycles.filter((c) => c.extraction);
@@ -295,4 +296,83 @@ export function retention(data: CyclingData, mass: Mass, skip: number, window: n
     reference_cycles: `${ref[0]!.n}-${ref[ref.length - 1]!.n}`,
     final_cycles: `${fin[0]!.n}-${fin[fin.length - 1]!.n}`,
   };
+}
+
+/** The reversible (second-branch) capacity of a complete cycle n, mAh, or a DataError saying why not. */
+function reversibleOf(data: CyclingData, n: number, source: string, what: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a cycle number ≥ 1, not ${n}`);
+  return getCycle(data, n, source, `${what} ${n}`).extraction!.capacityMAh;
+}
+
+/**
+ * Retention against one reference cycle (`--ref-cycle N`): reference = the reversible capacity of
+ * cycle N, final = mean of the last `window` complete cycles; the fade line runs over the cycles
+ * from N on. Same row as `retention` (skip = N − 1, reference_cycles = "N").
+ */
+export function retentionFromCycle(data: CyclingData, mass: Mass, refCycle: number, window: number, source: string): RetentionRow {
+  if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
+  const refMAh = reversibleOf(data, refCycle, source, '--ref-cycle');
+  if (refMAh <= 0) throw new DataError(`the reference cycle ${refCycle} passes no reversible charge; retention is undefined`, { file: source });
+  const complete = data.cycles.filter((c) => c.extraction);
+  const after = complete.filter((c) => c.n >= refCycle);
+  if (after.length < 1 + window) throw new DataError(`too few cycles after --ref-cycle ${refCycle} for --window ${window}: needs ${1 + window} complete cycles from cycle ${refCycle} on, the file has ${after.length}`, { file: source });
+  const q = (c: Cycle) => c.extraction!.capacityMAh;
+  const fin = complete.slice(complete.length - window);
+  const finMAh = fin.reduce((s, c) => s + q(c), 0) / fin.length;
+  const slope = simpleStatistics().linearRegression(after.map((c) => [c.n, q(c)])).m;
+  return {
+    retention_pct: finMAh / refMAh * 100,
+    reference_mAh_g: specific(refMAh, mass),
+    final_mAh_g: specific(finMAh, mass),
+    plain_ratio_pct: q(complete[complete.length - 1]!) / refMAh * 100,
+    fade_mAh_g_per_cycle: specific(slope, mass),
+    fade_pct_per_100_cycles: slope / refMAh * 100 * 100,
+    reference_mAh: refMAh,
+    final_mAh: finMAh,
+    fade_mAh_per_cycle: slope,
+    skip: refCycle - 1,
+    window,
+    cycles: complete.length,
+    reference_cycles: String(refCycle),
+    final_cycles: `${fin[0]!.n}-${fin[fin.length - 1]!.n}`,
+  };
+}
+
+export interface RetentionAtRow {
+  cycle: number;
+  q_rev_mAh_g: number | null;
+  q_rev_mAh: number;
+  retention_pct: number;
+  /** The reference: one cycle ("3") or the mean of a window ("21-25"). */
+  reference_cycles: string;
+  reference_mAh_g: number | null;
+  reference_mAh: number;
+}
+
+/**
+ * Capacity and retention at given cycles (`--at 100,200`): the reversible capacity of each cycle
+ * and its share of the reference — cycle `refCycle` when given, else the mean of the stabilised
+ * window (cycles skip+1 … skip+window, as `retention`).
+ */
+export function retentionAt(data: CyclingData, mass: Mass, at: number[], ref: { refCycle: number } | { skip: number; window: number }, source: string): RetentionAtRow[] {
+  if (!at.length) throw new UsageError('--at needs at least one cycle number');
+  let refMAh: number, refText: string;
+  if ('refCycle' in ref) {
+    refMAh = reversibleOf(data, ref.refCycle, source, '--ref-cycle');
+    refText = String(ref.refCycle);
+  } else {
+    const { skip, window } = ref;
+    if (!Number.isInteger(skip) || skip < 0) throw new UsageError(`--skip must be a whole number ≥ 0, not ${skip}`);
+    if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
+    const complete = data.cycles.filter((c) => c.extraction);
+    const w = complete.slice(skip, skip + window);
+    if (w.length < window) throw new DataError(`too few cycles for the reference window (--skip ${skip} --window ${window}): the file has ${complete.length} complete cycles`, { file: source });
+    refMAh = w.reduce((s, c) => s + c.extraction!.capacityMAh, 0) / w.length;
+    refText = `${w[0]!.n}-${w[w.length - 1]!.n}`;
+  }
+  if (refMAh <= 0) throw new DataError(`the reference (cycle ${refText}) passes no reversible charge; retention is undefined`, { file: source });
+  return at.map((n) => {
+    const q = reversibleOf(data, n, source, '--at cycle');
+    return { cycle: n, q_rev_mAh_g: specific(q, mass), q_rev_mAh: q, retention_pct: q / refMAh * 100, reference_cycles: refText, reference_mAh_g: specific(refMAh, mass), reference_mAh: refMAh };
+  });
 }
