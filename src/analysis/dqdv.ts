@@ -98,13 +98,18 @@ export function peaks(c: DqdvCurve, minShare = 0.1, max = 3): DqdvPeak[] {
 //   over 4.5 mV (positive weights: no ringing beside a sharp peak), and their position and height
 //   are read from the curve itself within half that window, so the listed peak is the curve's.
 //   A peak needs a prominence (height above the higher of the lowest points separating it from
-//   higher ground) above 5 % of the largest |dQ/dV| and above 2.5 standard deviations of the
-//   noise of that prominence. That noise is worked out from the records, not tuned: the voltage
-//   noise σ_V (third differences of the readings, at least resolution/√12 for quantisation) moves
-//   the capacity at each grid level by dQ/dV·σ_V, so one dQ/dV value scatters by √2·σ_V/step of
-//   itself, less by the averaging. Ripples from the voltage resolution therefore never clear it,
-//   and no peak is listed within 3 grid steps of a higher one. On the bundled sample (±0.3 mV
-//   noise) these settings list exactly the plateau peak in all 80 branches of the 40 cycles.
+//   higher ground) above 5 % of the largest |dQ/dV| and above 5 standard deviations of the noise
+//   of that prominence. That noise is worked out from the records, not fitted to a curve: the
+//   voltage noise σ_V (third differences of the readings, at least resolution/√12) moves the
+//   capacity at each grid level by dQ/dV·σ_V; an average of differences over the window W
+//   telescopes to one difference over W, so its relative noise is √2·σ_V/W, and the prominence's
+//   is that times √(peak² + base²). 5σ rather than 3σ because first passage picks the extreme of
+//   the noise (a minimum, not a mean), so ripples run larger than σ_V predicts. Ripples from the
+//   voltage resolution therefore never clear it, and no peak is listed within 3 grid steps of a
+//   higher one. On the bundled sample (±0.3 mV noise) these settings list exactly the plateau
+//   peak in all 80 branches of its 40 cycles; on the corpus Si half cell (LAND, cellpy) they list
+//   the a-Si pairs of cycle 2 (0.105 / 0.239 V on lithiation, 0.264 / 0.467 V on delithiation) and
+//   the crystalline plateau of cycle 1 (0.066 V).
 // - Smoothing stays available for display: Savitzky–Golay (a local polynomial fit, which keeps a
 //   peak's height and position far better than a moving average of the same width) or the moving
 //   average; the assumptions state the window in volts.
@@ -118,7 +123,7 @@ export const DQDV_MIN_SEPARATION_STEPS = 3;
 /** A peak's prominence must exceed this share of the largest |dQ/dV|… */
 export const DQDV_MIN_PROMINENCE_SHARE = 0.05;
 /** …and this many standard deviations of the prominence's noise (see findPeaks). */
-export const DQDV_NOISE_SIGMAS = 2.5;
+export const DQDV_NOISE_SIGMAS = 5;
 /** Peaks are detected on a moving average over this voltage window (9 grid points at 0.5 mV). */
 export const DQDV_DETECT_WINDOW_V = 0.0045;
 
@@ -329,11 +334,11 @@ export interface PeakOptions {
  * A local maximum of the detection copy (a flat top counts once; not at either end of the curve)
  * is a peak when its prominence (height above the higher of the lowest points separating it from
  * higher ground on either side) exceeds both `minProminenceShare` × the largest |dQ/dV| and the
- * noise floor: `noiseSigmas` × the standard deviation of the prominence, relativeNoise/√points ×
+ * noise floor: `noiseSigmas` × the standard deviation of the prominence, √2·σ_V/window ×
  * √(peak² + base²) (voltage noise and quantisation scatter dQ/dV in proportion to its value). No
  * peak is listed within `minSeparationV` of a higher one.
  */
-export function findPeaks(c: Pick<DqdvResult, 'v' | 'dqdv' | 'stepV' | 'relativeNoise'>, opts: PeakOptions = {}): { peaks: Peak[]; thresholds: Record<string, number> } {
+export function findPeaks(c: Pick<DqdvResult, 'v' | 'dqdv' | 'stepV' | 'voltageNoiseV'>, opts: PeakOptions = {}): { peaks: Peak[]; thresholds: Record<string, number> } {
   const raw = c.dqdv.map(Math.abs);
   const points = opts.detectPoints ?? detectPoints(c.stepV);
   const a = movingAverage(raw, points);
@@ -341,7 +346,9 @@ export function findPeaks(c: Pick<DqdvResult, 'v' | 'dqdv' | 'stepV' | 'relative
   const top = maxOf(a, 0);
   const share = opts.minProminenceShare ?? DQDV_MIN_PROMINENCE_SHARE;
   const sigmas = opts.noiseSigmas ?? DQDV_NOISE_SIGMAS;
-  const rel = c.relativeNoise / Math.sqrt(Math.max(1, points));
+  // The average of `points` differences telescopes to one difference over the whole window, so
+  // its relative noise is √2·σ_V / window (any smoothing of the curve only lowers it further).
+  const rel = Math.SQRT2 * c.voltageNoiseV / (Math.max(1, points) * c.stepV);
   const sep = opts.minSeparationV ?? DQDV_MIN_SEPARATION_STEPS * c.stepV;
   const half = Math.floor(points / 2);
   const cands: Peak[] = [];
@@ -369,7 +376,7 @@ export function findPeaks(c: Pick<DqdvResult, 'v' | 'dqdv' | 'stepV' | 'relative
   for (const p of cands) if (!kept.some((q) => Math.abs(q.v - p.v) < sep - 1e-12)) kept.push(p);
   return {
     peaks: kept.slice(0, opts.max ?? kept.length),
-    thresholds: { min_prominence_share: share, noise_sigmas: sigmas, relative_noise_detect: rel, detect_points: points, min_separation_v: sep },
+    thresholds: { min_prominence_share: share, noise_sigmas: sigmas, relative_noise: rel, detect_window_v: points * c.stepV, min_separation_v: sep },
   };
 }
 
