@@ -2,6 +2,7 @@
 // retention variants against the generator's capacities; replicate statistics by hand; sanity
 // warnings; early stop after cycle N.
 import { readFileSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { loadCycling, readAssumptions } from '../src/load.js';
 import { CyclingReducer } from '../src/analysis/cycling.js';
@@ -10,7 +11,7 @@ import { groupByRegex, groupRows, groupStats } from '../src/analysis/stats.js';
 import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning } from '../src/analysis/sanity.js';
 import { hardCarbonPlan, landLines, encodeLines } from '../src/generate/land.js';
 import type { CyclerRecord } from '../src/types.js';
-import { bytesInput, fileInput, ROOT } from './helpers/io.js';
+import { bytesInput, CORPUS, fileInput, HAVE_CORPUS, ROOT } from './helpers/io.js';
 
 const FIX = new URL('./fixtures/hand-small.csv', import.meta.url).pathname;
 const SAMPLE = ROOT + 'samples/npnhc-t1200.csv';
@@ -237,5 +238,41 @@ describe('early stop: stopAfterCycle', async () => {
     expect(early.data.cycles.length).toBe(1);
     expect(iceOf(early.data)).toEqual(iceOf(full.data));
     expect(early.data.partial!.lastLineRead).toBeLessThan(full.data.cycles[1]!.insertion.firstLine);
+  });
+});
+
+/** The Cycle-Tab of a LAND workbook, read here with a plain unzip and regular expressions: header → column of numbers. */
+function cycleTab(path: string): Record<string, number[]> {
+  const z = unzipSync(readFileSync(path));
+  const strings = [...strFromU8(z['xl/sharedStrings.xml']!).matchAll(/<si>(.*?)<\/si>/gs)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+  const sheet = strFromU8(z['xl/worksheets/sheet1.xml']!);
+  const rows = [...sheet.matchAll(/<row[^>]*>(.*?)<\/row>/gs)].map((r) => [...r[1]!.matchAll(/<c r="[A-Z]+\d+"([^>]*)>(?:<v>([^<]*)<\/v>)?/g)].map((c) => (c[1]!.includes('t="s"') ? strings[Number(c[2])]! : c[2] ?? '')));
+  const head = rows[0]!;
+  return Object.fromEntries(head.map((h, i) => [h, rows.slice(1).map((r) => Number(r[i]))]));
+}
+
+describe.skipIf(!HAVE_CORPUS)('corpus: LAND Si half cell (cellpy custom_data_002.xlsx) against the cycler\'s own Cycle-Tab', async () => {
+  const f = CORPUS + 'land/cellpy_custom_data_002_landt_Si_halfcell.xlsx';
+  if (!HAVE_CORPUS) return;
+  const tab = cycleTab(f);
+  const whole = await loadCycling(fileInput(f), { first: 'discharge', splitV: 0.1 });
+  const mass = resolveMass(null, whole.data, []);
+  const rows = cycleRows(whole.data, mass);
+
+  it('energies of all 14 cycles equal EnergyD / EnergyC within 0.1 %; end voltages equal EndVoltD', () => {
+    expect(rows.length).toBe(14);
+    expect(tab['EnergyD/mWh']!.length).toBe(14);
+    rows.forEach((r, k) => {
+      expect(Math.abs(r.e_dis_mWh! - tab['EnergyD/mWh']![k]!) / tab['EnergyD/mWh']![k]!).toBeLessThan(1e-3);
+      expect(Math.abs(r.e_ch_mWh! - tab['EnergyC/mWh']![k]!) / tab['EnergyC/mWh']![k]!).toBeLessThan(1e-3);
+      expect(r.v_end_dis_V).toBeCloseTo(tab['EndVoltD/V']![k]!, 6);
+      expect(Math.abs(r.e_dis_mWh_g! - tab['SpeEnergyD/Wh/kg']![k]!) / tab['SpeEnergyD/Wh/kg']![k]!).toBeLessThan(1e-3);
+    });
+  });
+
+  it('stopAfterCycle 1 on the workbook: the same cycle 1, about a third of the records read', async () => {
+    const early = await loadCycling(fileInput(f), { first: 'discharge', splitV: 0.1, stopAfterCycle: 1 });
+    expect(cycleRows(early.data, mass)).toEqual(rows.slice(0, 1));
+    expect(early.data.records).toBeLessThan(whole.data.records / 2);
   });
 });
