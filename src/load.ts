@@ -95,8 +95,16 @@ export async function loadCycling(input: Input, opts: CyclingOptions): Promise<L
   const red = new CyclingReducer(opts);
   let info: SourceInfo | null = null;
   for (const part of input.parts ?? [input]) {
+    if (red.done) break;
     const opened = await openRecords(part);
-    for await (const batch of opened.records) for (const r of batch) red.push(r);
+    // With opts.stopAfterCycle the reducer says when it has seen enough; leaving the loop closes
+    // the parser and the file (the generators' finally blocks).
+    read: for await (const batch of opened.records) {
+      for (const r of batch) {
+        red.push(r);
+        if (red.done) break read;
+      }
+    }
     if (!info) info = opened.info;
     else {
       // Later parts of a joined run: their notes and warnings name the part.
@@ -113,4 +121,17 @@ export async function loadCycling(input: Input, opts: CyclingOptions): Promise<L
   if (red.specAllZero) info.notes.push('the SpeCap column is all zero (no mass was entered on the cycler): ignored');
   if (data.statedMassMg !== null) info.statedMassMg = data.statedMassMg;
   return { info, data, specAllZero: red.specAllZero };
+}
+
+/**
+ * What an early stop (`stopAfterCycle`) means for the result, for its `assumptions`: null when the
+ * whole file was read.
+ */
+export function readAssumptions(data: CyclingData): { read: string; file_wide_checks: string } | null {
+  const p = data.partial;
+  if (!p) return null;
+  return {
+    read: `stopped after cycle ${p.stoppedAfterCycle} was complete (records up to line ${p.lastLineRead}, ${data.records} records); the rest of the file was not read`,
+    file_wide_checks: 'time order, voltage range, capacity column vs ∫|I|dt, current noise and the stated mass cover only the records read (--full reads the whole file)',
+  };
 }

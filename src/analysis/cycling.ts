@@ -28,6 +28,12 @@ export interface CyclingOptions {
   splitV: number;
   /** |I| at or below this (mA) counts as rest when the file has no state column. */
   restCurrentMA?: number;
+  /**
+   * Stop once cycle N is complete (the next insertion has begun with real current): later records
+   * are ignored (`done` turns true; the loader stops reading). The unfinished half-cycle that
+   * revealed the end is dropped, so `cycles` holds cycles 1…N. Unset: read everything.
+   */
+  stopAfterCycle?: number;
 }
 
 /** Rest below this |current| (mA) when the file has no state column. */
@@ -35,6 +41,9 @@ export const REST_CURRENT_MA = 1e-6;
 
 /** Without a state column, current below this share of the largest current is rest (noise). */
 export const NOISE_SHARE = 0.005;
+
+/** Early stop without a state column: a run of real current counts as a half-cycle from this many records. */
+export const STOP_RUN_RECORDS = 3;
 
 /** Discharge, charge or rest: the state column when known, else the sign of the current (LAND: negative = discharge). */
 export function classifyRecord(r: CyclerRecord, restCurrentMA = REST_CURRENT_MA): Kind {
@@ -72,6 +81,16 @@ export interface HalfCycle {
   counterCarried: boolean;
   /** Largest |current| in the half-cycle (mA). */
   maxAbsCurrentMA: number;
+  /**
+   * The constant-current |I| of the branch (mA): the median |I| of its constant-current records,
+   * i.e. of the records within CC_BAND of the most common current (CV tails and odd records are
+   * left out). Null when the branch carries no current.
+   */
+  ccCurrentMA: number | null;
+  /** Records counted as constant-current (those within CC_BAND of the most common |I|). */
+  ccRecords: number;
+  /** ∫V dQ over the branch's records (trapezoid in the running capacity), mWh. */
+  energyMWh: number;
 }
 
 export interface Cycle {
@@ -95,6 +114,8 @@ export interface CyclingData {
   restRecords: number;
   /** Runs of one record kind (and one step index, where the file has one). */
   steps: number;
+  /** Set when reading stopped early (`stopAfterCycle`): everything above covers only what was read. */
+  partial?: { stoppedAfterCycle: number; lastLineRead: number } | null;
   timeSpanS: number | null;
   warnings: string[];
 }
@@ -112,10 +133,15 @@ interface Open {
   /** The previous record of this half-cycle was a rest (or none yet). */
   afterGap: boolean;
   integ: number;
+  /** Previous point for the energy trapezoid. */
+  eV: number | null;
+  eQ: number;
+  /** Record count and sum of |I| per relative |I| bin (CURRENT_BIN wide), at most MAX_CURRENT_BINS bins. */
+  bins: Map<number, { n: number; s: number }>;
 }
 
 export class CyclingReducer {
-  private readonly opts: Required<Omit<CyclingOptions, 'onPoint'>> & Pick<CyclingOptions, 'onPoint'>;
+  private readonly opts: Required<Omit<CyclingOptions, 'onPoint' | 'stopAfterCycle'>> & Pick<CyclingOptions, 'onPoint' | 'stopAfterCycle'>;
   private cycleNo = 0;
   private readonly halfCycles: HalfCycle[] = [];
 
@@ -142,6 +168,14 @@ export class CyclingReducer {
   private maxVLine = 0;
   private hasState = false;
   private negativeCurrent = false;
+  /** Largest |I| of any current record so far (mA). */
+  private largestMA = 0;
+  /** Early stop: the current run of real records, the last counted direction, the insertions counted. */
+  private run: { dir: 'D' | 'C'; records: number } | null = null;
+  private countedDir: 'D' | 'C' | null = null;
+  private countedInsertions = 0;
+  private stopped: { lastLineRead: number } | null = null;
+  private lastLine = 0;
 
   constructor(opts: CyclingOptions) {
     this.opts = { restCurrentMA: REST_CURRENT_MA, ...opts };
@@ -151,7 +185,13 @@ export class CyclingReducer {
     return classifyRecord(r, this.opts.restCurrentMA);
   }
 
+  /** True once `stopAfterCycle` is complete: further records are ignored. */
+  get done(): boolean { return this.stopped !== null; }
+
   push(r: CyclerRecord): void {
+    if (this.stopped) return;
+    if (this.opts.stopAfterCycle !== undefined && this.endsRead(r)) return;
+    this.lastLine = r.line;
     this.records++;
     const t = r.timeS;
     if (t !== null) {
@@ -190,6 +230,43 @@ export class CyclingReducer {
     this.advance(o, r);
   }
 
+  /**
+   * Early stop: does this record begin cycle N+1? Counted on runs of "real" current records in one
+   * direction (rests and faint records do not break a run). With a state column every current
+   * record is real and any run counts. Without one, a record is real when its |I| is at least
+   * NOISE_SHARE of the largest current so far (as `dropCurrentNoise` judges at the end), and a run
+   * counts only from STOP_RUN_RECORDS records on, so rest-current noise flipping sign neither
+   * counts a cycle nor ends the read; a record far above all before it shows that everything so far
+   * was noise, and the count restarts. When cycle N+1's first real record arrives, the half-cycle
+   * open then is closed (an extraction: the end of cycle N) or dropped (a faint start of the
+   * insertion), and the rest of the input is ignored.
+   */
+  private endsRead(r: CyclerRecord): boolean {
+    const k = this.classify(r);
+    if (k === 'R') return false;
+    const absI = Math.abs(r.currentMA);
+    const state = this.hasState || r.stateKind !== null;
+    if (!state && absI * NOISE_SHARE > this.largestMA) { this.run = null; this.countedDir = null; this.countedInsertions = 0; }
+    const real = state || absI >= NOISE_SHARE * Math.max(this.largestMA, absI);
+    if (!real) return false;
+    if (this.run && this.run.dir === k) { this.run.records++; return false; }
+    // A run in the other direction ends here: count it if it is long enough.
+    const ended = this.run;
+    if (ended && ended.dir !== this.countedDir && (state || ended.records >= STOP_RUN_RECORDS)) {
+      this.countedDir = ended.dir;
+      if ((ended.dir === 'D') === (this.opts.first === 'discharge')) this.countedInsertions++;
+    }
+    this.run = { dir: k, records: 1 };
+    const insertion = (k === 'D') === (this.opts.first === 'discharge');
+    if (insertion && this.countedDir !== null && this.countedDir !== k && this.countedInsertions >= this.opts.stopAfterCycle!) {
+      const o = this.open;
+      if (o) { if (o.h.dir === k) this.open = null; else this.close(o); }
+      this.stopped = { lastLineRead: this.lastLine };
+      return true;
+    }
+    return false;
+  }
+
   private start(r: CyclerRecord, dir: 'D' | 'C'): Open {
     if ((dir === 'D') === (this.opts.first === 'discharge')) this.cycleNo++;
     const h: HalfCycle = {
@@ -197,6 +274,7 @@ export class CyclingReducer {
       startTimeS: r.timeS, endTimeS: r.timeS, vendorCycle: r.cycleIndex,
       startV: r.voltageV, endV: r.voltageV, minV: r.voltageV, maxV: r.voltageV,
       columnMAh: null, integratedMAh: null, capacityMAh: 0, crossMAh: null, resets: 0, counterCarried: false, maxAbsCurrentMA: 0,
+      ccCurrentMA: null, ccRecords: 0, energyMWh: 0,
     };
     let baseline = 0;
     const cap = r.capacityMAh === null ? null : Math.abs(r.capacityMAh);
@@ -205,7 +283,7 @@ export class CyclingReducer {
       baseline = this.lastColumnCap;
       h.counterCarried = true;
     }
-    return { h, baseline, segMax: cap ?? 0, lastCap: null, completed: 0, prevV: null, prevQ: 0, prevT: null, prevAbsI: 0, afterGap: true, integ: 0 };
+    return { h, baseline, segMax: cap ?? 0, lastCap: null, completed: 0, prevV: null, prevQ: 0, prevT: null, prevAbsI: 0, afterGap: true, integ: 0, eV: null, eQ: 0, bins: new Map() };
   }
 
   private advance(o: Open, r: CyclerRecord): void {
@@ -218,6 +296,12 @@ export class CyclingReducer {
     if (r.timeS !== null) h.endTimeS = r.timeS;
     const absI = Math.abs(r.currentMA);
     if (absI > h.maxAbsCurrentMA) h.maxAbsCurrentMA = absI;
+    if (absI > this.largestMA) this.largestMA = absI;
+    if (absI > 0) {
+      const bin = Math.round(Math.log(absI) / CURRENT_BIN);
+      const b = o.bins.get(bin);
+      if (b) { b.n++; b.s += absI; } else if (o.bins.size < MAX_CURRENT_BINS) o.bins.set(bin, { n: 1, s: absI });
+    }
     // Integrated capacity (trapezoid between consecutive records of the branch; at a step start
     // the step time covers the stretch since the step began).
     if (r.timeS !== null) {
@@ -265,6 +349,9 @@ export class CyclingReducer {
         }
       }
     }
+    // Energy ∫V dQ: trapezoid between consecutive points of the branch (from Q = 0 at its start).
+    h.energyMWh += (o.eV === null ? r.voltageV : (r.voltageV + o.eV) / 2) * (q - o.eQ);
+    o.eV = r.voltageV; o.eQ = q;
     o.prevV = r.voltageV;
     o.prevQ = q;
     if (this.opts.onPoint) this.opts.onPoint(this.cycleNo, h.dir, r.voltageV, q, r.line);
@@ -275,6 +362,7 @@ export class CyclingReducer {
     if (this.hasCapacity && o.lastCap !== null) h.columnMAh = o.completed + o.segMax - o.baseline;
     if (this.hasTime) h.integratedMAh = o.integ;
     h.capacityMAh = h.columnMAh ?? h.integratedMAh ?? 0;
+    Object.assign(h, ccCurrent(o.bins));
     this.halfCycles.push(h);
     this.open = null;
   }
@@ -311,6 +399,9 @@ export class CyclingReducer {
     }
     const dead = this.halfCycles.filter((h) => h.maxAbsCurrentMA === 0);
     if (dead.length) w.push(`${dead.length} half-cycle(s) are marked charge or discharge by the state column but carry no current (first at lines ${dead[0]!.firstLine}–${dead[0]!.lastLine}); their capacity comes from the capacity column alone`);
+    if (this.stopped && cycles.filter((c) => c.extraction).length < this.opts.stopAfterCycle!) {
+      w.push(`reading stopped after what looked like cycle ${this.opts.stopAfterCycle} (line ${this.stopped.lastLineRead}), but only ${cycles.filter((c) => c.extraction).length} complete cycle(s) were found in it: read the whole file (--full)`);
+    }
     let statedMassMg: number | null = null;
     // To 6 significant digits: the columns carry no more, and 3.7999999999999994 mg (float noise
     // of the division) is 3.8 mg, the mass entered in the cycler.
@@ -320,6 +411,7 @@ export class CyclingReducer {
       capacitySource: this.hasCapacity ? 'column' : 'integrated', statedMassMg,
       records: this.records, restRecords: this.restRecords, steps: this.steps,
       timeSpanS: this.firstT !== null && this.lastT !== null ? this.lastT - this.firstT : null,
+      partial: this.stopped ? { stoppedAfterCycle: this.opts.stopAfterCycle!, lastLineRead: this.stopped.lastLineRead } : null,
       warnings: w,
     };
   }
@@ -346,6 +438,11 @@ export class CyclingReducer {
         prev.records += h.records; prev.lastLine = h.lastLine; prev.endTimeS = h.endTimeS; prev.endV = h.endV;
         prev.minV = Math.min(prev.minV, h.minV); prev.maxV = Math.max(prev.maxV, h.maxV);
         prev.resets += h.resets; prev.maxAbsCurrentMA = Math.max(prev.maxAbsCurrentMA, h.maxAbsCurrentMA);
+        // Energy adds like capacity (the later part starts from Q = 0 of its own); the CC current
+        // is that of the part with more constant-current records.
+        prev.energyMWh += h.energyMWh;
+        if (h.ccRecords > prev.ccRecords) { prev.ccCurrentMA = h.ccCurrentMA; }
+        prev.ccRecords = Math.max(prev.ccRecords, h.ccRecords);
       } else keep.push(h);
     }
     if (!faint) return;
@@ -362,6 +459,32 @@ export class CyclingReducer {
 }
 
 function fmt(x: number): string { return x.toPrecision(5); }
+
+/** Width of a current bin: 0.1 % in |I| (natural-log units). */
+export const CURRENT_BIN = Math.log(1.001);
+/** Distinct current bins kept per half-cycle (a CV tail can make many; the CC current comes first). */
+export const MAX_CURRENT_BINS = 2048;
+/** Records within this relative distance of the most common |I| count as constant-current. */
+export const CC_BAND = 0.02;
+
+/**
+ * The constant-current |I| of a branch from its current bins: the median, by record, of the
+ * records within CC_BAND of the most common bin (each bin at the mean |I| of its records).
+ */
+export function ccCurrent(bins: Map<number, { n: number; s: number }>): { ccCurrentMA: number | null; ccRecords: number } {
+  let mode: number | null = null, best = 0;
+  for (const [k, b] of bins) if (b.n > best || (b.n === best && mode !== null && k > mode)) { best = b.n; mode = k; }
+  if (mode === null) return { ccCurrentMA: null, ccRecords: 0 };
+  const band = Math.ceil(Math.log(1 + CC_BAND) / CURRENT_BIN);
+  const near = [...bins].filter(([k]) => Math.abs(k - mode!) <= band).sort((a, b) => a[0] - b[0]);
+  const total = near.reduce((s, [, b]) => s + b.n, 0);
+  let seen = 0;
+  for (const [, b] of near) {
+    seen += b.n;
+    if (seen * 2 >= total) return { ccCurrentMA: b.s / b.n, ccRecords: total };
+  }
+  return { ccCurrentMA: null, ccRecords: 0 };
+}
 
 /** Significant digits of the mass implied by the capacity and specific-capacity columns. */
 export const STATED_MASS_DIGITS = 6;

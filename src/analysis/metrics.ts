@@ -101,13 +101,61 @@ export interface CycleRow {
   vendor_cycle: number | null;
   first_line: number;
   last_line: number;
+  /** Constant-current |I| of each branch (median of its CC records), mA, and per gram of active mass. */
+  i_dis_mA: number | null;
+  i_ch_mA: number | null;
+  i_dis_mA_g: number | null;
+  i_ch_mA_g: number | null;
+  /** Insertion-branch current density / nominal capacity (h⁻¹); null without --nominal or a mass. */
+  c_rate: number | null;
+  /** Capacity-weighted average voltage ∫V dQ / Q of each branch, V. */
+  v_avg_dis_V: number | null;
+  v_avg_ch_V: number | null;
+  /** Energy ∫V dQ of each branch, mWh and mWh g⁻¹ (= Wh kg⁻¹). */
+  e_dis_mWh: number | null;
+  e_ch_mWh: number | null;
+  e_dis_mWh_g: number | null;
+  e_ch_mWh_g: number | null;
+  /** Energy efficiency E_dis / E_ch × 100 (a half cell against Na delivers energy on discharge). */
+  ee_pct: number | null;
+  /** v_avg_ch_V − v_avg_dis_V. */
+  hysteresis_V: number | null;
+  /** Voltage of the last current record of each branch, V. */
+  v_end_dis_V: number | null;
+  v_end_ch_V: number | null;
+  /** Areal capacity, mAh cm⁻² (null without an area). */
+  q_dis_mAh_cm2: number | null;
+  q_ch_mAh_cm2: number | null;
 }
 
-/** One row per cycle; CE_n = Q(second branch) / Q(first branch) × 100; null for an incomplete cycle. */
-export function cycleRows(data: CyclingData, mass: Mass): CycleRow[] {
+export interface CycleRowOptions {
+  /** Electrode area, cm² (for areal capacity). */
+  areaCm2?: number | null;
+  /** Nominal specific capacity, mAh g⁻¹ (for the C-rate; the paper uses 300). */
+  nominalMAhG?: number | null;
+}
+
+/** Average voltage of a branch, ∫V dQ / Q (null without charge passed). */
+export function averageVoltage(h: HalfCycle | null): number | null {
+  if (!h || !(h.capacityMAh > 0)) return null;
+  return h.energyMWh / h.capacityMAh;
+}
+
+/**
+ * One row per cycle; CE_n = Q(second branch) / Q(first branch) × 100; null for an incomplete
+ * cycle. Every figure of a missing branch is null.
+ */
+export function cycleRows(data: CyclingData, mass: Mass, opts: CycleRowOptions = {}): CycleRow[] {
+  const area = opts.areaCm2 ?? null;
+  const nominal = opts.nominalMAhG ?? null;
+  if (area !== null && !(area > 0)) throw new UsageError(`the electrode area must be a positive number of cm², not ${area}`);
+  if (nominal !== null && !(nominal > 0)) throw new UsageError(`--nominal must be a positive number of mAh/g, not ${nominal}`);
   return data.cycles.map((c) => {
     const d = dischargeOf(c), ch = chargeOf(c);
     const q1 = c.insertion.capacityMAh, q2 = c.extraction?.capacityMAh ?? null;
+    const vd = averageVoltage(d), vc = averageVoltage(ch);
+    const ed = d ? d.energyMWh : null, ec = ch ? ch.energyMWh : null;
+    const iIns = specific(c.insertion.ccCurrentMA, mass);
     return {
       cycle: c.n,
       q_dis_mAh_g: specific(d?.capacityMAh ?? null, mass),
@@ -118,6 +166,23 @@ export function cycleRows(data: CyclingData, mass: Mass): CycleRow[] {
       vendor_cycle: c.insertion.vendorCycle,
       first_line: c.insertion.firstLine,
       last_line: (c.extraction ?? c.insertion).lastLine,
+      i_dis_mA: d?.ccCurrentMA ?? null,
+      i_ch_mA: ch?.ccCurrentMA ?? null,
+      i_dis_mA_g: specific(d?.ccCurrentMA ?? null, mass),
+      i_ch_mA_g: specific(ch?.ccCurrentMA ?? null, mass),
+      c_rate: iIns !== null && nominal !== null ? iIns / nominal : null,
+      v_avg_dis_V: vd,
+      v_avg_ch_V: vc,
+      e_dis_mWh: ed,
+      e_ch_mWh: ec,
+      e_dis_mWh_g: specific(ed, mass),
+      e_ch_mWh_g: specific(ec, mass),
+      ee_pct: ed !== null && ec !== null && ec > 0 ? ed / ec * 100 : null,
+      hysteresis_V: vd !== null && vc !== null ? vc - vd : null,
+      v_end_dis_V: d?.endV ?? null,
+      v_end_ch_V: ch?.endV ?? null,
+      q_dis_mAh_cm2: d && area !== null ? d.capacityMAh / area : null,
+      q_ch_mAh_cm2: ch && area !== null ? ch.capacityMAh / area : null,
     };
   });
 }
@@ -195,7 +260,8 @@ export interface RetentionRow {
  * S+1…S+k, final = mean of the last k complete cycles; retention = final / reference × 100.
  * Also the plain last / (S+1) ratio and the least-squares fade rate over cycles after S.
  */
-export function retention(data: CyclingData, mass: Mass, skip: number, window: number, source: string): RetentionRow {
+export function retention(data: CyclingData, mass: Mass, skip: number, window: number, source: string, opts: { refCycle?: number } = {}): RetentionRow {
+  if (opts.refCycle !== undefined) return retentionFromCycle(data, mass, opts.refCycle, window, source);
   if (!Number.isInteger(skip) || skip < 0) throw new UsageError(`--skip must be a whole number ≥ 0, not ${skip}`);
   if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
   const complete = data.cycles.filter((c) => c.extraction);
@@ -230,4 +296,83 @@ export function retention(data: CyclingData, mass: Mass, skip: number, window: n
     reference_cycles: `${ref[0]!.n}-${ref[ref.length - 1]!.n}`,
     final_cycles: `${fin[0]!.n}-${fin[fin.length - 1]!.n}`,
   };
+}
+
+/** The reversible (second-branch) capacity of a complete cycle n, mAh, or a DataError saying why not. */
+function reversibleOf(data: CyclingData, n: number, source: string, what: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a cycle number ≥ 1, not ${n}`);
+  return getCycle(data, n, source, `${what} ${n}`).extraction!.capacityMAh;
+}
+
+/**
+ * Retention against one reference cycle (`--ref-cycle N`): reference = the reversible capacity of
+ * cycle N, final = mean of the last `window` complete cycles; the fade line runs over the cycles
+ * from N on. Same row as `retention` (skip = N − 1, reference_cycles = "N").
+ */
+export function retentionFromCycle(data: CyclingData, mass: Mass, refCycle: number, window: number, source: string): RetentionRow {
+  if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
+  const refMAh = reversibleOf(data, refCycle, source, '--ref-cycle');
+  if (refMAh <= 0) throw new DataError(`the reference cycle ${refCycle} passes no reversible charge; retention is undefined`, { file: source });
+  const complete = data.cycles.filter((c) => c.extraction);
+  const after = complete.filter((c) => c.n >= refCycle);
+  if (after.length < 1 + window) throw new DataError(`too few cycles after --ref-cycle ${refCycle} for --window ${window}: needs ${1 + window} complete cycles from cycle ${refCycle} on, the file has ${after.length}`, { file: source });
+  const q = (c: Cycle) => c.extraction!.capacityMAh;
+  const fin = complete.slice(complete.length - window);
+  const finMAh = fin.reduce((s, c) => s + q(c), 0) / fin.length;
+  const slope = simpleStatistics().linearRegression(after.map((c) => [c.n, q(c)])).m;
+  return {
+    retention_pct: finMAh / refMAh * 100,
+    reference_mAh_g: specific(refMAh, mass),
+    final_mAh_g: specific(finMAh, mass),
+    plain_ratio_pct: q(complete[complete.length - 1]!) / refMAh * 100,
+    fade_mAh_g_per_cycle: specific(slope, mass),
+    fade_pct_per_100_cycles: slope / refMAh * 100 * 100,
+    reference_mAh: refMAh,
+    final_mAh: finMAh,
+    fade_mAh_per_cycle: slope,
+    skip: refCycle - 1,
+    window,
+    cycles: complete.length,
+    reference_cycles: String(refCycle),
+    final_cycles: `${fin[0]!.n}-${fin[fin.length - 1]!.n}`,
+  };
+}
+
+export interface RetentionAtRow {
+  cycle: number;
+  q_rev_mAh_g: number | null;
+  q_rev_mAh: number;
+  retention_pct: number;
+  /** The reference: one cycle ("3") or the mean of a window ("21-25"). */
+  reference_cycles: string;
+  reference_mAh_g: number | null;
+  reference_mAh: number;
+}
+
+/**
+ * Capacity and retention at given cycles (`--at 100,200`): the reversible capacity of each cycle
+ * and its share of the reference — cycle `refCycle` when given, else the mean of the stabilised
+ * window (cycles skip+1 … skip+window, as `retention`).
+ */
+export function retentionAt(data: CyclingData, mass: Mass, at: number[], ref: { refCycle: number } | { skip: number; window: number }, source: string): RetentionAtRow[] {
+  if (!at.length) throw new UsageError('--at needs at least one cycle number');
+  let refMAh: number, refText: string;
+  if ('refCycle' in ref) {
+    refMAh = reversibleOf(data, ref.refCycle, source, '--ref-cycle');
+    refText = String(ref.refCycle);
+  } else {
+    const { skip, window } = ref;
+    if (!Number.isInteger(skip) || skip < 0) throw new UsageError(`--skip must be a whole number ≥ 0, not ${skip}`);
+    if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a whole number ≥ 1, not ${window}`);
+    const complete = data.cycles.filter((c) => c.extraction);
+    const w = complete.slice(skip, skip + window);
+    if (w.length < window) throw new DataError(`too few cycles for the reference window (--skip ${skip} --window ${window}): the file has ${complete.length} complete cycles`, { file: source });
+    refMAh = w.reduce((s, c) => s + c.extraction!.capacityMAh, 0) / w.length;
+    refText = `${w[0]!.n}-${w[w.length - 1]!.n}`;
+  }
+  if (refMAh <= 0) throw new DataError(`the reference (cycle ${refText}) passes no reversible charge; retention is undefined`, { file: source });
+  return at.map((n) => {
+    const q = reversibleOf(data, n, source, '--at cycle');
+    return { cycle: n, q_rev_mAh_g: specific(q, mass), q_rev_mAh: q, retention_pct: q / refMAh * 100, reference_cycles: refText, reference_mAh_g: specific(refMAh, mass), reference_mAh: refMAh };
+  });
 }

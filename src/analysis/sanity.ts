@@ -1,0 +1,59 @@
+/**
+ * Sanity checks that catch the usual mix-ups (science: an anode starts with discharge; a loading in
+ * mg cm⁻² is not a mass in mg; no carbon stores 2000 mAh g⁻¹). Pure: each returns a warning text,
+ * or null when nothing looks wrong. Warnings, not errors: the numbers are still printed.
+ */
+import type { First } from './cycling.js';
+
+/**
+ * Cycle-1 efficiency (ICE, or CE of cycle 1) above 100 %: the second branch passed more charge
+ * than the first, which a first cycle (SEI, trapping) almost never does — usually the wrong --first.
+ */
+export function firstCycleEfficiencyWarning(effPct: number | null, first: First, what: 'ICE' | 'CE' = 'ICE'): string | null {
+  if (effPct === null || !(effPct > 100)) return null;
+  const second = first === 'discharge' ? 'charge' : 'discharge';
+  return `cycle 1: ${what} ${effPct.toFixed(1)} % is above 100 % (the ${second} passed more charge than the ${first} before it), so the irreversible capacity is negative; is --first right? (an anode half cell starts with discharge: --first discharge; a cathode with charge: --first charge)`;
+}
+
+/** Two masses agree within this share for the loading mix-up check. */
+export const MASS_MATCH = 0.02;
+
+/**
+ * A mass given (mg) that equals the file's own mass × or ÷ the electrode area (cm²) within 2 %:
+ * one of them is probably a loading in mg cm⁻². Null when the masses agree or no file mass is known.
+ */
+export function loadingMixupWarning(givenMassMg: number, statedMassMg: number | null, areaCm2: number): string | null {
+  if (statedMassMg === null || !(statedMassMg > 0) || !(givenMassMg > 0) || !(areaCm2 > 0)) return null;
+  const near = (a: number, b: number) => Math.abs(a - b) / b <= MASS_MATCH;
+  if (near(givenMassMg, statedMassMg)) return null;
+  const p = (x: number) => String(Number(x.toPrecision(4)));
+  const a = p(areaCm2), g = p(givenMassMg), s = p(statedMassMg);
+  if (near(givenMassMg, statedMassMg / areaCm2)) {
+    return `the mass given (${g} mg) equals the file's mass (${s} mg) ÷ the electrode area (${a} cm²): is ${g} a loading in mg cm⁻²? did you mean --loading ${g}?`;
+  }
+  if (near(givenMassMg, statedMassMg * areaCm2)) {
+    return `the mass given (${g} mg) equals the file's mass (${s} mg) × the electrode area (${a} cm²): the mass entered on the cycler looks like a loading in mg cm⁻²; if ${g} mg is right, nothing to do (did you mean --loading ${s}?)`;
+  }
+  return null;
+}
+
+/** Largest specific capacity plausible for a material, mAh g⁻¹ (carbon: well above graphite's 372 and hard carbon's ~400). */
+export const MAX_PLAUSIBLE_MAH_G: Record<string, number> = { carbon: 2000 };
+
+/**
+ * The largest specific capacity of the rows above what the material can store: a hint that the
+ * mass is off (g given as mg, a loading, a wrong --masses line). Null when all is plausible or the
+ * material has no limit here.
+ */
+export function capacityHint(rows: { cycle: number; q_dis_mAh_g: number | null; q_ch_mAh_g: number | null }[], material = 'carbon'): string | null {
+  const limit = MAX_PLAUSIBLE_MAH_G[material];
+  if (limit === undefined) return null;
+  let worst: { q: number; cycle: number; branch: string } | null = null;
+  for (const r of rows) {
+    for (const [q, branch] of [[r.q_dis_mAh_g, 'discharge'], [r.q_ch_mAh_g, 'charge']] as const) {
+      if (q !== null && q > limit && (!worst || q > worst.q)) worst = { q, cycle: r.cycle, branch };
+    }
+  }
+  if (!worst) return null;
+  return `hint: the specific capacity reaches ${worst.q.toPrecision(4)} mAh/g (cycle ${worst.cycle} ${worst.branch}), above ${limit} mAh/g, more than a ${material} stores; check the mass (mg, not a loading or µg?)`;
+}
