@@ -141,7 +141,7 @@ describe('bad CHI input', () => {
     ['too few points', ['eis', put('few.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 }))], 1, /too few points for a 4-parameter fit \(6\); at least 10 are needed/],
     ['non-monotonic frequencies', ['eis', put('nm.txt', swapLines(good, 20, 21))], 1, /nm\.txt:21: frequencies are not monotonic \(68130 Hz then 82540 Hz\)/],
     ['a fit that does not converge', ['eis', put('slow.txt', good), '--max-iter', '1'], 1, /warning: the fit did not converge after 1 iterations; the best parameters so far are reported/],
-    ['a LAND command on a CHI file', ['ice', put('c.txt', good)], 1, /c\.txt:2: this is a CHI A\.C\. Impedance export, not a LAND record file; use hcarb cv or hcarb eis/],
+    ['a LAND command on a CHI file', ['ice', put('c.txt', good)], 1, /c\.txt:2: this is a CHI A\.C\. Impedance export, not cycler records; use hcarb eis/],
     ['a non-numeric data cell', ['eis', put('nn.txt', good.replace(/\n(1\.000e\+3), /, '\n1.0O0e+3, '))], 1, /nn\.txt:\d+: '1\.0O0e\+3' is not a number \(column 1, 'Freq\/Hz'\)/],
   ] as const)('%s', (_n, args, code, message) => {
     const r = hcarb([...args]);
