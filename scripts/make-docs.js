@@ -17,7 +17,7 @@ writeFileSync(root + 'man/hcarb.1', manPage(COMMANDS, version, [...MASS_OPTIONS,
 
 if (process.argv.includes('--all')) {
   mkdirSync(root + 'docs/schema', { recursive: true });
-  for (const c of COMMANDS) if (c.fields.length) writeFileSync(root + `docs/schema/${c.name}.schema.json`, JSON.stringify(jsonSchema(c), null, 2) + '\n');
+  for (const c of COMMANDS) if (c.fields.length && c.takes.output !== false) writeFileSync(root + `docs/schema/${c.name}.schema.json`, JSON.stringify(jsonSchema(c), null, 2) + '\n');
   const readme = readFileSync(root + 'README.md', 'utf8');
   const next = readme.replace(/(<!-- commands:start -->)[\s\S]*?(<!-- commands:end -->)/, `$1\n${readmeTable(COMMANDS)}\n$2`);
   if (next === readme && !readme.includes('<!-- commands:start -->')) throw new Error('README.md has no <!-- commands:start --> marker');

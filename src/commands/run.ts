@@ -106,6 +106,10 @@ export class Runner implements RunContext {
     return true;
   }
 
+  isTerminal(): boolean { return this.term.stdout; }
+
+  fieldsHelp(): string { return fieldsHelp(this.spec); }
+
   inputFiles(files: string[]): string[] {
     if (!files.length) {
       if (this.term.stdin) throw new UsageError('no input file given (and standard input is a terminal); give a file, or - to read standard input');

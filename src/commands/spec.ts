@@ -43,6 +43,10 @@ export interface RunContext {
   info(message: string): void;
   /** Report a failure (an error of one file) and raise the exit status; false when it is not a user error. */
   fail(e: unknown, file?: string): boolean;
+  /** Whether standard output is a terminal (tables by default). */
+  isTerminal(): boolean;
+  /** `--fields help` text for this command. */
+  fieldsHelp(): string;
 }
 
 export interface CommandSpec {
