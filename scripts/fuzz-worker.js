@@ -1,15 +1,18 @@
-// Runs one command on one input in-process for the fuzzer; reports result, refusal (hcarb's own
-// error) or crash (anything else).
+// Runs one command on one input in-process for the fuzzer, through the command's own definition
+// (src/commands/*: the same runner the CLI uses, with its default options and --json), and reports:
+// a result (then checks its invariants), a refusal (hcarb's own error), or a crash (anything else).
 import { parentPort } from 'node:worker_threads';
 import { HcarbError } from '../dist/errors.js';
-import { iceCommand, cyclesCommand, splitCommand, retentionCommand } from '../dist/commands/cycling-run.js';
-import { gittCommand } from '../dist/commands/gitt.js';
-import { dqdvCommand } from '../dist/commands/dqdv.js';
-import { summaryCommand } from '../dist/commands/summary.js';
-import { inspectCommand } from '../dist/commands/inspect.js';
-import { cvCommand, eisCommand } from '../dist/commands/chi.js';
+import { COMMANDS } from '../dist/commands/index.js';
+import { Runner } from '../dist/commands/run.js';
+import { allOptions, longFlag } from '../dist/commands/spec.js';
+import { outputChecks } from '../dist/output/format.js';
 import { parseLandText, fastPath } from '../dist/parse/fast.js';
 import { parseLandTextGeneral, newSourceInfo } from '../dist/parse/land.js';
+import { openRecords } from '../dist/load.js';
+import { checkResult } from './fuzz-invariants.js';
+
+outputChecks.strictNumbers = true;
 
 /** JSON with object keys in sorted order (the parsers fill `info` in different orders). */
 const canon = (x) => JSON.stringify(x, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
@@ -38,31 +41,55 @@ async function sameAsGeneral(input, threaded = false) {
     while (k < a.length && a[k] === b[k]) k++;
     throw new Error(`fast path and general parser differ at character ${k}: fast ${JSON.stringify(a.slice(Math.max(0, k - 80), k + 80))} general ${JSON.stringify(b.slice(Math.max(0, k - 80), k + 80))}`);
   }
-  return { doc: null };
 }
 
-const common = { first: 'discharge' };
+const camel = (flag) => flag.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+
+/** Options as commander would give them with nothing on the command line, plus what the fuzzer sets. */
+function options(spec, extra) {
+  const o = { header: true };
+  for (const opt of allOptions(spec)) if (opt.default !== undefined) o[camel(longFlag(opt))] = opt.default;
+  return { ...o, format: 'json', quiet: true, ...extra };
+}
+
+const EXTRA = { gitt: { mass: 3.8 }, retention: { skip: 2, window: 2 }, summary: { skip: 2, window: 2, jobs: 1 } };
+
+/** One command through its definition: the JSON it printed, or the refusal. */
+async function viaSpec(name, input) {
+  const spec = COMMANDS.find((c) => c.name === name);
+  let out = '';
+  const io = { open: () => input, stdout: (s) => { out += s; }, stderr: () => undefined, env: {} };
+  const runner = new Runner(io, { stdout: false, stderr: false, stdin: false, columns: 200 }, spec);
+  const opts = options(spec, EXTRA[name]);
+  runner.setOptions(opts);
+  await spec.run(runner, [], [input.name], opts);
+  if (runner.exitCode !== 0 && out.trim() === '[]') return { refused: true };
+  const elements = JSON.parse(out);
+  let records = null;
+  if (name === 'cycles' && elements.length) {
+    try {
+      records = [];
+      const opened = await openRecords(input.again());
+      for await (const b of opened.records) for (const r of b) records.push({ ...r }); // the LAND fast path reuses its record objects
+    } catch { records = null; }
+  }
+  return { violations: checkResult(name, elements, records) };
+}
+
 const RUN = {
-  ice: (i) => iceCommand(i, common),
-  cycles: (i) => cyclesCommand(i, common),
-  split: (i) => splitCommand(i, { ...common, split: 0.1, cycle: 1 }),
-  retention: (i) => retentionCommand(i, { ...common, skip: 2, window: 2 }),
-  gitt: (i) => gittCommand(i, { ...common, mass: 3.8 }, {}),
-  dqdv: (i) => dqdvCommand(i, common, { cycle: 1, step: 0.005, smooth: 3 }),
-  summary: (i) => summaryCommand(i, common, { skip: 2, window: 2, split: 0.1 }),
-  inspect: (i) => inspectCommand(i, common),
-  cv: (i) => cvCommand(i, {}),
-  eis: (i) => eisCommand(i, {}),
   'fast-eq-general': (i) => sameAsGeneral(i),
   'threaded-eq-general': (i) => sameAsGeneral(i, true),
 };
 
 parentPort.on('message', async ({ command, name, bytes }) => {
-  const input = { name, async *chunks() { for (let k = 0; k < bytes.length; k += 65536) yield bytes.subarray(k, k + 65536); } };
+  const make = () => ({ name, async *chunks() { for (let k = 0; k < bytes.length; k += 65536) yield bytes.subarray(k, k + 65536); }, again: make });
+  const input = make();
   try {
-    const r = await RUN[command](input);
-    JSON.stringify(r.doc);
-    parentPort.postMessage({ ok: true });
+    if (RUN[command]) { await RUN[command](input); parentPort.postMessage({ ok: true }); return; }
+    const r = await viaSpec(command, input);
+    if (r.refused) parentPort.postMessage({ refused: true });
+    else if (r.violations.length) parentPort.postMessage({ violation: true, message: r.violations.slice(0, 3).join('; ') });
+    else parentPort.postMessage({ ok: true });
   } catch (e) {
     if (e instanceof HcarbError) parentPort.postMessage({ refused: true });
     else parentPort.postMessage({ crash: true, message: e?.message ?? String(e), stack: e?.stack });

@@ -52,9 +52,16 @@ export function outputNumber(v: number): number {
   return Number.isInteger(v) ? v : Number(v.toPrecision(OUTPUT_DIGITS));
 }
 
+/**
+ * Checks for the fuzzer: with `strictNumbers` a NaN or infinity reaching the output is an error
+ * (a result that should have been null with a reason) instead of a silent null.
+ */
+export const outputChecks = { strictNumbers: false };
+
 /** JSON-safe value: non-finite numbers become null; numbers to OUTPUT_DIGITS. */
-function jsonReplacer(_k: string, v: unknown): unknown {
+function jsonReplacer(k: string, v: unknown): unknown {
   if (typeof v !== 'number') return v;
+  if (!Number.isFinite(v) && outputChecks.strictNumbers) throw new Error(`non-finite number (${v}) in the output at key '${k}'`);
   return Number.isFinite(v) ? outputNumber(v) : null;
 }
 
