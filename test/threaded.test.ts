@@ -132,10 +132,8 @@ describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
     } finally { fast!.fastPath.scanWorker = good; }
   });
 
-  it.skipIf(!HAVE_CORPUS)('the corpus text exports the LAND reader takes', async () => {
-    const dir = CORPUS + 'land/';
-    for (const f of readdirSync(dir).filter((x) => /\.(csv|txt)$/i.test(x))) await same(readFileSync(dir + f), f);
-  });
+  // (The corpus holds no LAND text export, only a workbook: the text dialects are the generated
+  // files and the fixtures above. A loop over corpus .csv/.txt files ran no assertion and is gone.)
 });
 
 describe.skipIf(!BUILT)('the CLI with the scanner thread from the first byte', () => {
