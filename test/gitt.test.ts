@@ -77,6 +77,74 @@ describe('analytic GITT run (formation cycle, then 77 pulses of 600 s with 1 h r
   });
 });
 
+describe('every GITT key against the analytic run', () => {
+  const plan = defaultGittPlan();
+  const { truth } = gittRun(plan);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const doc = one(hcarb(['gitt', write('keys.csv', gittRun(plan).records, plan.massMg), '--mass', '3.8', '--json']).stdout) as any;
+  const pulses = doc.pulses as Record<string, number & string[]>[];
+  const above = (i: number) => truth[i]!.dEs_V > 1e-6;
+  const L = (plan.massMg / 1000) / (plan.densityGcm3 * plan.areaCm2);
+
+  it('ir_mV is the IR step the generator puts at each pulse start (2 mV)', () => {
+    // (within 0.01 mV: the rest before has relaxed to e^(−12) of its step, a few µV)
+    for (const p of pulses) expect(Math.abs(p.ir_mV - plan.irV * 1000)).toBeLessThan(0.01);
+  });
+  it('q_mAh_g: the j-th pulse of a branch has passed j · I τ / m = 5 mAh/g per pulse', () => {
+    const perPulse = plan.currentMA * plan.tauS / 3600 / (plan.massMg / 1000);
+    expect(perPulse).toBeCloseTo(5, 12);
+    let j = 0, branch = '';
+    for (const p of pulses) { j = p.branch === (branch as unknown) ? j + 1 : 1; branch = p.branch as unknown as string; expect(p.q_mAh_g).toBeCloseTo(j * perPulse, 6); }
+  });
+  it('r2_sqrt is 1 (E is exactly linear in √t) and no pulse is flagged poor_sqrt_fit', () => {
+    pulses.forEach((p, i) => { if (above(i)) { expect(p.r2_sqrt).toBeGreaterThan(0.9999); expect(p.flags).not.toContain('poor_sqrt_fit'); } });
+  });
+  it('relax_slope_mV_h: the least-squares slope of the generator\'s own relaxation over the last quarter of the rest', () => {
+    const ts: number[] = [];
+    for (let s = 0; s <= plan.restS; s += plan.restSampleS) if (s >= plan.restS * 3 / 4) ts.push(s);
+    let checked = 0;
+    pulses.forEach((p, i) => {
+      const t = truth[i]!;
+      const n = ts.length;
+      // E(s) − e1 = (E_end − e1) e^(−s/300); E_end − e1 = e0 ∓ ΔE_τ − e1 = ∓(ΔE_τ − ΔE_s)
+      const amp = (i < 43 ? -1 : 1) * (t.dEtau_V - t.dEs_V);
+      const ys = ts.map((s) => amp * Math.exp(-s / 300));
+      const mx = ts.reduce((x, y) => x + y, 0) / n, my = ys.reduce((x, y) => x + y, 0) / n;
+      const slope = ts.reduce((acc, x, k) => acc + (x - mx) * (ys[k]! - my), 0) / ts.reduce((acc, x) => acc + (x - mx) ** 2, 0);
+      const expected = slope * 3.6e6;
+      if (Math.abs(expected) > 0.05) { expect(Math.abs(p.relax_slope_mV_h / expected - 1)).toBeLessThan(0.1); checked++; }
+      expect(p.flags).not.toContain('relaxation_unfinished');
+    });
+    expect(checked).toBeGreaterThan(10);
+  });
+  it('tau_not_short where τ > 0.1 L²/D of the true D (cases within 2 % of the limit left out)', () => {
+    let checked = 0;
+    pulses.forEach((p, i) => {
+      if (!above(i)) return;
+      const limit = 0.1 * L * L / truth[i]!.d_cm2_s;
+      if (Math.abs(plan.tauS / limit - 1) < 0.02) return;
+      expect(p.flags.includes('tau_not_short'), `pulse ${i + 1}`).toBe(plan.tauS > limit);
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(60);
+  });
+  it('mean_log10_d per region is the mean of the true log10 D of the pulses there', () => {
+    for (const b of doc.summary as Record<string, number | string>[]) {
+      const mine = truth.map((t, i) => ({ t, i })).filter(({ t, i }) => t.branch === b.branch && above(i));
+      const mean = (f: (e: number) => boolean) => { const xs = mine.filter(({ t }) => f(t.e_v)).map(({ t }) => Math.log10(t.d_cm2_s)); return xs.reduce((x, y) => x + y, 0) / xs.length; };
+      expect(b.mean_log10_d_adsorption as number).toBeCloseTo(mean((e) => e > 0.1), 2);
+      expect(b.mean_log10_d_intercalation as number).toBeCloseTo(mean((e) => e <= 0.1 && e > 0.05), 2);
+      expect(b.mean_log10_d_pore_filling as number).toBeCloseTo(mean((e) => e <= 0.05), 2);
+    }
+  });
+  it('a rest cut at two time constants leaves the relaxation unfinished, and is flagged', () => {
+    const short = { ...plan, restS: 600 };
+    const d = one(hcarb(['gitt', write('short-rest.csv', gittRun(short).records, short.massMg), '--mass', '3.8', '--json']).stdout) as { pulses: { flags: string[] }[] };
+    const flagged = d.pulses.filter((p) => p.flags.includes('relaxation_unfinished')).length;
+    expect(flagged).toBeGreaterThan(d.pulses.length * 0.8);
+  });
+});
+
 describe('GITT export without a state column whose rests carry current noise', () => {
   const plan = defaultGittPlan();
   const { records, truth } = gittRun(plan);
