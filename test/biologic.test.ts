@@ -154,6 +154,7 @@ corpus('corpus: EC-Lab files', () => {
     expect(f.lines[0]).toBe(62); // 'Nb header lines : 61'
     const fit = fitEis('randles', { f: fr, re, im }, 400);
     expect(fit.params.every((p) => Number.isFinite(p))).toBe(true);
+    expect(fit.converged).toBe(true);
     expect(fit.params[0]!).toBeGreaterThan(0);
     const { recs } = await readAll(bytes, 'peis.mpt');
     expect(recs.length).toBe(43);

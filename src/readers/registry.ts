@@ -6,8 +6,9 @@ import type { Reader } from './types.js';
 import { CLAIM_THRESHOLD } from './types.js';
 import { newareReader } from './neware/index.js';
 import { biologicReader } from './biologic/index.js';
+import { gamryReader } from './gamry/index.js';
 
-export const readers: Reader[] = [newareReader, biologicReader];
+export const readers: Reader[] = [newareReader, biologicReader, gamryReader];
 
 export interface Choice { reader: Reader; confidence: number; others: { name: string; confidence: number }[] }
 
