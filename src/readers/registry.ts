@@ -7,8 +7,9 @@ import { CLAIM_THRESHOLD } from './types.js';
 import { newareReader } from './neware/index.js';
 import { biologicReader } from './biologic/index.js';
 import { gamryReader } from './gamry/index.js';
+import { arbinReader } from './arbin/index.js';
 
-export const readers: Reader[] = [newareReader, biologicReader, gamryReader];
+export const readers: Reader[] = [newareReader, biologicReader, gamryReader, arbinReader];
 
 export interface Choice { reader: Reader; confidence: number; others: { name: string; confidence: number }[] }
 
