@@ -9,7 +9,7 @@ import { CyclingReducer } from '../src/analysis/cycling.js';
 import { DataError } from '../src/errors.js';
 import { writeXlsx } from '../src/generate/xlsx.js';
 import { Workbook } from '../src/parse/xlsx.js';
-import { arbinReader } from '../src/readers/arbin/index.js';
+import { arbinReader, readResTables } from '../src/readers/arbin/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';
 import type { CyclerRecord, SourceInfo } from '../src/types.js';
@@ -61,9 +61,63 @@ corpus('corpus: Arbin exports', () => {
     expect(red.finish().halfCycles.length).toBe(0);
   });
 
-  it('the metadata companion and the .res file: clear DataErrors', async () => {
+  it('the metadata companion: a clear DataError', async () => {
     await expect(readAll(file('beep_FastCharge_000025_CH8_Metadata.csv'), 'm.csv')).rejects.toThrow(/metadata companion/);
-    await expect(readAll(file('cellpy_20160805_test001_45_cc_01.res'), 'x.res')).rejects.toThrow(/\.res file \(MS Access/);
+  });
+
+  it('cellpy .res (Jet 4): every Channel_Normal_Table row, and per-cycle figures that agree with Channel_Statistic_Table', async () => {
+    const bytes = file('cellpy_20160805_test001_45_cc_01.res');
+    const { recs, info } = await readAll(bytes, 'x.res');
+    // 10 261 rows: the table's own row count (its definition page), and mdb-tools' count in PROVENANCE.md.
+    const t = readResTables(bytes, 'x.res');
+    expect(t.normal.declaredRows).toBe(10261);
+    expect(recs.length).toBe(10261);
+    expect(info.warnings).toEqual([]);
+    expect(recs.map((r) => r.line)).toEqual(Array.from({ length: 10261 }, (_, k) => k + 1)); // Data_Point 1…10261
+    // The first record as noted in the format reference: Test_Time 300 s (300 s logging), 3.0976 V, I = 0.
+    expect(recs[0]!.timeS).toBeCloseTo(300.0105, 4);
+    expect(recs[0]!.voltageV).toBeCloseTo(3.0976174, 6);
+    expect(info.statedMassMg).toBeCloseTo(0.852838, 6); // Global_Table MASS 0.000852838 g
+    // Per Cycle_Index from the records: last Data_Point, largest voltage, time in charge and in discharge.
+    const per = new Map<number, { last: number; vmax: number; tc: number; td: number }>();
+    recs.forEach((r, k) => {
+      const e = per.get(r.cycleIndex!) ?? { last: 0, vmax: -Infinity, tc: 0, td: 0 };
+      e.last = r.line; e.vmax = Math.max(e.vmax, r.voltageV);
+      if (k > 0) { const dt = r.timeS! - recs[k - 1]!.timeS!; if (r.currentMA > 0) e.tc += dt; else if (r.currentMA < 0) e.td += dt; }
+      per.set(r.cycleIndex!, e);
+    });
+    const st = t.statistic!;
+    expect(st.rows.length).toBe(17); // 18 cycles, the last not completed
+    const col = (n: string) => st.columns.indexOf(n);
+    st.rows.forEach((row, k) => {
+      const e = per.get(k + 1)!;
+      expect(e.last, `cycle ${k + 1} last point`).toBe(row[col('Data_Point')]);
+      // The cycler sees every sample, the file only the logged ones: the logged maximum is at most the cycler's, within 1 mV.
+      const vmax = row[col('Vmax_On_Cycle')] as number;
+      expect(e.vmax).toBeLessThanOrEqual(vmax + 1e-6);
+      expect(vmax - e.vmax).toBeLessThan(1e-3);
+      expect(Math.abs(e.tc - (row[col('Charge_Time')] as number)), `cycle ${k + 1} charge time`).toBeLessThan(0.2);
+      expect(Math.abs(e.td - (row[col('Discharge_Time')] as number)), `cycle ${k + 1} discharge time`).toBeLessThan(0.2);
+    });
+    // Arbin's counters restart at each Cycle_Index, which advances at each discharge start: the last
+    // Discharge_/Charge_Capacity of Cycle_Index n are the cycler's capacities of cycle n (anode first: discharge).
+    const n = t.normal.columns;
+    const iC = n.indexOf('Cycle_Index'), iQc = n.indexOf('Charge_Capacity'), iQd = n.indexOf('Discharge_Capacity');
+    const counters = new Map<number, [number, number]>();
+    for (const row of t.normal.rows) counters.set(row[iC] as number, [(row[iQd] as number) * 1000, (row[iQc] as number) * 1000]);
+    const red = new CyclingReducer({ first: 'discharge', splitV: 0.1 });
+    for (const r of recs) red.push(r);
+    const d = red.finish();
+    expect(d.cycles.length).toBe(18);
+    d.cycles.forEach((c, k) => {
+      const [qd, qc] = counters.get(k + 1)!;
+      // Within 5e-6 mAh: single records at noise-level current (0.0007 mA) between steps are counted as rest.
+      expect(c.insertion.capacityMAh, `cycle ${k + 1} discharge`).toBeCloseTo(qd, 5);
+      if (c.extraction) expect(c.extraction.capacityMAh, `cycle ${k + 1} charge`).toBeCloseTo(qc, 5);
+    });
+    // Cycle 1 by hand from the counters: 1.7551 mAh in, 1.6254 mAh out (ICE 92.6 %).
+    expect(d.cycles[0]!.insertion.capacityMAh).toBeCloseTo(1.7551, 4);
+    expect(d.cycles[0]!.extraction!.capacityMAh).toBeCloseTo(1.6254, 4);
   });
 
   it('PyProBE CSV with units, BOM and TAB-led dates: per-step capacity from the counters', async () => {
@@ -161,4 +215,35 @@ describe('hand-made Arbin exports', () => {
     e = await readAll(xlsx.subarray(0, xlsx.length - 30), 'cut.xlsx').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DataError);
   });
+});
+
+const damaged = HAVE_CORPUS && existsSync(AR) ? describe : describe.skip;
+damaged('random damage to the corpus binaries: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
+  const rng = (seed: number) => () => { // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (const f of ['cellpy_20160805_test001_45_cc_01.res', 'navani_bs542_Channel_11.xlsx', 'pyprobe_sample_data_arbin.csv']) {
+    it(f, async () => {
+      const orig = file(f);
+      const rand = rng(f.length * 7919);
+      for (let k = 0; k < 30; k++) {
+        let b = orig.slice();
+        if (k % 4 === 0) b = b.subarray(0, Math.floor(rand() * b.length));
+        else if (k % 4 === 1) b = b.subarray(0, 4096 * Math.floor(rand() * (b.length / 4096))); // whole pages
+        else {
+          const n = 1 + Math.floor(rand() * 16);
+          // Half of the damage in the first 128 KB, where the catalogue and the table definitions are.
+          for (let j = 0; j < n; j++) b[Math.floor(rand() * (j % 2 ? b.length : Math.min(b.length, 1 << 17)))] = Math.floor(rand() * 256);
+        }
+        const t0 = Date.now();
+        try { await readAll(b, `${f}#${k}`); } catch (e) {
+          if (!(e instanceof DataError)) expect.fail(`${f} variant ${k}: ${(e as Error).stack}`);
+        }
+        expect(Date.now() - t0, `${f} variant ${k}`).toBeLessThan(5000);
+      }
+    });
+  }
 });

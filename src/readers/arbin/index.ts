@@ -1,6 +1,7 @@
 /**
  * The Arbin reader: CSV exports (with or without units in the headers), `.xlsx` exports (Channel_*
- * sheets; Statistics_* sheets as the cycler's own summary), by content (OOXML named .xls too).
+ * sheets; Statistics_* sheets as the cycler's own summary), by content (OOXML named .xls too), and
+ * `.res` files (MS Access Jet 4, read by the project's own Jet reader: jet.ts, res.ts).
  * Records: currentMA negative in discharge (Arbin's sign); capacityMAh = the charge passed since the
  * step began (positive, from Charge_ or Discharge_Capacity by the current's sign); cycleIndex and
  * stepIndex as written; stateKind null (the current's sign decides); line = text line or sheet row.
@@ -12,6 +13,40 @@ import { takeHead } from '../../parse/decode.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { ArbinRecordMaker, arbinColumns, isArbinHeader, splitName } from './columns.js';
+import { readResTables, type ResTables } from './res.js';
+
+export { readResTables };
+export type { ResTables };
+
+/** Records of an Arbin .res file: Channel_Normal_Table in Data_Point order. */
+function readRes(bytes: Uint8Array, source: string, info: SourceInfo): CyclerRecord[][] {
+  const t = readResTables(bytes, source);
+  const names = t.normal.columns;
+  const cols = arbinColumns(names);
+  if (!cols) throw new DataError(`Channel_Normal_Table has no Current and Voltage columns (columns: ${names.join(', ')})`, { file: source });
+  info.columns = cols.info; info.ignoredColumns = cols.ignored; info.headerWidth = names.length; info.sheet = 'Channel_Normal_Table';
+  info.notes.push(...t.notes);
+  info.warnings.push(...t.warnings);
+  if (t.massMg !== null) info.statedMassMg = t.massMg;
+  const maker = new ArbinRecordMaker(cols);
+  const iPoint = names.indexOf('Data_Point');
+  const out: CyclerRecord[][] = [];
+  let batch: CyclerRecord[] = [];
+  let row: (number | string | boolean | null)[] = [];
+  const get = (c: ColumnInfo): number | null => { const x = row[c.index]; return typeof x === 'number' ? x : null; };
+  for (const r of t.normal.rows) {
+    row = r;
+    const line = iPoint >= 0 && typeof r[iPoint] === 'number' ? (r[iPoint] as number) : info.records + 1;
+    const rec = maker.make(get, line, () => ({ file: source, where: 'Channel_Normal_Table' }));
+    if (!rec) { info.skippedCount++; continue; }
+    batch.push(rec);
+    info.records++;
+    if (batch.length === BATCH) { out.push(batch); batch = []; }
+  }
+  if (batch.length) out.push(batch);
+  info.notes.push('line numbers are the Data_Point of each record');
+  return out;
+}
 
 export const MAX_ARBIN_XLSX_BYTES = 1024 ** 3;
 const BATCH = 4096;
@@ -47,7 +82,11 @@ export function xlsxSheetNames(head: Uint8Array): string[] | null {
 }
 
 export function sniffArbin(head: Uint8Array): { kind: ArbinKind; confidence: number } | null {
-  if (head.length >= 20 && new TextDecoder('latin1').decode(head.subarray(4, 19)) === 'Standard Jet DB') return { kind: 'res', confidence: 0.6 };
+  if (head.length >= 20 && new TextDecoder('latin1').decode(head.subarray(4, 19)) === 'Standard Jet DB') {
+    // Arbin's tables are named in the catalogue on the first pages (UCS-2).
+    const l = new TextDecoder('latin1').decode(head.subarray(0, Math.min(head.length, 1 << 18)));
+    return { kind: 'res', confidence: l.includes('C\0h\0a\0n\0n\0e\0l\0_\0N\0o\0r\0m\0a\0l\0') || l.includes('Channel_Normal') ? 0.9 : 0.6 };
+  }
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
     const sheets = xlsxSheetNames(head);
     if (sheets && sheets.some((s) => /^Channel_\d+/i.test(s)) && sheets.some((s) => /^(Global_Info|Info|Statistics_)/i.test(s))) return { kind: 'xlsx', confidence: 0.9 };
@@ -214,7 +253,12 @@ export async function readArbin(input: Input): Promise<ReadResult> {
   const kind = sniffArbin(head);
   if (!kind) { await it.return?.(); throw new DataError('not an Arbin file: expected a CSV export (Data_Point, Test_Time, Current, Voltage, Charge_Capacity …) or an .xlsx export (Channel_* sheets)', { file: input.name, line: 1 }); }
   if (kind.kind === 'metadata') { await it.return?.(); throw new DataError('this is the metadata companion of an Arbin CSV export (test_id, schedule_file_name …), not data; give the data file (the one with Data_Point, Test_Time, Current, Voltage)', { file: input.name, line: 1 }); }
-  if (kind.kind === 'res') { await it.return?.(); throw new DataError('this is an Arbin .res file (MS Access / Jet database), which hcarb cannot read yet; export the test from MITS Pro / DataWatcher as .csv or .xlsx', { file: input.name }); }
+  if (kind.kind === 'res') {
+    const bytes = await collect(all(), MAX_ARBIN_XLSX_BYTES, () => new DataError(`larger than ${MAX_ARBIN_XLSX_BYTES >> 20} MB: too large to read whole`, { file: input.name }));
+    const info = arbinSourceInfo(input.name, 'Arbin .res (MS Access Jet 4)');
+    const batches = readRes(bytes, input.name, info);
+    return { info, batches: (async function* () { yield* batches; })() };
+  }
   if (kind.kind === 'csv') {
     const info = arbinSourceInfo(input.name, 'Arbin CSV');
     info.encoding = 'utf-8';
