@@ -234,6 +234,52 @@ describe('generated .mpr files: every supported column ID, every layout', () => 
   });
 });
 
+describe('hand-made .mpt exports', () => {
+  /** A CV export as EC-Lab writes it on a French PC: decimal commas, CRLF, latin-1, 20-character parameter columns. */
+  function cvMpt(): Uint8Array {
+    const pad = (k: string, v: string) => k.padEnd(20) + v.padEnd(20);
+    const head = ['EC-Lab ASCII FILE', 'Nb header lines : 12', '', 'Cyclic Voltammetry', '', 'Acquisition started on : 11/05/2024 09:15:02.120',
+      'Device : VSP-300 (SN 0123)', pad('dE/dt', '20,000'), pad('dE/dt unit', 'mV/s'), pad('E1 (V)', '1,500'), 'Cycle Definition : Charge/Discharge alternance',
+      'mode\tox/red\terror\tcontrol changes\tcounter inc.\ttime/s\tcontrol/V\tEwe/V\t<I>/mA\tcycle number\t(Q-Qo)/mA.h\t'];
+    // Triangle 0 → 0.04 → 0 V at 20 mV/s (1 s per 0.02 V), then a second cycle.
+    const rows: string[] = [];
+    const ctrl = [0, 0.02, 0.04, 0.02, 0, 0.02, 0.04, 0.02, 0];
+    ctrl.forEach((e, k) => rows.push(['2', k % 4 < 2 ? '1' : '0', '0', '0', '0', `${k},000`, `${e}`.replace('.', ','), `${e + 0.001}`.replace('.', ','), k % 4 < 2 ? '1,5E-002' : '-1,5E-002', k < 4 ? '1,000' : '2,000', '0,0'].join('\t')));
+    return new Uint8Array(Buffer.from([...head, ...rows].join('\r\n') + '\r\n', 'latin1'));
+  }
+
+  it('a CV .mpt with decimal commas and CRLF: the ChiFile for hcarb cv, scan rate in V/s, sweeps from control/V', async () => {
+    const f = await readBiologicTechnique(bytesInput(cvMpt(), 'cv.mpt'));
+    expect(f.kind).toBe('cv');
+    expect(f.parameters.find((p) => p.key === 'Scan Rate')).toMatchObject({ unit: 'V/s', value: 0.02 });
+    expect(f.date).toBe('2024-11-05T09:15:02');
+    expect(f.model).toBe('VSP-300 (SN 0123)');
+    expect(Array.from(column(f, 'potentialV')!)).toEqual([0.001, 0.021, 0.041, 0.021, 0.001, 0.021, 0.041, 0.021, 0.001]);
+    expect(Array.from(column(f, 'currentA')!)).toEqual([1.5e-5, 1.5e-5, -1.5e-5, -1.5e-5, 1.5e-5, 1.5e-5, -1.5e-5, -1.5e-5, 1.5e-5]);
+    // Sweeps: up (points 1–3, the vertex ends it), down (point 4); point 5 opens cycle 2 (cycle number 2): up (5–7), down (8–9).
+    expect(Array.from(f.segments!)).toEqual([1, 1, 1, 2, 3, 3, 3, 4, 4]);
+    expect(Array.from(f.lines)).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 21]);
+    const { info, recs } = await readAll(cvMpt(), 'cv.mpt');
+    expect(info.decimalComma).toBe(true);
+    expect(recs.map((r) => r.stateKind)).toEqual(['C', 'C', 'D', 'D', 'C', 'C', 'D', 'D', 'C']);
+  });
+
+  it('a header that counts more lines than the file has, a short row, a non-number: DataErrors with the line', async () => {
+    const base = 'EC-Lab ASCII FILE\nNb header lines : 5\n\nChronopotentiometry\ntime/s\tEwe/V\tI/mA\n';
+    const cases: [string, RegExp, number][] = [
+      ['EC-Lab ASCII FILE\nNb header lines : 90\n\nX\n', /header says it has 90 lines/, 2],
+      [base + '1\t3,1\n', /2 fields where the header names 3 columns/, 6],
+      [base + '1\t3,1\t0\n2\tabc\t0\n', /'abc' in column 'Ewe\/V' is not a number/, 7],
+    ];
+    for (const [text, re, line] of cases) {
+      const e = await readAll(new TextEncoder().encode(text), 'bad.mpt').catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DataError);
+      expect((e as DataError).message).toMatch(re);
+      expect((e as DataError).line).toBe(line);
+    }
+  });
+});
+
 const damaged = HAVE_CORPUS && existsSync(BL) ? describe : describe.skip;
 damaged('random damage to the corpus files: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
   const rng = (seed: number) => () => { // mulberry32
