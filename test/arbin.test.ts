@@ -120,6 +120,19 @@ corpus('corpus: Arbin exports', () => {
     expect(d.cycles[0]!.extraction!.capacityMAh).toBeCloseTo(1.6254, 4);
   });
 
+  it('.res: a row marked deleted is not read, and the count against the table definition says so', async () => {
+    const bytes = file('cellpy_20160805_test001_45_cc_01.res').slice();
+    const dv = new DataView(bytes.buffer);
+    // Channel_Normal_Table's definition is on page 30 (the catalogue's Id for it); its first data page is the first type-1 page that names page 30.
+    let p = 1;
+    while (!(bytes[p * 4096] === 1 && dv.getUint32(p * 4096 + 4, true) === 30)) p++;
+    dv.setUint16(p * 4096 + 14, dv.getUint16(p * 4096 + 14, true) | 0x8000, true);
+    const { recs, info } = await readAll(bytes, 'del.res');
+    expect(recs.length).toBe(10260);
+    expect(recs[0]!.line).toBe(2); // Data_Point 1 was the deleted row
+    expect(info.warnings).toEqual(['Channel_Normal_Table declares 10261 rows and 10260 were read']);
+  });
+
   it('PyProBE CSV with units, BOM and TAB-led dates: per-step capacity from the counters', async () => {
     const bytes = file('pyprobe_sample_data_arbin.csv');
     const ref = csvRows(bytes);
