@@ -3,7 +3,7 @@
  * of the project's own generator (src/generate/mpr.ts, written from the format notes without the
  * reader). The .mpt text is parsed here again, in a few lines, as the reference for the .mpr.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CyclingReducer } from '../src/analysis/cycling.js';
 import { fitEis } from '../src/analysis/eis.js';
@@ -45,6 +45,22 @@ function halfUlp(s: string): number {
   const m = /^-?\d+(?:[.,](\d+))?(?:E([+-]\d+))?$/i.exec(s.trim())!;
   return 0.5 * 10 ** (Number(m[2] ?? 0) - (m[1]?.length ?? 0));
 }
+
+corpus('registry: every corpus file is claimed by the reader of its folder, and only by it', () => {
+  it('neware, biologic, gamry, arbin files by their reader; LAND and CHI files by none (they are read outside the registry)', () => {
+    const own = new Set(['neware', 'biologic', 'gamry', 'arbin']);
+    let n = 0;
+    for (const d of readdirSync(CORPUS).filter((x) => statSync(CORPUS + x).isDirectory())) {
+      for (const f of readdirSync(CORPUS + d)) {
+        const c = chooseReader(new Uint8Array(readFileSync(CORPUS + d + '/' + f)).subarray(0, SNIFF_BYTES), f);
+        expect(c?.reader.name ?? null, `${d}/${f}`).toBe(own.has(d) ? d : null);
+        if (c) expect(c.others.every((o) => o.confidence < 0.5), `${d}/${f}: ${JSON.stringify(c.others)}`).toBe(true);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(30);
+  });
+});
 
 corpus('corpus: EC-Lab files', () => {
   it('every corpus file is claimed by the BioLogic reader, and by it alone', () => {
