@@ -18,6 +18,13 @@ export const MAX_CHI_BYTES = 256 << 20;
 /** Read and parse a CHI text export (these are small: read whole, under a size limit). */
 export async function loadChi(input: Input): Promise<ChiFile> {
   const bytes = await collect(input.chunks(), MAX_CHI_BYTES, () => new DataError(`larger than ${MAX_CHI_BYTES >> 20} MB: not a CHI text export`, { file: input.name }));
+  // Potentiostat techniques of other instruments arrive in the same shape (a ChiFile): BioLogic
+  // EC-Lab (.mpt, .mpr) and Gamry (.DTA) CV and impedance files.
+  const again: Input = { name: input.name, async *chunks() { yield bytes; } };
+  const { sniffBiologic, readBiologicTechnique } = await import('./readers/biologic/index.js');
+  if (sniffBiologic(bytes.subarray(0, 1 << 18))) return readBiologicTechnique(again);
+  const { sniffGamry, readGamryTechnique } = await import('./readers/gamry/index.js');
+  if (sniffGamry(bytes.subarray(0, 1 << 18))) return readGamryTechnique(again);
   const kind = sniffKind(bytes.subarray(0, 8));
   if (kind === 'zip' || kind === 'ole') throw new DataError('this is a workbook, not a CHI text export: expected a date on line 1 and the technique on line 2 (save from the CHI software as .txt or .csv)', { file: input.name, line: 1 });
   const { encoding, bomLength } = sniffEncoding(bytes.subarray(0, 1 << 16));
@@ -120,6 +127,8 @@ export async function loadCycling(input: Input, opts: CyclingOptions): Promise<L
   if (red.unsigned) throw new DataError('the current is never negative and the file has no state column, so discharge cannot be told from charge; export the Step-State column (or a signed current)', { file: input.name, line: info.headerLine });
   if (red.specAllZero) info.notes.push('the SpeCap column is all zero (no mass was entered on the cycler): ignored');
   if (data.statedMassMg !== null) info.statedMassMg = data.statedMassMg;
+  // A mass the file states in its header (Arbin's Global_Table) when the records imply none.
+  else if (info.statedMassMg !== undefined && info.statedMassMg > 0) data.statedMassMg = info.statedMassMg;
   return { info, data, specAllZero: red.specAllZero };
 }
 

@@ -47,7 +47,7 @@ export interface ColumnInfo {
 /** What a parser learned about a file: the basis of `hcarb inspect` and of `assumptions`. */
 export interface SourceInfo {
   source: string;
-  instrument: 'LAND' | 'CHI' | 'Neware' | 'unknown';
+  instrument: 'LAND' | 'CHI' | 'Neware' | 'BioLogic' | 'Arbin' | 'Gamry' | 'unknown';
   /** The reader that read the file, and why it was chosen (its confidence and the others'). */
   reader?: string;
   readerReason?: string;

@@ -7,8 +7,11 @@ import { CLAIM_THRESHOLD } from './types.js';
 import { newareReader } from './neware/index.js';
 import { landReader } from './land/index.js';
 import { chiReader } from './chi/index.js';
+import { biologicReader } from './biologic/index.js';
+import { gamryReader } from './gamry/index.js';
+import { arbinReader } from './arbin/index.js';
 
-export const readers: Reader[] = [landReader, chiReader, newareReader];
+export const readers: Reader[] = [landReader, chiReader, newareReader, biologicReader, gamryReader, arbinReader];
 
 export interface Choice { reader: Reader; confidence: number; others: { name: string; confidence: number }[] }
 

@@ -8,6 +8,7 @@ import type { Input } from '../../io.js';
 import { openLand, sniffKind } from '../../load.js';
 import { looksLikeChi } from '../../parse/chi.js';
 import type { Reader, ReadResult } from '../types.js';
+import { xlsxSheetNames } from '../arbin/index.js';
 
 /** Header names only a LAND export writes (English and Chinese), as bytes in the file's head. */
 const LAND_MARKS = ['Record-Tab', 'Cycle-Tab', 'Step-Tab', 'SpeCap', 'TestTime', 'StepTime', 'Step-State', 'Cycle-Index', 'Record,', 'Record\t', 'DefaultGroup', '记录', '测试时间', '电压', '容量'];
@@ -30,7 +31,10 @@ export function sniffLand(head: Uint8Array): number {
   const text = latin1(head.subarray(0, 1 << 16)) + utf8 + new TextDecoder('utf-16le').decode(head.subarray(0, 1 << 16));
   if (kind === 'zip') {
     if (!text.includes('xl/')) return 0.3;
-    return LAND_MARKS.some((m) => text.includes(m)) ? 0.9 : 0.6;
+    // The sheet names sit compressed in xl/workbook.xml: read them when it is in the head.
+    const sheets = xlsxSheetNames(head);
+    if (sheets?.some((n) => /^(record-tab|cycle-tab|step-tab|record\d*|记录表|记录层|defaultgroup)/i.test(n.trim()))) return 0.9;
+    return LAND_MARKS.some((m) => text.includes(m)) ? 0.9 : 0.3;
   }
   if (looksLikeChi(latin1(head.subarray(0, 4096)))) return 0;
   return LAND_MARKS.some((m) => text.includes(m)) ? 0.9 : 0.3;
