@@ -94,7 +94,7 @@ export async function cvFile(input: Input, o: CvCliOptions, c: CommonOptions): P
   }
   const tableKeys = a.kind === 'lsv'
     ? ['file', 'direction', 'onset_v', 'final_current_a', 'limiting_current_a']
-    : ['file', 'cycle', 'direction', ...(o.allPeaks ? ['rank'] : []), 'ep_v', hasMass ? 'ip_a_g' : 'ip_a', ...(o.allPeaks ? ['ip_raw_a'] : ['delta_ep_v']), 'flags'];
+    : ['file', 'cycle', 'direction', ...(o.allPeaks ? ['rank'] : []), 'ep_v', hasMass ? 'ip_a_g' : 'ip_a', ...(o.allPeaks ? [] : ['delta_ep_v']), 'flags'];
   const sweeps = a.sweeps.map((s) => {
     const main = a.peaks.find((p) => p.sweep === s.sweep && p.rank === 1);
     return {
@@ -124,8 +124,8 @@ export function bValueBatch(files: CvFileAnalysis[], cycle: number): FileResult 
   const skipped = files.filter((f) => f.kind !== 'cv');
   if (skipped.length) warnings.push(`${skipped.map((f) => f.file).join(', ')}: not cyclic voltammetry, left out of the b-values`);
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const peakRows: Row[] = b.peaks.map((p) => ({ row_type: 'peak', direction: p.direction, cycle: p.cycle, rank: p.rank, ep_v: mean(p.ep_v), b: p.b, b_se: p.b_se, r2: p.r2, points: p.points, scan_rates_v_s: p.scan_rates_v_s, ip_a: p.ip_a }));
-  const bvRows: Row[] = b.b_of_v.map((r) => ({ row_type: 'b_of_v', direction: r.direction, cycle, e_v: r.e_v, b: r.b, b_se: r.b_se, r2: r.r2, points: r.points }));
+  const peakRows: Row[] = b.peaks.map((p) => ({ row_type: 'peak', direction: p.direction, cycle: p.cycle, rank: p.rank, ep_v: mean(p.ep_v), e_v: null, b: p.b, b_se: p.b_se, r2: p.r2, points: p.points, scan_rates_v_s: p.scan_rates_v_s, ip_a: p.ip_a }));
+  const bvRows: Row[] = b.b_of_v.map((r) => ({ row_type: 'b_of_v', direction: r.direction, cycle, rank: null, ep_v: null, e_v: r.e_v, b: r.b, b_se: r.b_se, r2: r.r2, points: r.points }));
   if (!peakRows.length) warnings.push(`no peak was found at two or more scan rates in cycle ${cycle}; only b(V) is given`);
   const used = cvs.filter((f) => f.scan_rate_v_s !== null).map((f) => f.file);
   return {
