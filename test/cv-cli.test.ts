@@ -294,3 +294,16 @@ describe.skipIf(!HAVE_CORPUS)('real CHI files (corpus) through the CLI', () => {
     expect(r.stderr).toMatch(/this is a A\.C\. Impedance file; hcarb cv needs CV, LSV or DPV data \(try hcarb eis\)/);
   });
 });
+
+describe('the library gives what the CLI prints', () => {
+  it('cv() then dunn() and bValues(): the same numbers as hcarb cv --dunn / --b-value', async () => {
+    const lib = await import('../src/index.js');
+    const fs = await Promise.all(RATE_SAMPLES.map((f) => lib.cv(f)));
+    expect(fs[0]!.sei.map((s) => Math.round(s.ep_v * 10) / 10)).toEqual([0.6]);
+    const d = one(hcarb(['cv', ...RATE_SAMPLES, '--dunn', '--json']).stdout);
+    const mine = lib.dunn(fs).shares.map((s) => [s.scan_rate_v_s, s.direction, Number(s.capacitive_share_pct!.toPrecision(12))]).sort();
+    expect((d.shares as Row[]).map((s) => [s.scan_rate_v_s, s.direction, s.capacitive_share_pct]).sort()).toEqual(mine);
+    const b = one(hcarb(['cv', ...RATE_SAMPLES, '--b-value', '--json']).stdout);
+    expect((b.peaks as Row[]).map((p) => p.b)).toEqual(lib.bValues(fs).peaks.map((p) => Number(p.b.toPrecision(12))));
+  });
+});
