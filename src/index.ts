@@ -4,10 +4,13 @@
  *   import { readLand, ice, split, retention, cycles, gitt } from 'hcarb';
  *   const cell = await readLand('run.csv');            // or bytes, or an async iterable of chunks
  *   ice(cell, { massMg: 3.8 }).ice_pct;
+ *   const rates = await Promise.all(files.map((f) => cv(f)));  // CHI voltammograms
+ *   dunn(rates).shares;                                        // capacitive share per scan rate
  */
 import type { Input } from './io.js';
 import { readFileChunks } from './readfile.js';
-import { loadCycling, type Loaded } from './load.js';
+import { loadChi, loadCycling, type Loaded } from './load.js';
+import { analyseCvFile, type CvFileAnalysis, type CvFileOptions } from './analysis/cv/index.js';
 import type { First } from './analysis/cycling.js';
 import * as m from './analysis/metrics.js';
 import { gittCommand, type GittCliOptions } from './commands/gitt.js';
@@ -24,7 +27,7 @@ export { parseChiText, type ChiFile } from './parse/chi.js';
 export { CyclingReducer, segment } from './analysis/cycling.js';
 export { gittD, diffusionLengthCm } from './analysis/gitt.js';
 export { analyseCv, bValue } from './analysis/cv.js';
-export { analyseCvFile, bValues, dunn, decideSign, findSweepPeaks, lsvSummary, type CvFileAnalysis, type CvFileOptions, type PeakRow, type SweepRow, type SeiRow, type LsvSummary, type BValuesResult, type DunnResult, type CurrentSign } from './analysis/cv/index.js';
+export { analyseCvFile, bValues, dunn, decideSign, findSweepPeaks, findSei, lsvSummary, PEAK_ASSUMPTIONS, type CvFileAnalysis, type CvFileOptions, type PeakRow, type SweepRow, type SeiRow, type LsvSummary, type BValuesResult, type BPeakRow, type BvRow, type DunnResult, type DunnRow, type DunnShareRow, type CurrentSign, type SignDecision } from './analysis/cv/index.js';
 export { fitEis, impedance } from './analysis/eis.js';
 export { dqdv } from './analysis/dqdv.js';
 
@@ -41,6 +44,15 @@ export interface ReadOptions { name?: string; first?: First; splitV?: number }
 /** Read a LAND export (.csv, .txt, .xlsx) into segmented cycling data, streaming. */
 export async function readLand(src: Source, o: ReadOptions = {}): Promise<Loaded> {
   return loadCycling(toInput(src, o.name), { first: o.first ?? 'discharge', splitV: o.splitV ?? 0.1 });
+}
+
+/**
+ * A CHI voltammogram (CV, LSV or DPV export) analysed as `hcarb cv` does: the current sign
+ * detected (or `currentSign`), every peak with its baseline, the SEI peak, the LSV onset. Several
+ * of these (one cell, several scan rates) go into `bValues` and `dunn`.
+ */
+export async function cv(src: Source, o: CvFileOptions & { name?: string } = {}): Promise<CvFileAnalysis> {
+  return analyseCvFile(await loadChi(toInput(src, o.name)), o);
 }
 
 export interface MassOption { massMg?: number }

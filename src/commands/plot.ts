@@ -2,9 +2,8 @@
 import type { Input } from '../io.js';
 import { DataError, UsageError } from '../errors.js';
 import { resolveMass } from '../analysis/metrics.js';
-import { analyseCv } from '../analysis/cv.js';
+import { analyseCvFile, type CurrentSign } from '../analysis/cv/index.js';
 import { loadChi } from '../load.js';
-import { column } from '../parse/chi.js';
 import { cyclePoints, dqdvCommand } from './dqdv.js';
 import { cyclesCommand } from './cycling-run.js';
 import { gittCommand, parseRegions, type GittCliOptions } from './gitt.js';
@@ -74,10 +73,10 @@ async function series(kind: PlotKind, input: Input, c: CommonOptions, o: PlotOpt
     case 'cv': {
       const f = await loadChi(input);
       if (f.kind !== 'cv' && f.kind !== 'lsv') throw new DataError(`this is a ${f.technique} file; a CV plot needs CV or LSV data`, { file: f.source, line: 2 });
-      const e = column(f, 'potentialV'), i = column(f, 'currentA');
-      if (!e || !i) throw new DataError('no Potential/V and Current/A columns', { file: f.source, line: f.headerLine });
       const massMg = positive('--mass', o.cvMass) ?? null;
-      const { sweeps, current } = analyseCv(e, i, { segments: f.segments, cathodicPositive: o.currentSign === 'cathodic-positive', massMg }, f.source);
+      // The same reading as `hcarb cv`: the current sign detected (or --current-sign), anodic-positive out.
+      const a = analyseCvFile(f, { currentSign: o.currentSign as CurrentSign | undefined, massMg });
+      const { e, i: current, sweeps } = a.trace;
       const scale = massMg ? 1000 / massMg : 1;
       const data: Datum[] = [];
       let order = 0;
@@ -85,7 +84,7 @@ async function series(kind: PlotKind, input: Input, c: CommonOptions, o: PlotOpt
         const idx = thin(Array.from({ length: s.end - s.start }, (_, k) => s.start + k), 1200);
         for (const k of idx) data.push({ series: `${name} cycle ${Math.floor((s.index - 1) / 2) + 1}`, e: e[k], i: current[k]! * scale, order: order++ });
       }
-      return { data, yTitle: massMg ? 'Current (A g⁻¹)' : 'Current (A)', warnings: [] };
+      return { data, yTitle: massMg ? 'Current (A g⁻¹)' : 'Current (A)', warnings: a.warnings };
     }
     case 'nyquist': {
       const r = await eisCommand(input, { model: o.model });
