@@ -215,12 +215,15 @@ export async function eisRun(input: Input, o: EisCliOptions): Promise<FileResult
   let candidates: Row[] | null = null;
   const warnings: string[] = [];
   let autoFits: EisFit[] = [];
+  let autoLine = '';
   if (circuit) fit = fitCircuit(s, circuit, { ...fitOpts, fix: o.fix, guess: o.guess });
   else {
     const a = fitAuto(s, fitOpts);
     fit = a.best;
     autoFits = a.fits;
-    notes.push(...a.warnings);
+    autoLine = a.warnings.join('; ');
+    // which preset was chosen is in the table and JSON; a warning only when none could be fitted
+    (fit.aic === null ? warnings : notes).push(...a.warnings);
     candidates = a.fits.map((f) => ({ model: f.preset ?? f.circuit, circuit: f.circuit, ...stats(f), chosen: f === a.best, ...paramColumns(f), warnings: f.warnings.map(cliWarning) }));
   }
   warnings.push(...fit.warnings.map(cliWarning));
@@ -277,7 +280,7 @@ export async function eisRun(input: Input, o: EisCliOptions): Promise<FileResult
   const assumptions: Record<string, unknown> = {
     ...fit.assumptions, initial, freq_window_hz: [o.fmin ?? null, o.fmax ?? null], max_iter: o.maxIter ?? 500,
     ...kk.assumptions, ...(d ? { ...d.assumptions, drt_points: `${dIn.f.length} (${ind.length ? `${ind.length} inductive left out` : 'all in the window'})` } : {}), ...dAssumptions, z_im_sign: 'as in the file (negative for capacitive)',
-    ...(candidates ? { auto: notes[notes.length - 1] } : {}),
+    ...(candidates ? { auto: autoLine } : {}),
   };
   const drtDoc = d ? {
     lambda: d.lambda, lambda_source: d.lambda_source, r_inf_ohm: d.r_inf_ohm, r_pol_ohm: d.r_pol_ohm, rms_residual_pct: d.rms_residual_pct,
