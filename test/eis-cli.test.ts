@@ -207,6 +207,10 @@ describe('the bundled sample (Randles: R_Ω 6.2 Ω, R_ct 180 Ω, C_dl 15 µF, σ
     expect(d.W1_d_cm2_s).toBe(d.d_cm2_s);
     expect(d.d_cm2_s_se! / d.d_cm2_s!).toBeCloseTo(2 * d.W1_sigma_ohm_s05_se! / d.W1_sigma_ohm_s05!, 12);
     expect(d.assumptions.area_source).toBe('default 12 mm disc');
+    expect(d.assumptions.temp_source).toBe('default 298.15 K');
+    // 318 K: D × (318/298.15)²
+    const hot = one(hcarb(['eis', SAMPLE, '--model', 'randles', '--conc', '1e-3', '--temp', '318', '--json']).stdout) as Record<string, number>;
+    expect(Math.abs(hot.d_cm2_s! / (1.368778e-11 * (318 / 298.15) ** 2) - 1)).toBeLessThan(1e-3);
     // a 10 mm disc: π 0.5² cm², D × (0.36/0.25)²
     const d10 = one(hcarb(['eis', SAMPLE, '--model', 'randles', '--conc', '1e-3', '--diameter', '10', '--json']).stdout) as Record<string, number>;
     expect(Math.abs(d10.d_cm2_s! / 2.838298e-11 - 1)).toBeLessThan(1e-3);

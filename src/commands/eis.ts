@@ -358,7 +358,7 @@ export const command: CommandSpec = {
     { flags: '--conc <mol_cm3>', description: 'concentration of the diffusing species in mol/cm³: gives D from the Warburg coefficient (no default)', parse: pos('--conc') },
     { flags: '--area <cm2>', description: 'electrode area for D in cm²', parse: pos('--area') },
     { flags: '--diameter <mm>', description: 'electrode disc diameter for D in mm (default 12)', parse: pos('--diameter') },
-    { flags: '--temp <K>', description: 'temperature for D in K', parse: pos('--temp'), default: 298.15 },
+    { flags: '--temp <K>', description: 'temperature for D in K (default 298.15)', parse: pos('--temp') },
     { flags: '--nyquist', description: 'rows are the points: measured, fitted, Bode (|Z|, phase) and Lin-KK residuals' },
     { flags: '--max-iter <n>', description: 'Levenberg–Marquardt iterations of the final polish', parse: int('--max-iter', 1), default: 500 },
   ],
