@@ -28,7 +28,12 @@ export { CyclingReducer, segment } from './analysis/cycling.js';
 export { gittD, diffusionLengthCm } from './analysis/gitt.js';
 export { analyseCv, bValue } from './analysis/cv.js';
 export { analyseCvFile, bValues, dunn, decideSign, findSweepPeaks, findSei, lsvSummary, PEAK_ASSUMPTIONS, type CvFileAnalysis, type CvFileOptions, type PeakRow, type SweepRow, type SeiRow, type LsvSummary, type BValuesResult, type BPeakRow, type BvRow, type DunnResult, type DunnRow, type DunnShareRow, type CurrentSign, type SignDecision } from './analysis/cv/index.js';
-export { fitEis, impedance } from './analysis/eis.js';
+export {
+  parseCircuit, printCircuit, circuitZ, circuitSpectrum, paramIndex, PRESETS, initialGuesses, spectrumFeatures, fitCircuit, fitAuto, fitRow,
+  linKK, drt, warburgD, warburgDFromFit, DISC_12MM_CM2, bode, inductivePoints, clearlyInductive,
+  type Circuit, type ParamDef, type ElementKind, type EisFit, type FitOptions, type ParamResult, type AutoResult, type Weighting,
+  type KkOptions, type KkResult, type KkRow, type DrtOptions, type DrtResult, type DrtPeak, type WarburgDOptions, type Spectrum, type BodeRow,
+} from './analysis/eis/index.js';
 export { dqdv } from './analysis/dqdv.js';
 
 export type Source = string | Uint8Array | AsyncIterable<Uint8Array>;

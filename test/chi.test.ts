@@ -48,13 +48,19 @@ describe.skipIf(!HAVE_CORPUS)('every CHI file in the corpus parses', () => {
     expect(one(r.stdout)).toMatchObject({ instrument: 'CHI', technique: 'A.C. Impedance', model: 'CHI660E', points: 73 });
   });
 
-  it('the corpus impedance spectrum converges from its own initial guesses', () => {
+  it('the corpus impedance spectrum: R_Ω at the high-frequency intercept; the open second arc is null, not a number', () => {
     const r = hcarb(['eis', CORPUS + 'chi/eis_chi660e_impedancepy.txt', '--json']);
     expect(r.code).toBe(0);
-    const d = one(r.stdout) as { converged: boolean; r_ohm: number; nyquist: unknown[] };
-    expect(d.converged).toBe(true);
+    const d = one(r.stdout) as { model: string; converged: boolean; r_ohm: number; R0_ohm: number; r_ct_ohm: number | null; undetermined: string[]; nyquist: unknown[] };
+    expect(d.model).toBe('two-arc'); // the default
     expect(d.r_ohm).toBeGreaterThan(95);
     expect(d.r_ohm).toBeLessThan(105); // the high-frequency intercept is 99 Ω
+    expect(d.R0_ohm).toBe(d.r_ohm);
+    // the second arc never closes in 0.1 Hz…100 kHz (scipy's fit of the same circuit: R2 → 1e10…1e11 Ω)
+    expect(d.r_ct_ohm).toBeNull();
+    expect(d.undetermined).toContain('R2_ohm');
+    expect(d.converged).toBe(false);
+    expect(r.stderr).toMatch(/warning: R2_ohm is not determined by this spectrum: ran off scale/);
     expect(d.nyquist).toHaveLength(73);
   });
 
@@ -83,10 +89,11 @@ describe.skipIf(!HAVE_CORPUS)('every CHI file in the corpus parses', () => {
 describe('EIS fit of generated spectra (written with 4 significant figures, like CHI)', () => {
   it('Randles: every parameter within 1 %', () => {
     const truth = [5, 50, 2e-5, 30];
-    const r = hcarb(['eis', put('randles.txt', chiEisText('randles', truth)), '--json']);
+    const r = hcarb(['eis', put('randles.txt', chiEisText('randles', truth)), '--model', 'randles', '--json']);
     expect(r.code).toBe(0);
     const d = one(r.stdout) as Record<string, number>;
     ['r_ohm', 'r_ct_ohm', 'c_dl_f', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
+    ['R0_ohm', 'R1_ohm', 'C1_F', 'W1_sigma_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
     expect(d.r_ct_ohm_se).toBeGreaterThan(0);
   });
   it('Randles with a CPE: every parameter within 1 %', () => {
@@ -95,6 +102,7 @@ describe('EIS fit of generated spectra (written with 4 significant figures, like
     expect(r.code).toBe(0);
     const d = one(r.stdout) as Record<string, number>;
     ['r_ohm', 'r_ct_ohm', 'q_cpe', 'n_cpe', 'sigma_w_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
+    ['R0_ohm', 'R1_ohm', 'CPE1_q', 'CPE1_n', 'W1_sigma_ohm_s05'].forEach((k, i) => expect(Math.abs(d[k]! / truth[i]! - 1)).toBeLessThan(0.01));
   });
 });
 
@@ -155,9 +163,9 @@ describe('bad CHI input', () => {
     ['not a CHI export', ['eis', put('x.txt', 'hello world\nthis is not it\n')], 1, /x\.txt:1: not a CHI export: expected a date \(e\.g\. 'Feb\. 20, 2020   15:55:08'\) on line 1 and the technique on line 2, found 'hello world'/],
     ['eis on a CV file', ['eis', put('cv.txt', chiCvText({ low: 0, high: 1, init: 0, initDir: 'P', rate: 0.1, segments: 2, anodic: [], cathodic: [] }))], 1, /cv\.txt:2: this is a Cyclic Voltammetry file; hcarb eis needs EIS data \(try hcarb cv\)/],
     ['cv on an EIS file', ['cv', put('e.txt', good)], 1, /e\.txt:2: this is a A\.C\. Impedance file; hcarb cv needs CV, LSV or DPV data \(try hcarb eis\)/],
-    ['too few points', ['eis', put('few.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 }))], 1, /too few points for a 4-parameter fit \(6\); at least 10 are needed/],
+    ['few points: a warning, not a refusal', ['eis', put('few.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 })), '--model', 'randles'], 0, /warning: only 6 points for 4 free parameters \(at least 12 are advisable\)/],
     ['non-monotonic frequencies', ['eis', put('nm.txt', swapLines(good, 20, 21))], 1, /nm\.txt:21: frequencies are not monotonic \(68130 Hz then 82540 Hz\)/],
-    ['a fit that does not converge', ['eis', put('slow.txt', good), '--max-iter', '1'], 1, /warning: the fit did not converge after 1 iterations; the best parameters so far are reported/],
+    ['a fit whose optimiser stops short', ['eis', put('slow.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 })), '--model', 'two-arc', '--max-iter', '1'], 1, /warning: the optimiser did not meet its convergence criteria after \d+ iterations/],
     ['a LAND command on a CHI file', ['ice', put('c.txt', good)], 1, /c\.txt:2: this is a CHI A\.C\. Impedance export, not cycler records; use hcarb eis/],
     ['a non-numeric data cell', ['eis', put('nn.txt', good.replace(/\n(1\.000e\+3), /, '\n1.0O0e+3, '))], 1, /nn\.txt:\d+: '1\.0O0e\+3' is not a number \(column 1, 'Freq\/Hz'\)/],
   ] as const)('%s', (_n, args, code, message) => {
@@ -166,10 +174,13 @@ describe('bad CHI input', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-  it('a fit that does not converge still prints its best parameters', () => {
-    const r = hcarb(['eis', put('slow2.txt', good), '--max-iter', '1', '--json']);
+  it('a fit whose optimiser stops short still prints its best parameters, and exits 1', () => {
+    const r = hcarb(['eis', put('slow2.txt', chiEisText('randles', [5, 50, 2e-5, 30], { fHigh: 1e3, fLow: 100, perDecade: 5 })), '--model', 'two-arc', '--max-iter', '1', '--json']);
     expect(r.code).toBe(1);
-    expect((one(r.stdout) as { converged: boolean; r_ohm: number }).converged).toBe(false);
+    const d = one(r.stdout) as { converged: boolean; r_ohm: number };
+    expect(d.converged).toBe(false);
+    expect(d.r_ohm).toBeGreaterThan(4);
+    expect(d.r_ohm).toBeLessThan(6); // R_Ω = 5 Ω in the generated file
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitEis } from '../src/analysis/eis.js';
+import { fitCircuit } from '../src/analysis/eis/index.js';
 import { splitSweeps } from '../src/analysis/cv.js';
 import { DataError } from '../src/errors.js';
 import { column, param } from '../src/parse/chi.js';
@@ -63,9 +63,9 @@ corpus('corpus: Gamry .DTA files', () => {
     // The point noted in the format reference: 0.025 Hz, Zreal 14 713.85, Zimag −5703.416.
     const k = Array.from(fr).indexOf(0.0251881);
     expect([re[k], im[k]]).toEqual([14713.85, -5703.416]);
-    const fit = fitEis('randles', { f: fr, re, im }, 400);
-    expect(fit.params.every((p) => Number.isFinite(p))).toBe(true);
-    expect(fit.converged).toBe(true);
+    const fit = fitCircuit({ f: fr, re, im }, 'randles');
+    expect(fit.params.every((p) => p.value === null || Number.isFinite(p.value))).toBe(true);
+    expect(fit.params.filter((p) => p.value !== null).length).toBeGreaterThanOrEqual(3);
     // Records: the DC state at each frequency.
     const { recs, info } = await readAll(bytes, 'eis.DTA');
     expect(recs.length).toBe(72);

@@ -7,7 +7,7 @@ import { loadChi } from '../load.js';
 import { cyclePoints, dqdvCommand } from './dqdv.js';
 import { cyclesCommand } from './cycling-run.js';
 import { gittCommand, parseRegions, type GittCliOptions } from './gitt.js';
-import { eisCommand } from './chi.js';
+import { eisRun } from './eis.js';
 import { givenMass, positive, type CommonOptions } from './common.js';
 import { sampleName } from './summary.js';
 import { cvSpec, cyclingSpec, dqdvSpec, gittSpec, nyquistSpec, profileSpec } from '../plot/kinds.js';
@@ -87,10 +87,11 @@ async function series(kind: PlotKind, input: Input, c: CommonOptions, o: PlotOpt
       return { data, yTitle: massMg ? 'Current (A g⁻¹)' : 'Current (A)', warnings: a.warnings };
     }
     case 'nyquist': {
-      const r = await eisCommand(input, { model: o.model });
-      const ny = r.doc.nyquist as { z_re_ohm: number; z_im_ohm: number; fit_z_re_ohm: number; fit_z_im_ohm: number }[];
+      const r = await eisRun(input, { model: o.model });
+      const ny = r.doc.nyquist as { z_re_ohm: number; z_im_ohm: number; fit_z_re_ohm: number | null; fit_z_im_ohm: number | null }[];
       const data = ny.map((p) => ({ series: name, re: p.z_re_ohm, mim: -p.z_im_ohm }));
-      const extra = ny.map((p, k) => ({ series: `${name} fit (${r.doc.model as string})`, re: p.fit_z_re_ohm, mim: -p.fit_z_im_ohm, order: k }));
+      // the fit exists only where points were fitted (not at cropped inductive points)
+      const extra = ny.filter((p) => p.fit_z_re_ohm !== null && p.fit_z_im_ohm !== null).map((p, k) => ({ series: `${name} fit (${r.doc.model as string})`, re: p.fit_z_re_ohm, mim: -p.fit_z_im_ohm!, order: k }));
       return { data, extra, warnings: r.warnings };
     }
   }

@@ -1,5 +1,8 @@
 /** CHI-format text for generated spectra and voltammograms (tests and samples), 4 significant figures like CHI. */
-import { impedance, type EisModel } from '../analysis/eis.js';
+import { CPE, Cap, R, W, parallel, series, spectrumPoints, type Zfn } from './eis.js';
+
+/** The two Randles circuits of the samples and the CHI tests. */
+export type EisModel = 'randles' | 'randles-cpe';
 
 function sig4(x: number): string {
   if (x === 0) return '0.000e+0';
@@ -11,14 +14,24 @@ function memo(technique: string, date = 'Sept. 6, 2025   14:48:45'): string[] {
   return [date, technique, 'File: c:\\data\\hcarb\\generated.bin', 'Data Source:  Experiment', 'Instrument Model:  CHI660E', 'Header: ', 'Note: ', ''];
 }
 
+/**
+ * The circuit's impedance from the generator's own element formulas (src/generate/eis.ts, not the
+ * fitter): randles p = [R_Ω, R_ct, C_dl, σ], R_Ω + (C_dl ∥ (R_ct + W)); randles-cpe
+ * p = [R_Ω, R_ct, Q, n, σ], the CPE in place of C_dl.
+ */
+function randlesZ(model: EisModel, p: number[]): Zfn {
+  const [r0, rct] = [p[0]!, p[1]!];
+  const dl = model === 'randles' ? Cap(p[2]!) : CPE(p[2]!, p[3]!);
+  return series(R(r0), parallel(dl, series(R(rct), W(p[p.length - 1]!))));
+}
+
 /** A.C. Impedance export of a known circuit, 12 points per decade from fHigh down to fLow. */
 export function chiEisText(model: EisModel, p: number[], opts: { fHigh?: number; fLow?: number; perDecade?: number; crlf?: boolean } = {}): string {
   const fHigh = opts.fHigh ?? 1e5, fLow = opts.fLow ?? 0.01, per = opts.perDecade ?? 12;
   const lines = [...memo('A.C. Impedance'), 'Init E (V) = 0', `High Frequency (Hz) = ${fHigh.toExponential().replace('e+', 'e+')}`, `Low Frequency (Hz) = ${fLow}`, 'Imp SF', 'Amplitude (V) = 0.005', 'Quiet Time (sec) = 2', 'Cycles (.1-1Hz) = 1', '', "Freq/Hz, Z'/ohm, Z\"/ohm, Z/ohm, Phase/deg", ''];
-  const n = Math.round(Math.log10(fHigh / fLow) * per);
-  for (let k = 0; k <= n; k++) {
-    const f = fHigh * 10 ** (-k / per);
-    const [re, im] = impedance(model, p, 2 * Math.PI * f);
+  const pts = spectrumPoints(randlesZ(model, p), { fHigh, fLow, perDecade: per });
+  for (let k = 0; k < pts.f.length; k++) {
+    const f = pts.f[k]!, re = pts.re[k]!, im = pts.im[k]!;
     lines.push(`${sig4(f)}, ${sig4(re)}, ${sig4(im)}, ${sig4(Math.hypot(re, im))}, ${(Math.atan2(im, re) * 180 / Math.PI).toFixed(1)}`);
   }
   return lines.join(opts.crlf ? '\r\n' : '\n') + (opts.crlf ? '\r\n' : '\n');

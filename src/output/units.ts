@@ -70,6 +70,8 @@ const NAMES: Record<string, string> = {
   e: 'E', dEs: 'ΔE_s', dEtau: 'ΔE_τ', ir: 'iR drop', tau: 'τ', d: 'D', relax_slope: 'relax slope',
   min_d: 'min D', min_d_e: 'E at min D', peak: 'peak', dqdv: 'dQ/dV', crosscheck_max_diff: 'cross-check diff',
   log10_d: 'log₁₀ D', r2_sqrt: 'R² √t', r2: 'R²', chi2: 'χ²', b: 'b', b_se: '±',
+  chi2_dof: 'χ²/dof', aic: 'AIC', bic: 'BIC', z_mod: '|Z|', fit_z_mod: 'fit |Z|', phase: 'phase', fit_phase: 'fit phase',
+  kk_verdict: 'Lin-KK', kk_max_residual: 'KK max residual', gamma: 'γ', peak_r: 'R', r_sei: 'R_SEI', n_cpe: 'n_CPE',
 };
 
 /** The quantity a key ends with, or null for plain names (`cycle`, `branch`, `flags`). */
@@ -127,7 +129,10 @@ export function columnFormatter(key: string, values: unknown[]): (v: unknown) =>
   else if (allInt && nums.every((x) => Math.abs(x) < 1e7)) fmt = (x) => String(x);
   else {
     const max = nums.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    if (max !== 0 && (max >= 1e7 || max < 1e-3)) fmt = (x) => (x === 0 ? '0' : x.toExponential(rule.digits - 1));
+    const min = nums.reduce((m, x) => (x !== 0 ? Math.min(m, Math.abs(x)) : m), Infinity);
+    // a column spanning four decades or more (frequencies, τ of a spectrum) in exponent form, so
+    // that its small values keep their digits
+    if (max !== 0 && (max >= 1e7 || max < 1e-3 || max / min >= 1e4)) fmt = (x) => (x === 0 ? '0' : x.toExponential(rule.digits - 1));
     else {
       const mag = max === 0 ? 0 : Math.floor(Math.log10(max));
       const decimals = Math.min(6, Math.max(0, rule.digits - 1 - mag));

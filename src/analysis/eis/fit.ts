@@ -426,8 +426,10 @@ export function fitAuto(s: Spectrum, o: Omit<FitOptions, 'fix' | 'guess'> = {}):
   const ranked = [...(ok.length ? ok : fits)].sort((a, b) => (a.aic ?? Infinity) - (b.aic ?? Infinity));
   const minAic = ranked[0]!.aic ?? Infinity;
   // models within ΔAIC < 2 of the best are not distinguishable: take the one with fewest parameters
-  const best = ranked.filter((f) => (f.aic ?? Infinity) - minAic < 2).sort((a, b) => a.free_params - b.free_params || (a.aic ?? Infinity) - (b.aic ?? Infinity))[0]!;
-  const warnings = [`auto: chose ${best.preset} (${best.circuit}) by AIC among ${fits.length} presets${best !== ranked[0] ? ` (${ranked[0]!.preset} has an AIC lower by ${(best.aic! - minAic).toFixed(2)} < 2 but more parameters)` : ''}`];
+  // (when no preset could be fitted at all, every AIC is null: the pool is all of them)
+  const pool = Number.isFinite(minAic) ? ranked.filter((f) => (f.aic ?? Infinity) - minAic < 2) : ranked;
+  const best = pool.sort((a, b) => a.free_params - b.free_params || (a.aic ?? Infinity) - (b.aic ?? Infinity))[0]!;
+  const warnings = !Number.isFinite(minAic) ? [`auto: no preset could be fitted; ${best.preset} (the simplest) is reported`] : [`auto: chose ${best.preset} (${best.circuit}) by AIC among ${fits.length} presets${best !== ranked[0] ? ` (${ranked[0]!.preset} has an AIC lower by ${(best.aic! - minAic).toFixed(2)} < 2 but more parameters)` : ''}`];
   return {
     best, fits, warnings,
     candidates: fits.map((f) => ({ circuit: f.circuit, preset: f.preset, chi2_dof: f.chi2_dof, aic: f.aic, bic: f.bic, converged: f.converged, undetermined: f.undetermined.length })),
