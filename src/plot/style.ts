@@ -17,6 +17,8 @@ export const WIDTH_CM = { single: 8.5, double: 17.8 } as const;
 export type FigureSize = keyof typeof WIDTH_CM;
 export const FONT_FAMILY = "'DejaVu Sans', Arial, Helvetica, sans-serif";
 export const TICK_PT = 8, LEGEND_PT = 8, TITLE_PT = 9, NOTE_PT = 7.5;
+/** Gap between the frame and the top of the x tick labels: below the lowest y tick label's descender. */
+const XLAB_PAD = 5;
 /** Okabe & Ito (2008) qualitative palette, distinguishable with the common colour-vision deficiencies. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#B8A500'];
 export const BAND_FILLS = ['#BBBBBB', '#DDDDDD', '#EEEEEE'];
@@ -318,7 +320,7 @@ export function layout(fig: Figure): Scene {
   const xTitleH = Math.max(...xTitleLines.map((t) => t.lines.length)) * titleLH;
   const plotH = geoms.some((g) => g.p.equal) ? Math.min(...geoms.map((g) => g.w)) : plotWTotal * (fig.aspect ?? 0.72) / (fig.panels.length > 1 ? 1.4 : 1);
   for (const g of geoms) { g.y = top; g.h = plotH; if (g.p.equal) { const s = Math.min(g.w, plotH); g.w = s; } }
-  const bottomAxes = top + plotH + 3 + lineHeight(TICK_PT) + 2 + xTitleH + 3;
+  const bottomAxes = top + plotH + XLAB_PAD + lineHeight(TICK_PT) + 2 + xTitleH + 3;
 
   // scales
   const sx = (g: PanelGeom, v: number): number => g.x + ((v - g.xd[0]) / (g.xd[1] - g.xd[0])) * g.w;
@@ -390,7 +392,7 @@ export function layout(fig: Figure): Scene {
     for (const v of g.xt) {
       const px = sx(g, v);
       axisPrims.push({ t: 'line', pts: [[px, g.y + g.h], [px, g.y + g.h - 3]], stroke: '#000000', width: 0.6, cls: 'tick' });
-      axisPrims.push({ t: 'text', x: px, y: g.y + g.h + 3 + TICK_PT * ASCENT_EM, text: fx(v), size: TICK_PT, anchor: 'middle', cls: 'tick-label' });
+      axisPrims.push({ t: 'text', x: px, y: g.y + g.h + XLAB_PAD + TICK_PT * ASCENT_EM, text: fx(v), size: TICK_PT, anchor: 'middle', cls: 'tick-label' });
     }
     const showY = gi === 0 || !fig.sharedY;
     const fy = tickFmt(g.p.y, g.yt);
@@ -416,7 +418,7 @@ export function layout(fig: Figure): Scene {
       y2Lines.forEach((ln, k) => axisPrims.push({ t: 'text', x: g.x + g.w + 3 + lw + 3 + ASCENT_EM * TITLE_PT + k * titleLH, y: g.y + g.h / 2, text: ln, size: TITLE_PT, anchor: 'middle', rotate: true, cls: 'axis-title' }));
     }
     const tx = spanTitle ? (geoms[0]!.x + gl.x + gl.w) / 2 : g.x + g.w / 2;
-    xTitleLines[gi]!.lines.forEach((ln, k) => axisPrims.push({ t: 'text', x: tx, y: g.y + g.h + 3 + lineHeight(TICK_PT) + 2 + k * titleLH + TITLE_PT * ASCENT_EM, text: ln, size: TITLE_PT, anchor: 'middle', cls: 'axis-title' }));
+    xTitleLines[gi]!.lines.forEach((ln, k) => axisPrims.push({ t: 'text', x: tx, y: g.y + g.h + XLAB_PAD + lineHeight(TICK_PT) + 2 + k * titleLH + TITLE_PT * ASCENT_EM, text: ln, size: TITLE_PT, anchor: 'middle', cls: 'axis-title' }));
   });
   titleLines.forEach((ln, k) => axisPrims.push({ t: 'text', x: W / 2, y: 4 + k * titleLH + TITLE_PT * ASCENT_EM, text: ln, size: TITLE_PT, anchor: 'middle', cls: 'title' }));
 
