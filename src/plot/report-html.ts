@@ -22,7 +22,7 @@ const CSS = `
 body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;margin:24px auto;max-width:1100px;color:#111;font-size:14px;line-height:1.4}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:18px;margin:28px 0 6px;border-bottom:1px solid #ccc;padding-bottom:3px} h3{font-size:14px;margin:12px 0 4px}
 .meta{color:#555;font-size:12px}
-table{border-collapse:collapse;font-size:12px;margin:8px 0}
+.scroll{overflow-x:auto} table{border-collapse:collapse;font-size:12px;margin:8px 0}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}
 th{background:#f2f2f2;cursor:pointer;user-select:none} th:first-child,td:first-child{text-align:left}
 th[aria-sort=ascending]::after{content:' ▲'} th[aria-sort=descending]::after{content:' ▼'}
@@ -54,7 +54,7 @@ document.querySelectorAll('table.sortable').forEach(function(t){
 function table(t: ReportTable, id: string): string {
   const head = t.headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = t.rows.map((r) => `<tr>${r.cells.map((c, k) => `<td data-v="${esc(c === null ? '' : String(c))}">${k === 0 ? `<a href="#${anchor(r.name)}">${esc(r.texts[k]!)}</a>` : esc(r.texts[k]!)}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="sortable" id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll"><table class="sortable" id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 const anchor = (name: string): string => 'cell-' + name.replace(/[^A-Za-z0-9_-]/g, '_');
 const kv = (xs: [string, string][]): string => `<table class="facts"><tbody>${xs.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`;
