@@ -32,7 +32,8 @@ export function parseCycles(v: string | undefined, dflt: number[] | null = [1, 2
   return xs;
 }
 
-type KindData = { kind: 'profile'; file: ProfileFile; qTitle: string } | { kind: 'cycling'; file: CyclingFile; qTitle: string } | { kind: 'dqdv'; file: DqdvFile; yTitle: string }
+type CyclingRowBoth = CyclingFile['rows'][number] & { qDisMAh: number | null; qChMAh: number | null };
+type KindData = { kind: 'profile'; file: ProfileFile; massMg: number | null } | { kind: 'cycling'; file: CyclingFile & { rows: CyclingRowBoth[] }; massMg: number | null } | { kind: 'dqdv'; file: DqdvFile; yTitle: string }
   | { kind: 'gitt'; file: GittFile } | { kind: 'cv'; file: CvFile; perGram: boolean } | { kind: 'nyquist'; file: NyquistFile };
 
 /** One file's contribution to a figure. */
@@ -44,21 +45,20 @@ async function series(kind: PlotKind, input: Input, label: string, c: CommonOpti
       const { loaded, branches } = await cyclePoints(input, c, new Set(cycles));
       const warnings: string[] = [];
       const mass = resolveMass(given, loaded.data, warnings);
-      const scale = mass.massMg ? 1000 / mass.massMg : 1;
       const curves = branches.map((b) => {
         const idx = thin(b.v.map((_, k) => k), 1500);
-        return { cycle: b.cycle, branch: (b.dir === 'D' ? 'discharge' : 'charge') as Branch, q: idx.map((k) => b.q[k]! * scale), v: idx.map((k) => b.v[k]!) };
+        return { cycle: b.cycle, branch: (b.dir === 'D' ? 'discharge' : 'charge') as Branch, q: idx.map((k) => b.q[k]!), v: idx.map((k) => b.v[k]!) };
       });
       const missing = cycles.filter((n) => !branches.some((b) => b.cycle === n));
       if (missing.length) warnings.push(`no cycle ${missing.join(', ')} in the file`);
-      return { d: { kind, file: { label, curves }, qTitle: mass.massMg ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)' }, warnings };
+      return { d: { kind, file: { label, curves }, massMg: mass.massMg }, warnings };
     }
     case 'cycling': {
       const r = await cyclesCommand(input, c);
-      const m = r.rows[0]?.mass_mg != null;
+      const massMg = (r.rows[0]?.mass_mg as number | null | undefined) ?? null;
       const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-      const rows = r.rows.map((row) => ({ cycle: row.cycle as number, qDis: num(m ? row.q_dis_mAh_g : row.q_dis_mAh), qCh: num(m ? row.q_ch_mAh_g : row.q_ch_mAh), ce: num(row.ce_pct) }));
-      return { d: { kind, file: { label, rows }, qTitle: m ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)' }, warnings: r.warnings };
+      const rows = r.rows.map((row) => ({ cycle: row.cycle as number, qDis: num(row.q_dis_mAh_g), qCh: num(row.q_ch_mAh_g), qDisMAh: num(row.q_dis_mAh), qChMAh: num(row.q_ch_mAh), ce: num(row.ce_pct) }));
+      return { d: { kind, file: { label, rows }, massMg }, warnings: r.warnings };
     }
     case 'dqdv': {
       const r = await dqdvCommand(input, c, { cycle: o.cycle ?? 1, step: o.step ?? 0.005, smooth: o.smooth ?? 3 });
@@ -111,8 +111,17 @@ export function figureOf(kind: PlotKind, ds: KindData[], o: PlotOptions): Figure
   const fo: FigOptions = { size: o.size ?? 'single', title: o.title, xlim: o.xlim, ylim: o.ylim, ref: o.ref };
   const files = <T extends KindData['kind']>(): Extract<KindData, { kind: T }>[] => ds as Extract<KindData, { kind: T }>[];
   switch (kind) {
-    case 'profile': return profileFigure(files<'profile'>().map((d) => d.file), { ...fo, qTitle: files<'profile'>()[0]!.qTitle, splitV: o.split ?? 0.1 });
-    case 'cycling': return cyclingFigure(files<'cycling'>().map((d) => d.file), { ...fo, qTitle: files<'cycling'>()[0]!.qTitle });
+    case 'profile': {
+      // specific capacity only when every file has a mass: one axis, one unit
+      const fs = files<'profile'>(), specific = fs.every((d) => d.massMg);
+      const scaled = fs.map((d) => ({ ...d.file, curves: d.file.curves.map((c) => ({ ...c, q: specific ? c.q.map((q) => (q * 1000) / d.massMg!) : c.q })) }));
+      return profileFigure(scaled, { ...fo, qTitle: specific ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)', splitV: o.split ?? 0.1 });
+    }
+    case 'cycling': {
+      const fs = files<'cycling'>(), specific = fs.every((d) => d.massMg);
+      const rows = fs.map((d) => ({ label: d.file.label, rows: (d.file.rows as CyclingRowBoth[]).map((r) => (specific ? r : { ...r, qDis: r.qDisMAh, qCh: r.qChMAh })) }));
+      return cyclingFigure(rows, { ...fo, qTitle: specific ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)' });
+    }
     case 'dqdv': return dqdvFigure(files<'dqdv'>().map((d) => d.file), { ...fo, yTitle: files<'dqdv'>()[0]!.yTitle });
     case 'gitt': return gittFigure(files<'gitt'>().map((d) => d.file), { ...fo, regions: parseRegions(o.gitt?.regions) });
     case 'cv': return cvFigure(files<'cv'>().map((d) => d.file), { ...fo, perGram: files<'cv'>()[0]!.perGram });
@@ -124,19 +133,25 @@ export interface PlotResult { data: string | Buffer; svg?: string; seriesCount: 
 
 /** The figure's data for each file, with warnings; failures are kept per file. */
 export async function gatherPlot(kind: PlotKind, inputs: Input[], c: CommonOptions, o: PlotOptions): Promise<{ ds: KindData[]; warnings: { file: string; message: string }[]; failures: { file: string; error: unknown }[] }> {
-  const ds: KindData[] = [];
+  const ds: KindData[] = [], names: string[] = [];
   const warnings: { file: string; message: string }[] = [];
   const failures: { file: string; error: unknown }[] = [];
   for (const [k, input] of inputs.entries()) {
     try {
       const s = await series(kind, input, o.labels?.[k] ?? sampleName(input.name), c, o);
-      ds.push(s.d);
+      ds.push(s.d); names.push(input.name);
       warnings.push(...s.warnings.map((message) => ({ file: input.name, message })));
     } catch (e) {
       if (!(e instanceof DataError) && !(e as { code?: string }).code) throw e;
       failures.push({ file: input.name, error: e });
     }
   }
+  // one unit per axis: a file without a mass turns the capacity axis into mAh for every file
+  if ((kind === 'profile' || kind === 'cycling') && ds.some((d) => (d as { massMg: number | null }).massMg) && ds.some((d) => !(d as { massMg: number | null }).massMg)) {
+    const none = names.filter((_, k) => !(ds[k] as { massMg: number | null }).massMg);
+    warnings.push({ file: none[0] ?? '', message: `capacities are drawn in mAh for every file: ${none.join(', ')} has no active mass (give --mass or --masses for every file)` });
+  }
+  if (kind === 'dqdv' && new Set(ds.map((d) => (d as { yTitle: string }).yTitle)).size > 1) throw new DataError('some files have an active mass and some do not, so their dQ/dV has different units; give --mass or --masses for every file', {});
   return { ds, warnings, failures };
 }
 
