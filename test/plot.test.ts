@@ -59,6 +59,22 @@ describe('plot kinds', () => {
     expect(inspectSvg(readFileSync(out, 'utf8')).legend.sort()).toEqual(['charge', 'discharge', 'hand-small', 'npnhc-t1200']);
   });
 
+  it('one capacity unit per axis: a file without a mass turns the axis into mAh for every file, with a warning', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'hcarb-plot-mass-'));
+    // the sample without its SpeCap column: the same records, no mass
+    const text = readFileSync('samples/npnhc-t1200.csv', 'utf8').split('\n');
+    const cols = text[0]!.split(',');
+    const drop = cols.findIndex((c) => /SpeCap/i.test(c));
+    expect(drop).toBeGreaterThan(-1);
+    const nomass = join(dir2, 'nomass.csv');
+    writeFileSync(nomass, text.map((l) => l.split(',').filter((_, k) => k !== drop).join(',')).join('\n'));
+    const out = join(dir2, 'mixed.svg');
+    const r = hcarb(['plot', 'profile', 'samples/npnhc-t1200.csv', nomass, '--cycles', '1', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/capacities are drawn in mAh for every file: .*nomass\.csv has no active mass/);
+    expect(inspectSvg(readFileSync(out, 'utf8')).axisTitles).toContain('Capacity (mAh)');
+  });
+
   it('the CV current unit follows the data: µA without a mass, mA g⁻¹ with 1 mg', () => {
     // the sample's largest current is about 310 µA: with 1 mg it is 310 mA g⁻¹
     const out = join(dir, 'cv-mass.svg');
