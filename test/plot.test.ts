@@ -15,14 +15,14 @@ function inspectSvg(svg: string): { legend: string[]; axisTitles: string[]; line
   p.on('opentag', (t) => {
     const cls = String(t.attributes.class ?? stack[stack.length - 1] ?? '');
     stack.push(cls);
-    if (t.name === 'path' && cls.includes('mark-line')) lines++;
+    if (t.name === 'path' && /^(mark|rule|legend-symbol)$/.test(cls) && !String(t.attributes.d).includes('Z')) lines++;
   });
   p.on('closetag', () => { stack.pop(); });
   p.on('text', (s) => {
     const cls = stack.join(' ');
     if (!s.trim()) return;
-    if (cls.includes('role-legend-label')) legend.push(s);
-    if (cls.includes('role-axis-title')) axisTitles.push(s);
+    if (cls.includes('legend-label')) legend.push(s);
+    if (cls.includes('axis-title')) axisTitles.push(s);
   });
   p.write(svg).close();
   return { legend, axisTitles, lines };
@@ -32,20 +32,23 @@ const dir = mkdtempSync(join(tmpdir(), 'hcarb-plot-'));
 
 describe('plot kinds', () => {
   it.each([
-    ['profile', ['samples/npnhc-t1200.csv', '--cycles', '1,2,40'], ['npnhc-t1200 cycle 1', 'npnhc-t1200 cycle 2', 'npnhc-t1200 cycle 40'], ['Specific capacity (mAh g⁻¹)', 'Potential (V vs Na⁺/Na)']],
-    ['cycling', ['samples/npnhc-t1200.csv'], ['npnhc-t1200 CE', 'npnhc-t1200 charge', 'npnhc-t1200 discharge'], ['Cycle number', 'Specific capacity (mAh g⁻¹)', 'Coulombic efficiency (%)']],
-    ['dqdv', ['samples/npnhc-t1200.csv'], ['npnhc-t1200 cycle 1 charge', 'npnhc-t1200 cycle 1 discharge'], ['Potential (V vs Na⁺/Na)', 'dQ/dV (mAh g⁻¹ V⁻¹)']],
-    ['gitt', ['samples/npnhc-gitt.csv', '--mass', '3.8'], ['npnhc-gitt desodiation', 'npnhc-gitt sodiation', 'adsorption', 'intercalation', 'pore filling'], ['Potential (V vs Na⁺/Na)', 'log₁₀ D (cm² s⁻¹)']],
-    ['cv', ['samples/npnhc-cv-0.5mVs.txt'], ['npnhc-cv-0.5mVs cycle 1', 'npnhc-cv-0.5mVs cycle 2', 'npnhc-cv-0.5mVs cycle 3'], ['Potential (V)', 'Current (A)']],
-    ['nyquist', ['samples/npnhc-eis.txt'], ['npnhc-eis', 'npnhc-eis fit (randles)'], ["Z' (Ω)", '−Z″ (Ω)']],
+    ['profile', ['samples/npnhc-t1200.csv', '--cycles', '1,2,40'], ['npnhc-t1200', 'cycle 1', 'cycle 2', 'cycle 40', 'discharge', 'charge'], ['Specific capacity (mAh g⁻¹)', 'Potential (V vs Na⁺/Na)']],
+    ['cycling', ['samples/npnhc-t1200.csv'], ['npnhc-t1200', 'discharge', 'charge', 'CE (right axis)'], ['Cycle number', 'Specific capacity (mAh g⁻¹)', 'Coulombic efficiency (%)']],
+    ['dqdv', ['samples/npnhc-t1200.csv'], ['npnhc-t1200', 'discharge', 'charge'], ['Potential (V vs Na⁺/Na)', 'dQ/dV (mAh g⁻¹ V⁻¹)']],
+    ['gitt', ['samples/npnhc-gitt.csv', '--mass', '3.8'], ['npnhc-gitt', 'sodiation', 'desodiation', 'adsorption', 'intercalation', 'pore filling'], ['Potential (V vs Na⁺/Na)', 'log₁₀ D (cm² s⁻¹)']],
+    ['cv', ['samples/npnhc-cv-0.5mVs.txt'], ['npnhc-cv-0.5mVs', 'cycle 1', 'cycle 2', 'cycle 3', 'cathodic sweep (sodiation)', 'anodic sweep (desodiation)'], ['Potential (V vs Na⁺/Na)', 'Current (µA)']],
+    ['nyquist', ['samples/npnhc-eis.txt'], ['npnhc-eis', 'measured', 'fit (two-arc)'], ['Z′ (Ω)', '−Z″ (Ω)']],
   ])('%s', (kind, args, series, titles) => {
     const out = join(dir, `${kind}.svg`);
     const r = hcarb(['plot', kind, ...args, '--out', out]);
     expect(r.code).toBe(0);
     const svg = readFileSync(out, 'utf8');
     const s = inspectSvg(svg);
-    expect([...s.legend].sort()).toEqual([...series].sort());
-    for (const t of titles) expect(s.axisTitles).toContain(t);
+    // legend lines joined (a long entry wraps onto two lines): every expected entry, nothing else
+    const joined = s.legend.join(' ');
+    for (const e of series) expect(joined).toContain(e);
+    expect(joined.length).toBe(series.join(' ').length);
+    for (const t of titles) expect(s.axisTitles.join(' ')).toContain(t);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -53,9 +56,83 @@ describe('plot kinds', () => {
     const out = join(dir, 'two.svg');
     const r = hcarb(['plot', 'profile', 'samples/npnhc-t1200.csv', 'test/fixtures/hand-small.csv', '--cycles', '1', '--out', out]);
     expect(r.code).toBe(0);
-    expect(inspectSvg(readFileSync(out, 'utf8')).legend.sort()).toEqual(['hand-small cycle 1', 'npnhc-t1200 cycle 1']);
+    expect(inspectSvg(readFileSync(out, 'utf8')).legend.sort()).toEqual(['charge', 'discharge', 'hand-small', 'npnhc-t1200']);
   });
 
+  it('one capacity unit per axis: a file without a mass turns the axis into mAh for every file, with a warning', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'hcarb-plot-mass-'));
+    // the sample without its SpeCap column: the same records, no mass
+    const text = readFileSync('samples/npnhc-t1200.csv', 'utf8').split('\n');
+    const cols = text[0]!.split(',');
+    const drop = cols.findIndex((c) => /SpeCap/i.test(c));
+    expect(drop).toBeGreaterThan(-1);
+    const nomass = join(dir2, 'nomass.csv');
+    writeFileSync(nomass, text.map((l) => l.split(',').filter((_, k) => k !== drop).join(',')).join('\n'));
+    const out = join(dir2, 'mixed.svg');
+    const r = hcarb(['plot', 'profile', 'samples/npnhc-t1200.csv', nomass, '--cycles', '1', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/capacities are drawn in mAh for every file: .*nomass\.csv has no active mass/);
+    expect(inspectSvg(readFileSync(out, 'utf8')).axisTitles).toContain('Capacity (mAh)');
+  });
+
+  it('the CV current unit follows the data: µA without a mass, mA g⁻¹ with 1 mg', () => {
+    // the sample's largest current is about 310 µA: with 1 mg it is 310 mA g⁻¹
+    const out = join(dir, 'cv-mass.svg');
+    expect(hcarb(['plot', 'cv', 'samples/npnhc-cv-0.5mVs.txt', '--mass', '1', '--out', out]).code).toBe(0);
+    expect(inspectSvg(readFileSync(out, 'utf8')).axisTitles).toContain('Current (mA g⁻¹)');
+  });
+
+  it('--cycles picks CV cycles', () => {
+    const out = join(dir, 'cv-c2.svg');
+    expect(hcarb(['plot', 'cv', 'samples/npnhc-cv-0.5mVs.txt', '--cycles', '2', '--out', out]).code).toBe(0);
+    const s = inspectSvg(readFileSync(out, 'utf8'));
+    expect(s.legend).not.toContain('cycle 1');
+    expect(s.lines).toBe(2 + 1 + 2); // two sweeps of cycle 2, the zero line, two legend key lines
+  });
+
+  it('an option the kind does not use is a usage error naming the kinds that take it', () => {
+    const r = hcarb(['plot', 'cv', 'samples/npnhc-cv-0.5mVs.txt', '--etau', 'sqrt', '--out', join(dir, 'x.svg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--etau is not used by 'plot cv'; it is taken by plot gitt/);
+    const c = hcarb(['plot', 'nyquist', 'samples/npnhc-eis.txt', '--cycles', '1', '--out', join(dir, 'x.svg')]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--cycles is not used by 'plot nyquist'; it is taken by plot profile, plot cv/);
+    expect(hcarb(['plot', 'nyquist', 'samples/npnhc-eis.txt', '--mass', '2', '--out', join(dir, 'x.svg')]).code).toBe(2);
+    expect(hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--json', '--out', join(dir, 'x.svg')]).code).toBe(2);
+    expect(existsSync(join(dir, 'x.svg'))).toBe(false);
+  });
+
+  it('refuses an unknown format, --dpi for a vector file, and a --label count that does not match', () => {
+    const a = hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--out', join(dir, 'x.jpg')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/\.svg, \.png or \.pdf/);
+    expect(hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--dpi', '600', '--out', join(dir, 'x.svg')]).code).toBe(2);
+    const l = hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--label', 'A,B', '--out', join(dir, 'x.svg')]);
+    expect(l.code).toBe(2);
+    expect(l.stderr).toMatch(/--label needs one non-empty name per file: 1 file\(s\), 2 name\(s\)/);
+    expect(hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--xlim', '5,1', '--out', join(dir, 'x.svg')]).code).toBe(2);
+  });
+
+  it('cycling runs of more than 200 cycles draw thinned markers and a small file', () => {
+    // 400 cycles written here: Q_dis 300 mAh, Q_ch 299 mAh per cycle (a Neware-like LAND table is not needed: the generic CSV reader)
+    const rows = ['Cycle,Step,Record,TestTime/Sec,Voltage/V,Current/mA,Capacity/mAh,State'];
+    let rec = 1;
+    for (let c = 1; c <= 400; c++) {
+      for (let k = 0; k <= 3; k++) rows.push(`${c},1,${rec++},${rec},${(1.0 - k * 0.3).toFixed(2)},-1,${(k * 100).toFixed(1)},D`);
+      for (let k = 0; k <= 3; k++) rows.push(`${c},2,${rec++},${rec},${(0.1 + k * 0.3).toFixed(2)},1,${(k * 99.66666).toFixed(3)},C`);
+    }
+    const f = join(dir, 'long.csv');
+    writeFileSync(f, rows.join('\n') + '\n');
+    const out = join(dir, 'long.svg');
+    const r = hcarb(['plot', 'cycling', f, '--mass', '1', '-q', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    const markers = (svg.match(/class="mark" (cx="|d="[^"]*Z")/g) ?? []).length;
+    // every 7th of 400 cycles (ceil(400/60)): 58 markers in each of the three series, not 1200
+    expect(markers).toBe(3 * 58);
+    expect(svg.length).toBeLessThan(200_000);
+  });
   it('never writes over an input, and leaves nothing behind when it fails', () => {
     const input = join(dir, 'in.svg');
     writeFileSync(input, 'Record,Voltage/V\n');

@@ -14,8 +14,9 @@ import { command as eis } from './eis.js';
 import { command as dqdv } from './dqdv.js';
 import { command as plot } from './plot-def.js';
 import { command as inspect } from './inspect.js';
+import { command as report } from './report.js';
 import { command as records } from './records.js';
 import { command as completion } from './completion.js';
 
-export const COMMANDS: CommandSpec[] = [ice, cycles, split, retention, summary, gitt, cv, eis, dqdv, plot, inspect, records, completion];
+export const COMMANDS: CommandSpec[] = [ice, cycles, split, retention, summary, gitt, cv, eis, dqdv, plot, report, inspect, records, completion];
 completion.all = COMMANDS;
