@@ -60,7 +60,7 @@ async function series(kind: PlotKind, input: Input, c: CommonOptions, o: PlotOpt
       return { data, qTitle: m ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)', warnings: r.warnings };
     }
     case 'dqdv': {
-      const r = await dqdvCommand(input, c, { cycle: o.cycle ?? 1, step: o.step ?? 0.005, smooth: o.smooth ?? 3 });
+      const r = await dqdvCommand(input, c, { cycles: [o.cycle ?? 1], step: o.step, smoothing: o.smooth && o.smooth > 1 ? { kind: 'moving', points: o.smooth } : undefined });
       const key = r.rows.length && 'dqdv_mAh_g_V' in r.rows[0]! ? 'dqdv_mAh_g_V' : 'dqdv_mAh_V';
       const data = r.rows.map((row, k) => ({ series: `${name} cycle ${row.cycle} ${row.branch}`, v: row.v, dqdv: row[key], order: k }));
       return { data, yTitle: key === 'dqdv_mAh_g_V' ? 'dQ/dV (mAh g⁻¹ V⁻¹)' : 'dQ/dV (mAh V⁻¹)', warnings: r.warnings };
