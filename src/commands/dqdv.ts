@@ -3,6 +3,8 @@ import { perFileRun } from './run.js';
 import { pos, type CommandSpec } from './spec.js';
 import type { Input } from '../io.js';
 import { loadCycling } from '../load.js';
+import { PLAUSIBLE_V } from '../analysis/cycling.js';
+import { maxOf, minOf } from '../analysis/extent.js';
 import { resolveMass } from '../analysis/metrics.js';
 import { branchCollector, defaultStepV, dqdvCurve, dvdq, findPeaks, gridLevels, MAX_GRID_LEVELS, type Smoothing } from '../analysis/dqdv.js';
 import { DataError, UsageError } from '../errors.js';
@@ -11,7 +13,11 @@ import { givenMass, massText, parseCycleList, type CommonOptions } from './commo
 
 export interface DqdvOptions {
   /** Cycles, in the order given (default [1]). */
-  cycles: number[];
+  cycles?: number[];
+  /** One cycle (the older form of `cycles`). */
+  cycle?: number;
+  /** Moving-average width in grid points (the older form of `smoothing`; 1 = none). */
+  smooth?: number;
   /** Grid step, V (default: per branch, 0.5 mV or 10 voltage-resolution steps). */
   step?: number;
   smoothing?: Smoothing;
@@ -59,7 +65,12 @@ function thinRows<T>(xs: T[], n: number): T[] {
   return xs.filter((_, i) => i % k === 0 || i === xs.length - 1);
 }
 
-export async function dqdvCommand(input: Input, o: CommonOptions, d: DqdvOptions): Promise<FileResult> {
+export async function dqdvCommand(input: Input, o: CommonOptions, d0: DqdvOptions): Promise<FileResult> {
+  const d = {
+    ...d0,
+    cycles: d0.cycles ?? [d0.cycle ?? 1],
+    smoothing: d0.smoothing ?? (d0.smooth !== undefined && d0.smooth > 1 ? { kind: 'moving', points: d0.smooth } as Smoothing : undefined),
+  };
   const given = givenMass(o, input.name);
   const { loaded, branches } = await cyclePoints(input, o, new Set(d.cycles));
   const warnings = [...loaded.info.warnings, ...loaded.data.warnings];
@@ -107,6 +118,10 @@ export async function dqdvCommand(input: Input, o: CommonOptions, d: DqdvOptions
   const promKey = g ? 'prominence_mAh_g_V' : 'prominence_mAh_V';
   const docBranches = branches.map((b) => {
     const branch = b.dir === 'D' ? 'discharge' : 'charge';
+    const lo = minOf(b.v), hi = maxOf(b.v);
+    if (lo < PLAUSIBLE_V[0] || hi > PLAUSIBLE_V[1]) {
+      throw new DataError(`the voltage of cycle ${b.cycle} ${branch} (lines ${b.firstLine}–${b.lastLine}) spans ${(hi - lo).toPrecision(3)} V, from ${lo} to ${hi} V, outside any plausible cell voltage (${PLAUSIBLE_V[0]} to ${PLAUSIBLE_V[1]} V); check the voltage column (mV written as V?)`, { file: input.name, line: b.firstLine });
+    }
     const stepV = d.step ?? defaultStepV(b);
     steps.add(stepV);
     const levels = gridLevels(b, stepV);

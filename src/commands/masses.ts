@@ -27,7 +27,7 @@ export async function readMassesTable(input: Input): Promise<MassesTable> {
     const [f, m, g] = [r[0]?.trim() ?? '', r[1]?.trim() ?? '', r[2]?.trim() ?? ''];
     if (i === 0 && !Number.isFinite(Number(m))) return; // header
     const x = Number(m);
-    if (!f || m === '' || !Number.isFinite(x) || x <= 0) throw new DataError(`expected 'file,mass_mg[,group]' with a positive mass, got '${r.join(',')}'`, { file: input.name, line: i + 1 });
+    if (!f || m === '' || !Number.isFinite(x) || x <= 0) throw new DataError(`expected 'file,mass_mg' with a positive mass (and optionally a group), got '${r.join(',')}'`, { file: input.name, line: i + 1 });
     const before = lineOf.get(f);
     if (before !== undefined) throw new DataError(`'${f}' is listed twice, on lines ${before} and ${i + 1}; keep one mass per file`, { file: input.name, line: i + 1 });
     lineOf.set(f, i + 1);
