@@ -15,10 +15,14 @@ import type { First } from './analysis/cycling.js';
 import * as m from './analysis/metrics.js';
 import { gittCommand, type GittCliOptions } from './commands/gitt.js';
 import type { PulseRow, BranchSummary } from './analysis/gitt.js';
+import { rateSteps, type RateOptions, type RateResult } from './analysis/rate.js';
 
 export type { CyclerRecord, SourceInfo, VendorCycle } from './types.js';
 export type { CyclingData, HalfCycle, Cycle, First } from './analysis/cycling.js';
-export type { IceRow, CycleRow, SplitRow, RetentionRow, Mass } from './analysis/metrics.js';
+export type { IceRow, CycleRow, SplitRow, RetentionRow, RetentionAtRow, CycleRowOptions, Mass } from './analysis/metrics.js';
+export type { RateOptions, RateResult, RateStepRow } from './analysis/rate.js';
+export type { DqdvResult, DvdqCurve, Peak, PeakOptions, Smoothing, BranchPoints } from './analysis/dqdv.js';
+export type { GroupStat } from './analysis/stats.js';
 export type { PulseRow, BranchSummary } from './analysis/gitt.js';
 export { HcarbError, DataError, UsageError, formatError } from './errors.js';
 export { parseLandText } from './parse/fast.js';
@@ -34,7 +38,11 @@ export {
   type Circuit, type ParamDef, type ElementKind, type EisFit, type FitOptions, type ParamResult, type AutoResult, type Weighting,
   type KkOptions, type KkResult, type KkRow, type DrtOptions, type DrtResult, type DrtPeak, type WarburgDOptions, type Spectrum, type BodeRow,
 } from './analysis/eis/index.js';
-export { dqdv } from './analysis/dqdv.js';
+export { dqdv, dqdvCurve, findPeaks, dvdq, savitzkyGolay, branchCollector } from './analysis/dqdv.js';
+export { rateSteps } from './analysis/rate.js';
+export { meanSd, groupStats, groupByRegex, groupRows } from './analysis/stats.js';
+export { firstCycleEfficiencyWarning, loadingMixupWarning, capacityHint } from './analysis/sanity.js';
+export { readAssumptions } from './load.js';
 
 export type Source = string | Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -44,11 +52,11 @@ function toInput(src: Source, name?: string): Input {
   return { name: name ?? '<stream>', chunks: () => src };
 }
 
-export interface ReadOptions { name?: string; first?: First; splitV?: number }
+export interface ReadOptions { name?: string; first?: First; splitV?: number; /** Stop reading once this cycle is complete. */ stopAfterCycle?: number }
 
 /** Read a LAND export (.csv, .txt, .xlsx) into segmented cycling data, streaming. */
 export async function readLand(src: Source, o: ReadOptions = {}): Promise<Loaded> {
-  return loadCycling(toInput(src, o.name), { first: o.first ?? 'discharge', splitV: o.splitV ?? 0.1 });
+  return loadCycling(toInput(src, o.name), { first: o.first ?? 'discharge', splitV: o.splitV ?? 0.1, ...(o.stopAfterCycle !== undefined ? { stopAfterCycle: o.stopAfterCycle } : {}) });
 }
 
 /**
@@ -69,14 +77,22 @@ function massOf(cell: Loaded, o: MassOption): m.Mass {
 export function ice(cell: Loaded, o: MassOption = {}): m.IceRow {
   return m.ice(cell.data, massOf(cell, o), cell.info.source);
 }
-export function cycles(cell: Loaded, o: MassOption = {}): m.CycleRow[] {
-  return m.cycleRows(cell.data, massOf(cell, o));
+export function cycles(cell: Loaded, o: MassOption & m.CycleRowOptions = {}): m.CycleRow[] {
+  return m.cycleRows(cell.data, massOf(cell, o), { areaCm2: o.areaCm2 ?? null, nominalMAhG: o.nominalMAhG ?? null });
+}
+/** Rate capability: steps of equal current density, mean ± SD per step, recovery. */
+export function rate(cell: Loaded, o: MassOption & RateOptions = {}): RateResult {
+  return rateSteps(m.cycleRows(cell.data, massOf(cell, o), { nominalMAhG: o.nominalMAhG ?? null }), { ...o, first: o.first ?? cell.data.first });
 }
 export function split(cell: Loaded, o: MassOption & { cycle?: number } = {}): m.SplitRow {
   return m.split(cell.data, massOf(cell, o), o.cycle ?? 1, cell.info.source);
 }
-export function retention(cell: Loaded, o: MassOption & { skip?: number; window?: number } = {}): m.RetentionRow {
-  return m.retention(cell.data, massOf(cell, o), o.skip ?? 20, o.window ?? 5, cell.info.source);
+export function retention(cell: Loaded, o: MassOption & { skip?: number; window?: number; refCycle?: number } = {}): m.RetentionRow {
+  return m.retention(cell.data, massOf(cell, o), o.skip ?? 20, o.window ?? 5, cell.info.source, o.refCycle !== undefined ? { refCycle: o.refCycle } : {});
+}
+/** Capacity and retention at given cycles, against cycle `refCycle` or the window after `skip`. */
+export function retentionAt(cell: Loaded, at: number[], o: MassOption & { skip?: number; window?: number; refCycle?: number } = {}): m.RetentionAtRow[] {
+  return m.retentionAt(cell.data, massOf(cell, o), at, o.refCycle !== undefined ? { refCycle: o.refCycle } : { skip: o.skip ?? 20, window: o.window ?? 5 }, cell.info.source);
 }
 
 export interface GittOptions extends MassOption {

@@ -46,7 +46,7 @@ const ERRORS: Case[] = [
   ['chi-cv-too-few-points.txt', ['cv'], 1, /too few points for a CV \(9\)/],
   ['chi-binary.bin', ['eis'], 1, /chi-binary\.bin:1: this is a binary file \(a CHI \.bin\?\), not a text export/],
   ['chi-date-only-garbage.txt', ['eis'], 1, /chi-date-only-garbage\.txt:4: numeric data before a column header/],
-  ['land-voltage-implausible.csv', ['dqdv'], 1, /land-voltage-implausible\.csv: the voltage of cycle 1 discharge \(lines 3–5\) spans 2\.50e\+3 V, 5\.00e\+5 grid steps of 0\.005 V \(limit 200000\); check the voltage column/],
+  ['land-voltage-implausible.csv', ['dqdv'], 1, /land-voltage-implausible\.csv:3: the voltage of cycle 1 discharge \(lines 3–5\) spans 2\.50e\+3 V, from 0 to 2500 V, outside any plausible cell voltage \(-5 to 10 V\); check the voltage column/],
 ];
 
 const WARNINGS: Case[] = [

@@ -21,6 +21,7 @@ const RUNS: Record<string, { one: string[]; two: string[] }> = {
   cycles: { one: [T], two: [T, G] },
   split: { one: [T], two: [T, G] },
   retention: { one: [T], two: [T, T] },
+  rate: { one: [T], two: [T, T] },
   summary: { one: [T], two: [T, G] },
   gitt: { one: [G, '--mass', '3.8'], two: [G, G, '--mass', '3.8'] },
   cv: { one: [CV], two: [CV, CV] },

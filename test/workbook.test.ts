@@ -31,7 +31,11 @@ describe.skipIf(!HAVE_CORPUS)('corpus: cellpy LANDdt workbook (Si half cell)', (
     expect(d.q_dis_mAh_g.toPrecision(4)).toBe('3745');
     expect(Math.abs(d.q_dis_mAh_g - 3744.593) / 3744.593).toBeLessThan(1e-5);
     expect(d.crosscheck.status).toBe('ok');
-    expect(d.crosscheck.cycles_compared).toBe(14);
+    // ice stops reading after cycle 1, so the cross-check covers cycle 1; --full reads all 14.
+    expect(d.crosscheck.cycles_compared).toBe(1);
+    const full = one(hcarb(['ice', CELLPY, '--full', '--json']).stdout) as { ice_pct: number; crosscheck: { status: string; cycles_compared: number } };
+    expect(full.crosscheck).toMatchObject({ status: 'ok', cycles_compared: 14 });
+    expect(full.ice_pct).toBe(d.ice_pct);
   });
 
   it('hcarb cycles matches every cycle of the Cycle-Tab within 0.1 %', () => {
@@ -158,7 +162,9 @@ describe('the cycle layer of a text export (LAND "mixed" CSV) is cross-checked t
     expect(r.code).toBe(0);
     const d = one(r.stdout) as { ice_pct: number; crosscheck: { status: string; cycles_compared: number } };
     expect(d.ice_pct).toBeCloseTo(90, 9);
-    expect(d.crosscheck).toMatchObject({ status: 'ok', cycles_compared: 3 });
+    // ice reads up to cycle 1 only: the cross-check covers the cycles read.
+    expect(d.crosscheck).toMatchObject({ status: 'ok', cycles_compared: 1 });
+    expect(one(hcarb(['ice', f, '--full', '--json']).stdout).crosscheck).toMatchObject({ status: 'ok', cycles_compared: 3 });
     expect(r.stderr).toMatch(/note: the cycler's own summary of 3 cycles found before the records/);
   });
   it('warns, naming the cycle, when the cycler\'s table differs by more than 0.5 %', async () => {

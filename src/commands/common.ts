@@ -78,3 +78,13 @@ export function cyclingAssumptions(mass: Mass, data: CyclingData, info: SourceIn
     classification: info.columns.some((c) => c.canonical === 'state') ? 'state column, else sign of current' : 'sign of current',
   };
 }
+
+/** `--cycles 1,2,10`: distinct cycle numbers ≥ 1, in the order given. */
+export function parseCycleList(name: string, v: string): number[] {
+  const xs = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!xs.length || xs.some((x) => !Number.isInteger(x) || x < 1)) throw new UsageError(`${name} takes cycle numbers ≥ 1 separated by commas (e.g. 1,2,10), not '${v}'`);
+  return [...new Set(xs)];
+}
+
+/** The material option for the capacity hint: carbon by default. */
+export const MATERIAL_OPTION = { flags: '--material <name>', description: "active material, for the plausibility hint (carbon: > 2000 mAh/g is flagged; any other name: no check)", default: 'carbon' };

@@ -1,16 +1,20 @@
 /** `hcarb cycles`: one row per cycle with both capacities and the coulombic efficiency. */
 import { perFileRun } from './run.js';
-import { MASS_FIELDS, type CommandSpec } from './spec.js';
+import { MASS_FIELDS, pos, type CommandSpec } from './spec.js';
+import { MATERIAL_OPTION } from './common.js';
 import { cyclesCommand } from './cycling-run.js';
 
 export const command: CommandSpec = {
   name: 'cycles',
   summary: 'per-cycle capacities and coulombic efficiency',
-  description: "One row per cycle: discharge and charge capacity and CE_n = Q_ch,n / Q_dis,n × 100 %. Cycle n is the n-th discharge half-cycle and the charge after it, whatever the cycler's counter says.",
+  description: "One row per cycle: discharge and charge capacity and CE_n = Q_ch,n / Q_dis,n × 100 %, the constant-current density of each branch (and the C-rate with --nominal), the capacity-weighted average voltage ∫V dQ / Q and energy ∫V dQ of each branch, energy efficiency, hysteresis, end voltages and areal capacity (area from --area / --diameter, default a 12 mm disc). Cycle n is the n-th discharge half-cycle and the charge after it, whatever the cycler's counter says. The table shows a subset; CSV/JSON have every key.",
   files: 'LAND exports; - or none for standard input',
   takes: { mass: true, first: true, join: true },
-  options: [],
-  examples: ['hcarb cycles samples/npnhc-t1200.csv --mass 3.8', 'hcarb cycles samples/npnhc-t1200.csv --fields cycle,q_ch_mAh_g,ce_pct --format tsv', "hcarb cycles samples/npnhc-t1200.csv --format ndjson | jq -c 'select(.ce_pct < 99.8)'"],
+  options: [
+    { flags: '--nominal <mAh_g>', description: 'nominal specific capacity for the C-rate (e.g. 300)', parse: pos('--nominal') },
+    MATERIAL_OPTION,
+  ],
+  examples: ['hcarb cycles samples/npnhc-t1200.csv --mass 3.8', 'hcarb cycles samples/npnhc-t1200.csv --fields cycle,q_ch_mAh_g,ce_pct --format tsv', 'hcarb cycles samples/npnhc-t1200.csv --nominal 300 --diameter 14 --format csv', "hcarb cycles samples/npnhc-t1200.csv --format ndjson | jq -c 'select(.ce_pct < 99.8)'"],
   fields: [
     { key: 'file', description: 'the input file as given' },
     { key: 'cycle', description: 'cycle number n (the n-th discharge and the charge after it)' },
@@ -42,5 +46,5 @@ export const command: CommandSpec = {
     ...MASS_FIELDS,
   ],
   docFields: [{ key: 'cycles', description: 'the rows, one per cycle (without file and mass keys)' }, { key: 'crosscheck', description: "comparison with the cycler's own cycle table" }],
-  run: perFileRun((input, _o, c) => cyclesCommand(input, c)),
+  run: perFileRun((input, o, c) => cyclesCommand(input, c, { nominal: o.nominal as number | undefined, material: o.material as string })),
 };

@@ -7,6 +7,7 @@ import { command as ice } from './ice.js';
 import { command as cycles } from './cycles.js';
 import { command as split } from './split.js';
 import { command as retention } from './retention.js';
+import { command as rate } from './rate.js';
 import { command as summary } from './summary.js';
 import { command as gitt } from './gitt.js';
 import { command as cv } from './cv.js';
@@ -18,5 +19,5 @@ import { command as report } from './report.js';
 import { command as records } from './records.js';
 import { command as completion } from './completion.js';
 
-export const COMMANDS: CommandSpec[] = [ice, cycles, split, retention, summary, gitt, cv, eis, dqdv, plot, report, inspect, records, completion];
+export const COMMANDS: CommandSpec[] = [ice, cycles, split, retention, rate, summary, gitt, cv, eis, dqdv, plot, report, inspect, records, completion];
 completion.all = COMMANDS;

@@ -60,7 +60,7 @@ async function series(kind: PlotKind, input: Input, label: string, c: CommonOpti
       return { d: { kind, file: { label, rows }, massMg }, warnings: r.warnings };
     }
     case 'dqdv': {
-      const r = await dqdvCommand(input, c, { cycle: o.cycle ?? 1, step: o.step ?? 0.005, smooth: o.smooth ?? 3 });
+      const r = await dqdvCommand(input, c, { cycles: [o.cycle ?? 1], step: o.step, smoothing: o.smooth && o.smooth > 1 ? { kind: 'moving', points: o.smooth } : undefined });
       const key = r.rows.length && 'dqdv_mAh_g_V' in r.rows[0]! ? 'dqdv_mAh_g_V' : 'dqdv_mAh_V';
       const curves = new Map<string, DqdvFile['curves'][number]>();
       for (const row of r.rows) {

@@ -6,12 +6,13 @@ import { splitCommand } from './cycling-run.js';
 export const command: CommandSpec = {
   name: 'split',
   summary: 'sloping vs plateau capacity at 0.1 V',
-  description: 'Sloping and plateau capacity of both branches of one cycle, split where the voltage first crosses the split voltage (linear interpolation between the bracketing records).',
+  description: 'Sloping and plateau capacity of both branches of one cycle, split where the voltage first crosses the split voltage (linear interpolation between the bracketing records). Reading stops once that cycle is complete (--full reads to the end).',
   files: 'LAND exports; - or none for standard input',
   takes: { mass: true, first: true, join: true },
   options: [
     { flags: '--split <V>', description: 'split voltage in V', parse: num('--split'), default: 0.1 },
     { flags: '--cycle <n>', description: 'which cycle (1 = the first)', parse: int('--cycle', 1), default: 1 },
+    { flags: '--full', description: 'read the whole file (default: stop once the cycle is complete)' },
   ],
   examples: ['hcarb split samples/npnhc-t1200.csv --mass 3.8', "hcarb split samples/npnhc-t1200.csv --split 0.08 --cycle 2 --json | jq '.[0].dis_plateau_pct'"],
   fields: [
@@ -35,5 +36,5 @@ export const command: CommandSpec = {
     ...MASS_FIELDS,
   ],
   docFields: [{ key: 'crosscheck', description: "comparison with the cycler's own cycle table" }],
-  run: perFileRun((input, o, c) => splitCommand(input, { ...c, split: o.split as number, cycle: o.cycle as number })),
+  run: perFileRun((input, o, c) => splitCommand(input, { ...c, split: o.split as number, cycle: o.cycle as number, full: Boolean(o.full) })),
 };

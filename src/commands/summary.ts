@@ -3,13 +3,15 @@ import type { Input } from '../io.js';
 import { cycleRows, ice, retention, split } from '../analysis/metrics.js';
 import { DataError, UsageError } from '../errors.js';
 import type { FileResult, Row } from '../output/format.js';
-import { runCycling } from './cycling-run.js';
-import type { CommonOptions } from './common.js';
+import { runCycling, sanityWarnings } from './cycling-run.js';
+import { MATERIAL_OPTION, type CommonOptions } from './common.js';
+import { readMassesTable } from './masses.js';
+import { groupByRegex, groupRows, groupStats } from '../analysis/stats.js';
 import { availableParallelism } from 'node:os';
 import { summariseInParallel } from '../parallel.js';
 import { MASS_FIELDS, int, num, type CommandSpec } from './spec.js';
 
-export interface SummaryOptions { name?: string; skip: number; window: number; split: number }
+export interface SummaryOptions { name?: string; skip: number; window: number; split: number; material?: string }
 
 export function sampleName(file: string): string {
   const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
@@ -22,6 +24,7 @@ export async function summaryCommand(input: Input, o: CommonOptions, s: SummaryO
   const i = ice(data, run.mass, input.name);
   const sp = split(data, run.mass, 1, input.name);
   const rows = cycleRows(data, run.mass);
+  sanityWarnings(run, [{ ...rows[0]!, ce_pct: i.ice_pct }, ...rows.slice(1)], s.material ?? 'carbon', 'ICE');
   const complete = rows.filter((r) => r.ce_pct !== null);
   const last = complete[complete.length - 1]!;
   const rev = (r: typeof last) => (data.first === 'discharge' ? [r.q_ch_mAh_g, r.q_ch_mAh] : [r.q_dis_mAh_g, r.q_dis_mAh]);
@@ -78,6 +81,53 @@ export async function summaryCommand(input: Input, o: CommonOptions, s: SummaryO
   };
 }
 
+/** How files are put into replicate groups (summary --group-by, the --masses group column, --stats). */
+export interface GroupHow { regex?: RegExp; fromMasses?: Map<string, string>; stats: boolean }
+
+function baseName(p: string): string {
+  return p.replace(/\\/g, '/').split('/').pop() ?? p;
+}
+
+/** A file's group: --group-by on its file name (first capture group, else the match), else the --masses column; 'all' for --stats alone. */
+export function groupOf(file: string, how: GroupHow): string | null {
+  if (how.regex) return groupByRegex(how.regex)(baseName(file));
+  if (how.fromMasses) return how.fromMasses.get(file) ?? how.fromMasses.get(baseName(file)) ?? null;
+  return how.stats ? 'all' : null;
+}
+
+/** The --stats table at 80 columns (CSV and JSON have every key). */
+export const STATS_TABLE_KEYS = ['name', 'n', 'ice_pct', 'q_dis_mAh_g', 'q_ch_mAh_g', 'retention_pct'];
+
+/**
+ * Put each file's row in its group (a `group` key after `name`) and, with --stats, append per
+ * group the rows "G (mean)" and "G (sd)" (sample SD, n − 1, over the files where the key is a
+ * number) after the last file, and the statistics under `groups` in every file's JSON.
+ */
+export function withGroups(rs: FileResult[], how: GroupHow, warn: (file: string, message: string) => void): FileResult[] {
+  const rule = how.regex ? `--group-by /${how.regex.source}/ on the file name (its first capture group, else the whole match)` : how.fromMasses ? 'the group column (third) of the --masses file' : 'all files in one group (no --group-by or group column)';
+  const out = rs.map((r) => {
+    const g = groupOf(r.file, how);
+    if (g === null) warn(r.file, how.regex ? `the file name does not match --group-by /${how.regex.source}/: in no group` : 'no group for this file in the --masses file: in no group');
+    const { file, name, ...rest } = r.rows[0]!;
+    const row: Row = { file, name, group: g, ...rest };
+    const assumptions = { ...(r.doc.assumptions as Row), group_rule: rule, ...(how.stats ? { stats: 'per group: n files; mean and sample SD (n − 1) of every numeric key over the files where it is a number' } : {}) };
+    return { ...r, rows: [row], doc: { ...row, ...r.doc, group: g, assumptions } };
+  });
+  if (!how.stats) return out.map((r) => ({ ...r, tableKeys: ['name', 'group', ...(r.tableKeys ?? []).filter((k) => k !== 'name')] }));
+  const stats = groupStats(out.map((r) => r.rows[0]!), (row) => row.group as string | null);
+  const statRows = groupRows(stats);
+  const last = out.length - 1;
+  const partial = stats.flatMap((g) => Object.entries(g.count).filter(([k, c]) => c > 0 && c < g.n && STATS_TABLE_KEYS.includes(k)).map(([k, c]) => `${g.group}: ${k} over ${c} of ${g.n} files`));
+  const line = `groups: ${rule}; "(mean)" and "(sd)" rows: n files, mean and sample SD (n−1)${partial.length ? ` (${partial.join('; ')})` : ''}`;
+  return out.map((r, k) => ({
+    ...r,
+    doc: { ...r.doc, groups: stats },
+    rows: k === last ? [...r.rows, ...statRows] : r.rows,
+    tableKeys: r.rows[0]!.mass_mg === null ? STATS_TABLE_KEYS.map((x) => x.replace(/_mAh_g$/, '_mAh')) : STATS_TABLE_KEYS,
+    assumptionLine: `${r.assumptionLine}; ${line}`,
+  }));
+}
+
 /** Sort rows by a key (prefix '-' for descending); nulls last. */
 export function sortResults(results: FileResult[], key: string): FileResult[] {
   const desc = key.startsWith('-');
@@ -104,9 +154,12 @@ export const command: CommandSpec = {
     { flags: '--split <V>', description: 'split voltage for slope and plateau', parse: num('--split'), default: 0.1 },
     { flags: '--skip <S>', description: 'cycles to skip for retention', parse: int('--skip'), default: 20 },
     { flags: '--window <k>', description: 'cycles averaged for retention', parse: int('--window', 1), default: 5 },
+    { flags: '--group-by <regex>', description: 'replicate group from the file name: the first capture group of REGEX (else the whole match), e.g. "^(HC\\d+)-"' },
+    { flags: '--stats', description: 'per group: n, mean and sample SD of every numeric key, as rows "G (mean)" / "G (sd)" (JSON: groups)' },
+    MATERIAL_OPTION,
     { flags: '-j, --jobs <n>', description: 'files processed in parallel (default: the number of cores)', parse: int('--jobs', 1) },
   ],
-  examples: ['hcarb summary samples/npnhc-t1200.csv samples/npnhc-gitt.csv', 'hcarb summary samples/*.csv --sort -ice_pct --format csv > table.csv', "hcarb summary samples/npnhc-t1200.csv --name NPNHC-T1200 --mass 3.8 --json | jq '.[0].ice_pct'"],
+  examples: ['hcarb summary samples/npnhc-t1200.csv samples/npnhc-gitt.csv', 'hcarb summary samples/*.csv --sort -ice_pct --format csv > table.csv', "hcarb summary samples/npnhc-t1200.csv samples/npnhc-gitt.csv --group-by '^(npnhc)' --stats", "hcarb summary samples/npnhc-t1200.csv samples/npnhc-gitt.csv --stats --json | jq '.[0].groups[0].mean.ice_pct'", "hcarb summary samples/npnhc-t1200.csv --name NPNHC-T1200 --mass 3.8 --json | jq '.[0].ice_pct'"],
   fields: [
     { key: 'file', description: 'the input file as given' },
     { key: 'name', description: 'sample name (--name, or the file name without extension)' },
@@ -138,22 +191,37 @@ export const command: CommandSpec = {
     { key: 'q_ch_mAh', description: 'first-cycle charge capacity' },
     { key: 'irreversible_mAh', description: 'irreversible capacity' },
     { key: 'last_rev_mAh', description: 'reversible capacity of the last complete cycle' },
+    { key: 'group', description: 'replicate group (--group-by, or the third column of --masses)' },
+    { key: 'n', description: '--stats rows: files in the group' },
   ],
+  docFields: [{ key: 'groups', description: '--stats: per group, n and the mean, sample SD and count of every numeric key (the same on every element)' }],
   async run(ctx, _args, files0, o) {
     const files = ctx.inputFiles(files0);
     if (o.name !== undefined && files.length > 1) throw new UsageError('--name names one file; with several files the names come from the file names');
     const sort = o.sort as string | undefined;
-    const opts: SummaryOptions = { name: o.name as string | undefined, skip: o.skip as number, window: o.window as number, split: o.split as number };
+    const opts: SummaryOptions = { name: o.name as string | undefined, skip: o.skip as number, window: o.window as number, split: o.split as number, material: o.material as string };
+    let regex: RegExp | undefined;
+    if (o.groupBy !== undefined) {
+      try { regex = new RegExp(String(o.groupBy)); } catch (e) { throw new UsageError(`--group-by: not a regular expression: ${(e as Error).message}`); }
+    }
+    const fromMasses = o.masses !== undefined && regex === undefined ? (await readMassesTable(ctx.io.open(String(o.masses)))).groups : undefined;
+    const how: GroupHow = { regex, fromMasses: fromMasses?.size ? fromMasses : undefined, stats: Boolean(o.stats) };
+    const grouping = how.regex !== undefined || how.fromMasses !== undefined || how.stats;
     const real = files.filter((f) => f !== '-');
     const jobs = Math.min((o.jobs as number | undefined) ?? availableParallelism(), real.length);
     let parallel: Promise<FileResult>[] | null = null;
     let n = 0;
+    const finish = (rs: FileResult[]): FileResult[] => {
+      let out = sort ? sortResults(rs, sort) : rs;
+      if (grouping) out = withGroups(out, how, (file, msg) => ctx.warn(file, msg));
+      return out;
+    };
     await ctx.runFiles(files, o, (input, _o, c) => {
       if (jobs > 1 && real.length === files.length && !o.join) {
         parallel ??= summariseInParallel(files, jobs, c, opts);
         return parallel[n++]!;
       }
       return summaryCommand(input, c, opts);
-    }, sort ? { finish: (rs) => sortResults(rs, sort) } : undefined);
+    }, sort || grouping ? { finish } : undefined);
   },
 };

@@ -23,6 +23,7 @@ const QUANTITIES: Quantity[] = [
   { suffix: '_ohm_s05', unit: 'Ω s^-½', rule: { kind: 'sig', digits: 4 } },
   { suffix: '_mAh_g_V', unit: 'mAh/g/V', rule: { kind: 'sig', digits: 4 } },
   { suffix: '_V_mAh_g', unit: 'V g/mAh', rule: { kind: 'sig', digits: 3 } },
+  { suffix: '_V_mAh', unit: 'V/mAh', rule: { kind: 'sig', digits: 3 } },
   { suffix: '_mAh_V', unit: 'mAh/V', rule: { kind: 'sig', digits: 4 } },
   { suffix: '_mAh_cm2', unit: 'mAh/cm²', rule: { kind: 'fixed', decimals: 3 } },
   { suffix: '_mWh_g', unit: 'mWh/g', rule: { kind: 'fixed', decimals: 1 } },
@@ -72,6 +73,11 @@ const NAMES: Record<string, string> = {
   log10_d: 'log₁₀ D', r2_sqrt: 'R² √t', r2: 'R²', chi2: 'χ²', b: 'b', b_se: '±',
   chi2_dof: 'χ²/dof', aic: 'AIC', bic: 'BIC', z_mod: '|Z|', fit_z_mod: 'fit |Z|', phase: 'phase', fit_phase: 'fit phase',
   kk_verdict: 'Lin-KK', kk_max_residual: 'KK max residual', gamma: 'γ', peak_r: 'R', r_sei: 'R_SEI', n_cpe: 'n_CPE',
+  // Per-cycle figures (cycles) and rate steps (rate): short, as a paper's table writes them.
+  i_dis: 'I dis', i_ch: 'I ch', i: 'I', c_rate: 'C-rate', v_avg_dis: 'V̄ dis', v_avg_ch: 'V̄ ch', e_dis: 'E dis', e_ch: 'E ch',
+  ee: 'EE', hysteresis: 'ΔV', v_end_dis: 'V end dis', v_end_ch: 'V end ch',
+  q_dis_mean: 'Q_dis', q_ch_mean: 'Q_ch', q_dis_sd: '±', q_ch_sd: '±', ce_mean: 'CE', ce_sd: '±', rev_vs_first: 'Q/Q₁',
+  q_rev: 'Q_rev', prominence: 'prominence', dvdq: 'dV/dQ',
 };
 
 /** The quantity a key ends with, or null for plain names (`cycle`, `branch`, `flags`). */
