@@ -100,6 +100,8 @@ describe('LAND .xls workbooks read like .xlsx', () => {
       expect(x.recs.map((r) => r.voltageV)).toEqual(truth.map((t) => t.voltageV));
       expect(x.recs.map((r) => r.timeS)).toEqual(truth.map((t) => t.timeS));
       expect(x.info.skippedCount).toBe(0);
+      // Lines run on across the sheets: without repeated headers they are those of one long sheet (header = line 1).
+      if (!header) expect(x.recs.map((r) => r.line)).toEqual(truth.map((_, i) => i + 2));
     });
   }
 
@@ -175,5 +177,34 @@ describe('compound files that are not a BIFF8 workbook, and damaged ones', () =>
     }
     expect(errors + reads).toBe(300);
     expect(errors).toBeGreaterThan(10);
+  });
+});
+
+describe('hcarb cycles: the .xls gives the same cycles as the .xlsx of the same run', () => {
+  it('a Record-Tab longer than a BIFF8 sheet (continued on Record-Tab1), through the CLI, --format csv', { timeout: 120_000 }, () => {
+    const long = hardCarbonPlan({ cycles: 24, sampleS: 25 });
+    const n = [...planRecords(long.plan)].length;
+    expect(n).toBeGreaterThan(XLS_MAX_ROWS); // the record table continues on a second sheet
+    const dir = mkdtempSync(join(tmpdir(), 'hcarb-xls-'));
+    const xls = join(dir, 'run.xls'), xlsx = join(dir, 'run.xlsx');
+    writeFileSync(xls, landXls(long.plan));
+    writeFileSync(xlsx, landWorkbook(long.plan));
+    expect(existsSync(xls)).toBe(true);
+    const a = hcarb(['cycles', xls, '--format', 'csv']);
+    const b = hcarb(['cycles', xlsx, '--format', 'csv']);
+    expect(a.stderr).not.toMatch(/error/i);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const rows = a.stdout.trim().split('\n');
+    expect(rows.length).toBe(25); // header + 24 cycles
+    expect(a.stdout.replaceAll('run.xls', 'run.FILE')).toBe(b.stdout.replaceAll('run.xlsx', 'run.FILE'));
+    // And the numbers are the plan's: cycle 1 discharge 373.3 mAh/g, ICE 81.81 %.
+    const head = rows[0]!.split(',');
+    const c1 = rows[1]!.split(',');
+    expect(Number(c1[head.indexOf('q_dis_mAh_g')])).toBeCloseTo(373.3, 1);
+    expect(Number(c1[head.indexOf('ce_pct')])).toBeCloseTo(81.81, 1);
+    // The notes name both sheets.
+    const v = hcarb(['cycles', xls, '--format', 'csv', '-v']);
+    expect(v.stderr).toMatch(/Record-Tab1/);
   });
 });

@@ -19,8 +19,11 @@ const MAX_RECORD = 8224;
 
 const R = { BOF: 0x0809, EOF: 0x000a, CODEPAGE: 0x0042, BOUNDSHEET: 0x0085, SST: 0x00fc, CONTINUE: 0x003c, DIMENSIONS: 0x0200, NUMBER: 0x0203, LABELSST: 0x00fd };
 
+const F64 = new DataView(new ArrayBuffer(8));
+
 class Bytes {
-  private buf = new Uint8Array(1 << 16);
+  private buf: Uint8Array;
+  constructor(capacity = 1 << 16) { this.buf = new Uint8Array(capacity); }
   length = 0;
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -33,14 +36,14 @@ class Bytes {
   u8(v: number): void { this.room(1); this.buf[this.length++] = v & 0xff; }
   u16(v: number): void { this.u8(v); this.u8(v >>> 8); }
   u32(v: number): void { this.u16(v & 0xffff); this.u16(v >>> 16); }
-  f64(v: number): void { const d = new DataView(new ArrayBuffer(8)); d.setFloat64(0, v, true); for (let i = 0; i < 8; i++) this.u8(d.getUint8(i)); }
+  f64(v: number): void { F64.setFloat64(0, v, true); for (let i = 0; i < 8; i++) this.u8(F64.getUint8(i)); }
   bytes(b: Uint8Array): void { this.room(b.length); this.buf.set(b, this.length); this.length += b.length; }
   record(type: number, body: Uint8Array): void { this.u16(type); this.u16(body.length); this.bytes(body); }
   done(): Uint8Array { return this.buf.slice(0, this.length); }
 }
 
 function body(fill: (b: Bytes) => void): Uint8Array {
-  const b = new Bytes();
+  const b = new Bytes(32);
   fill(b);
   return b.done();
 }

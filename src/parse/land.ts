@@ -258,7 +258,8 @@ export class BlockCollector {
     throw new DataError(`${blocksText(spans, this.workbook ? where ?? 'sheet' : undefined)}, read as one run block after block in time order, but ${what}: hcarb cannot tell how the blocks fit together; put each run in its own file, or put the blocks one under the other in time order`, { file: this.source, line, where });
   }
 
-  row(cells: string[], line: number, where?: string): void {
+  /** One row; `lineOffset` is added to the records' line (continuation sheets), not to messages. */
+  row(cells: string[], line: number, where?: string, lineOffset = 0): void {
     for (let k = 0; k < this.blocks.length; k++) {
       const b = this.blocks[k]!;
       const [from, to] = b.span!;
@@ -272,6 +273,7 @@ export class BlockCollector {
       const prev = list[list.length - 1];
       if (prev && rec.timeS < prev.timeS!) this.refuse(`the time goes back inside block ${k + 1} (${prev.timeS} s, then ${rec.timeS} s at row ${line})`, line, where);
       if (++this.total > MAX_BLOCK_RECORDS) throw new DataError(`side-by-side blocks are read whole to be put in order, and these hold more than ${MAX_BLOCK_RECORDS} records; put the blocks one under the other in time order`, { file: this.source, line, where });
+      rec.line += lineOffset;
       list.push(rec);
     }
   }

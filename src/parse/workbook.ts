@@ -158,12 +158,19 @@ export function* readLandBook(wb: Book, info: SourceInfo): Generator<CyclerRecor
   let inRecords = false;
   let batch: CyclerRecord[] = [];
   let blocks: BlockCollector | null = null;
+  // Records on continuation sheets are numbered on from the sheet before (as one table would be:
+  // the lines then match the same run exported as one sheet); messages name the sheet and its row.
+  let lineOffset = 0, lastRow = 0;
+  const offsets: string[] = [];
   for (const sheet of sheets) {
     sheetName = sheet.name;
+    if (sheet !== sheets[0]) { lineOffset += lastRow; offsets.push(`row r of '${sheet.name}' is line ${lineOffset} + r`); }
+    lastRow = 0;
     let rowsSeen = 0;
     for (const rows of wb.batches(sheet)) {
       for (const r of rows) {
         rowsSeen++;
+        lastRow = r.row;
         const t = rowTexts(r.cells);
         if (!plan) {
           if (looksLikeHeader(t)) {
@@ -176,21 +183,22 @@ export function* readLandBook(wb: Book, info: SourceInfo): Generator<CyclerRecor
           }
           continue;
         }
-        if (isHeaderRepeat(t, plan)) { inRecords = true; if (sheet === sheets[0] || rowsSeen > 1) noteSkip(info, r.row, 'repeated header'); continue; }
+        if (isHeaderRepeat(t, plan)) { inRecords = true; if (sheet === sheets[0] || rowsSeen > 1) noteSkip(info, r.row + lineOffset, 'repeated header'); continue; }
         if (!t.some((s) => s)) continue;
-        if (isTextRow(t)) { inRecords = false; noteSkip(info, r.row, 'sub-table header'); continue; }
-        if (!inRecords) { noteSkip(info, r.row, 'sub-table row'); continue; }
+        if (isTextRow(t)) { inRecords = false; noteSkip(info, r.row + lineOffset, 'sub-table header'); continue; }
+        if (!inRecords) { noteSkip(info, r.row + lineOffset, 'sub-table row'); continue; }
         raw = r.cells;
         if (plan.blocks) {
           blocks ??= new BlockCollector(plan, info, source, num, timeOf, true);
-          try { blocks.row(t, r.row, sheet.name); } catch (e) { if (e instanceof DataError) e.where ??= sheet.name; throw e; }
+          try { blocks.row(t, r.row, sheet.name, lineOffset); } catch (e) { if (e instanceof DataError) e.where ??= sheet.name; throw e; }
           continue;
         }
         let rec: CyclerRecord | null;
         try {
           rec = recordFromCells(t, r.row, plan, num, timeOf, source, sheet.name);
         } catch (e) { if (e instanceof DataError) e.where ??= sheet.name; throw e; }
-        if (!rec) { noteSkip(info, r.row, 'too few cells'); continue; }
+        if (!rec) { noteSkip(info, r.row + lineOffset, 'too few cells'); continue; }
+        rec.line += lineOffset;
         batch.push(rec);
         info.records++;
         if (batch.length >= BATCH) { yield batch; batch = []; }
@@ -198,6 +206,7 @@ export function* readLandBook(wb: Book, info: SourceInfo): Generator<CyclerRecor
     }
     if (!plan) throw new DataError('no header row naming a voltage and a current column', { file: source, where: sheet.name, line: 1 });
   }
+  if (offsets.length) info.notes.push(`record lines run on across the sheets as in one table: ${offsets.join(', ')}`);
   if (blocks) yield* blocks.finish();
   if (batch.length) yield batch;
   if (info.records === 0) throw new DataError('the record sheet has a header but no records', { file: source, where: sheets[0]!.name, line: info.headerLine });
