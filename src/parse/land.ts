@@ -243,6 +243,8 @@ export class BlockCollector {
   private readonly recs: CyclerRecord[][];
   private total = 0;
   private readonly blocks: Plan[];
+  /** The sheet of the last row (for messages about the whole table). */
+  private where?: string;
   constructor(
     readonly plan: Plan, readonly info: SourceInfo, readonly source: string,
     readonly num: (c: string | undefined, line: number, h: string) => number | null,
@@ -260,6 +262,7 @@ export class BlockCollector {
 
   /** One row; `lineOffset` is added to the records' line (continuation sheets), not to messages. */
   row(cells: string[], line: number, where?: string, lineOffset = 0): void {
+    this.where = where;
     for (let k = 0; k < this.blocks.length; k++) {
       const b = this.blocks[k]!;
       const [from, to] = b.span!;
@@ -287,7 +290,7 @@ export class BlockCollector {
       const end = a.r[a.r.length - 1]!.timeS!, start = b.r[0]!.timeS!;
       if (start < end) {
         const range = (x: { k: number; r: CyclerRecord[] }) => `block ${x.k + 1}: ${x.r[0]!.timeS} to ${x.r[x.r.length - 1]!.timeS} s`;
-        this.refuse(`the blocks overlap in time (${range(a)}, ${range(b)}), so they are not consecutive parts of one run`);
+        this.refuse(`the blocks overlap in time (${range(a)}, ${range(b)}), so they are not consecutive parts of one run`, undefined, this.where);
       }
     }
     const empty = this.recs.map((r, k) => (r.length ? -1 : k)).filter((k) => k >= 0);
