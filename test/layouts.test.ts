@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRecords, type CellPlan, type Rec } from '../src/generate/land.js';
+import { encodeLines, planRecords, type CellPlan, type Rec } from '../src/generate/land.js';
 import { writeXlsx, type XCell } from '../src/generate/xlsx.js';
 import { headerBlocks } from '../src/parse/land.js';
 import { hcarb } from './helpers/io.js';
@@ -127,6 +127,7 @@ describe('side-by-side blocks that are consecutive parts of one run: read in tim
     const long = branches({ ...plan(), sampleS: 5 });
     expect(long[0]!.length).toBeGreaterThan(1000);
     expectRightCycles(file('sbs-long.csv', csv(sideBySide(long), true)));
+    expectRightCycles(file('sbs-long-gb.csv', encodeLines(csv(sideBySide(long), true).trimEnd().split('\n'), { crlf: true }, 'gb18030')));
   });
   it('the notes say what was read', () => {
     const r = hcarb(['cycles', file('sbs-notes.csv', csv(sideBySide(unequal), false)), '--mass', '4', '-v']);

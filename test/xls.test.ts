@@ -29,11 +29,12 @@ async function readLand(bytes: Uint8Array, name = 'run.xls'): Promise<{ info: So
 
 describe('the BIFF8 writer and reader agree on every cell', () => {
   it('numbers, 8-bit and UTF-16 strings, a shared-string table split across CONTINUE records, several sheets', () => {
-    // ~1200 strings of 30 characters: the SST is well over one record (8224 bytes), so strings
-    // are cut across CONTINUE records (each part with its own flag byte).
+    // ~2400 strings of 30 characters: the SST is well over one record (8224 bytes), so strings
+    // are cut across CONTINUE records, each part with its own flag byte (a UTF-16 string whose
+    // rest is ASCII goes on in one byte per character).
     const rand = rng(7);
     const rows: (string | number)[][] = [['Record', '电压/V', 'Voltage/V']];
-    for (let i = 0; i < 1200; i++) rows.push([i + 1, `字符串${i}`.padEnd(30, '汉'), `s${i}`.padEnd(30, 'x'), (rand() - 0.5) * 1e6, -0.000123 * i]);
+    for (let i = 0; i < 1200; i++) rows.push([i + 1, `字符串${i}`.padEnd(30, i % 2 ? '汉' : 'y'), `s${i}`.padEnd(30, 'x'), (rand() - 0.5) * 1e6, -0.000123 * i]);
     const wb = new XlsWorkbook(writeXls([{ name: 'Sheet A', rows }, { name: '记录表', rows: [[1, 'a'], [], [2.5, 'b']] }]), 'g.xls');
     expect(wb.sheets.map((s) => s.name)).toEqual(['Sheet A', '记录表']);
     const got = wb.rows(wb.sheets[0]!);

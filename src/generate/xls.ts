@@ -58,7 +58,8 @@ function bof(dt: number): Uint8Array {
 /**
  * The SST: cstTotal, cstUnique, then each string as cch (u16), flags (bit 0: two bytes per
  * character) and the characters. A string whose characters do not fit in the record goes on in a
- * CONTINUE record that begins with a new flags byte; a string header is never split.
+ * CONTINUE record that begins with a new flags byte (one byte per character when the rest allows,
+ * so a string can change width there); a string header is never split.
  */
 function sstRecords(strings: string[], total: number): Uint8Array {
   const out = new Bytes();
@@ -67,14 +68,15 @@ function sstRecords(strings: string[], total: number): Uint8Array {
   cur.u32(total); cur.u32(strings.length);
   const flush = (): void => { out.record(type, cur.done()); cur = new Bytes(); type = R.CONTINUE; };
   for (const s of strings) {
-    const w = wide(s);
+    let w = wide(s);
     if (MAX_RECORD - cur.length < 3 + (w ? 2 : 1)) flush();
     cur.u16(s.length); cur.u8(w ? 1 : 0);
     let i = 0;
     while (i < s.length) {
       const per = w ? 2 : 1;
       const fit = Math.floor((MAX_RECORD - cur.length) / per);
-      if (fit === 0) { flush(); cur.u8(w ? 1 : 0); continue; }
+      // The rest goes on in a CONTINUE record, one byte per character when it can (as Excel does).
+      if (fit === 0) { flush(); w = wide(s.slice(i)); cur.u8(w ? 1 : 0); continue; }
       const n = Math.min(fit, s.length - i);
       for (let k = 0; k < n; k++) { const c = s.charCodeAt(i + k); if (w) cur.u16(c); else cur.u8(c); }
       i += n;
