@@ -133,6 +133,14 @@ export async function* readLandWorkbook(chunks: AsyncIterable<Uint8Array>, sourc
 export async function* readLandXls(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo): AsyncGenerator<CyclerRecord[]> {
   const bytes = await readWhole(chunks, source);
   const { XlsWorkbook } = await import('../readers/shared/xls.js');
+  const { CompoundFile } = await import('../readers/shared/cfb.js');
+  try {
+    new CompoundFile(bytes, source);
+  } catch (e) {
+    // The signature of a compound file, but no readable container: which of the two it was cannot be told.
+    if (!(e instanceof DataError)) throw e;
+    throw new DataError(`this is an old binary Excel (.xls) or an encrypted (password-protected) workbook, and its container cannot be read (${e.message.replace(/ \(old binary Excel \/ OLE2 container\)$/, '')}); copy it again, or save it from Excel as .xlsx without a password`, { file: source });
+  }
   yield* readLandBook(new XlsWorkbook(bytes, source), info);
 }
 
