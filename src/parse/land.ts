@@ -210,7 +210,7 @@ export function recordFromCells(
   const i = num(cells[plan.current.index], line, plan.current.header);
   if (v === null || i === null) {
     const col = v === null ? plan.voltage : plan.current;
-    throw new DataError(`no ${v === null ? 'voltage' : 'current'} value (column '${col.header}' is empty in a record row); every record needs one: check this row (a cut or edited export?) and export the record table again from the cycler software`, { file: source, line, where });
+    throw new DataError(`no ${v === null ? 'voltage' : 'current'} value (the cell in column '${col.header}' is empty or a placeholder); every record needs one: check this row (a cut or edited export?) and export the record table again from the cycler software`, { file: source, line, where });
   }
   const cap = plan.capacity ? num(cells[plan.capacity.index], line, plan.capacity.header) : null;
   const spec = plan.spec ? num(cells[plan.spec.index], line, plan.spec.header) : null;
