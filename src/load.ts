@@ -53,8 +53,10 @@ export async function openLand(input: Input): Promise<Opened> {
   const kind = sniffKind(first.value);
   const chunks = prepend(first.value, it);
   if (kind === 'ole') {
-    await it.return?.();
-    throw new DataError('this is an old binary Excel (.xls) or an encrypted (password-protected) workbook; save it as .xlsx without a password, or export .csv', { file: input.name });
+    // A legacy .xls (BIFF8) workbook: the same sheets as an .xlsx. Other compound files (BIFF5,
+    // encrypted workbooks, not a workbook at all) are refused by the reader with what they are.
+    const { readLandXls } = await import('./parse/workbook.js');
+    return { info, kind, records: readLandXls(chunks, input.name, info) };
   }
   if (kind === 'zip') {
     // Loaded only for workbooks: the zip and XML code would add ~80 ms and ~10 MB to every start.

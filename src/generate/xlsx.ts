@@ -73,7 +73,14 @@ function dhms(s: number, sep: string, ms: boolean): string {
  * A LANDdt three-table workbook of a plan: `Cycle-Tab` (the cycler's own summary, computed here
  * from the plan) and `Record-Tab`, with the time columns in one of the shapes LAND writes.
  */
-export function landWorkbook(plan: CellPlan, opts: { time?: WorkbookTime; capacity?: boolean; cycleTab?: boolean; sheetName?: string } = {}): Uint8Array {
+export function landWorkbook(plan: CellPlan, opts: LandSheetOptions = {}): Uint8Array {
+  return writeXlsx(landSheets(plan, opts));
+}
+
+export interface LandSheetOptions { time?: WorkbookTime; capacity?: boolean; cycleTab?: boolean; sheetName?: string }
+
+/** The sheets of `landWorkbook` (the .xls generator writes the same sheets, src/generate/xls.ts). */
+export function landSheets(plan: CellPlan, opts: LandSheetOptions = {}): XSheet[] {
   const time = opts.time ?? 'sec';
   const unit = time === 'sec' ? '/Sec' : time === 'hours' ? '/h' : '';
   const withCap = opts.capacity ?? true;
@@ -112,5 +119,5 @@ export function landWorkbook(plan: CellPlan, opts: { time?: WorkbookTime; capaci
     sheets.push({ name: 'Cycle-Tab', rows: ct });
   }
   sheets.push({ name: opts.sheetName ?? 'Record-Tab', rows, formats: fmt });
-  return writeXlsx(sheets);
+  return sheets;
 }

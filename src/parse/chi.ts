@@ -206,9 +206,9 @@ export function parseChiText(text: string, source: string, encoding = 'utf-8'): 
     const toks = splitRow(line);
     const vals = toks.map(Number);
     const bad = vals.findIndex((v, k) => !Number.isFinite(v) || toks[k] === '');
-    if (bad >= 0) throw new DataError(`'${clip(toks[bad] ?? line)}' is not a number (column ${bad + 1}, '${names[bad] ?? '?'}'); fix or remove the line`, { file: source, line: i + 1 });
+    if (bad >= 0) throw new DataError(`'${clip(toks[bad] ?? line)}' is not a number (column ${bad + 1}, '${names[bad] ?? '?'}'); correct that value, or export the file again from the CHI software`, { file: source, line: i + 1 });
     if (width < 0) width = vals.length;
-    else if (vals.length !== width) throw new DataError(`this row has ${vals.length} values, the rows before it ${width}; fix or remove the line`, { file: source, line: i + 1 });
+    else if (vals.length !== width) throw new DataError(`this row has ${vals.length} values, the rows before it ${width} (a cut or edited file?); check the file, or export it again from the CHI software`, { file: source, line: i + 1 });
     rows.push(vals);
     rowLines.push(i + 1);
     segs.push(curSeg);

@@ -7,7 +7,7 @@ import { DataError } from '../errors.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
 import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
 import { decodeStream } from './decode.js';
-import { looksLikeHeader, matchColumns, parseDuration, stateKind } from './columns.js';
+import { looksLikeHeader, matchColumns, matchHeader, parseDuration, stateKind } from './columns.js';
 import { sniffDelimiter, textRows } from './rows.js';
 
 export const HEADER_SEARCH_LINES = 200;
@@ -32,10 +32,10 @@ export function makeNumberReader(source: string, decimalComma: boolean) {
     if (decimalComma && s.includes(',')) s = s.replace(',', '.');
     const v = Number(s);
     if (Number.isNaN(v) || /^0[xob]/i.test(s)) {
-      throw new DataError(`'${clip(cell)}' in column '${header}' is not a number; fix or remove the line`, { file: source, line });
+      throw new DataError(`'${clip(cell)}' in column '${header}' is not a number; correct that cell, or export the file again from the cycler software`, { file: source, line });
     }
     if (!Number.isFinite(v)) {
-      throw new DataError(`'${clip(cell)}' in column '${header}' is out of range (infinite); fix or remove the line`, { file: source, line });
+      throw new DataError(`'${clip(cell)}' in column '${header}' is out of range (infinite); correct that cell, or export the file again from the cycler software`, { file: source, line });
     }
     return v;
   };
@@ -58,12 +58,98 @@ export interface Plan {
   state?: ColumnInfo;
   headerCells: string[];
   width: number;
+  /**
+   * A header repeated side by side (user-arranged blocks, e.g. a charge block and a discharge
+   * block): one plan per block, each with absolute column indices, the first being this plan.
+   */
+  blocks?: Plan[];
+  /** The block's columns [start, end) when this plan is one of `blocks`. */
+  span?: [number, number];
+}
+
+/** Column letters as a spreadsheet shows them (0 → A, 26 → AA). */
+export function colLetters(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+function fieldOf(cell: string): string | null {
+  const t = cell.trim();
+  if (!t) return null;
+  // The unit is not needed to know the field (an unknown unit is reported by the plan).
+  return matchHeader(t, 0)?.info?.canonical ?? matchHeader(t.replace(/\s*[/(].*$/, ''), 0)?.info?.canonical ?? null;
+}
+
+/**
+ * The blocks of a header row that repeats a record header side by side: [start, end) column
+ * ranges, each holding a voltage and a current column, or null for an ordinary single table. A
+ * block starts after an empty column or where a column name repeats one of the block before;
+ * pieces without both a voltage and a current column (e.g. `Cycle-Index, Step-State` after
+ * LANDdt's blank column) belong to the block before them.
+ */
+export function headerBlocks(cells: string[]): [number, number][] | null {
+  const fields = cells.map(fieldOf);
+  const pieces: [number, number][] = [];
+  let start = -1;
+  let seen = new Set<string>();
+  for (let i = 0; i <= cells.length; i++) {
+    const empty = i === cells.length || !(cells[i] ?? '').trim();
+    const f = i < cells.length ? fields[i] : null;
+    if (start >= 0 && (empty || (f !== null && seen.has(f)))) { pieces.push([start, i]); start = -1; seen = new Set(); }
+    if (!empty && start < 0) start = i;
+    if (f !== null) seen.add(f);
+  }
+  const full = (p: [number, number]) => {
+    const fs = new Set(fields.slice(p[0], p[1]));
+    return fs.has('voltageV') && fs.has('currentMA');
+  };
+  const blocks: [number, number][] = [];
+  let lead: number | null = null;
+  for (const p of pieces) {
+    if (full(p)) blocks.push([lead ?? p[0], p[1]]), lead = null;
+    else if (blocks.length) blocks[blocks.length - 1]![1] = p[1];
+    else lead ??= p[0];
+  }
+  return blocks.length >= 2 ? blocks : null;
+}
+
+function spanText(b: [number, number]): string {
+  return `${colLetters(b[0])}–${colLetters(b[1] - 1)}`;
+}
+
+function listText(parts: string[]): string {
+  return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** What a side-by-side refusal or note calls the blocks: "2 record tables side by side (columns A–E and G–K, …)". */
+function blocksText(blocks: [number, number][], where?: string): string {
+  return `${where ? 'the sheet' : 'the file'} holds ${blocks.length} record tables side by side (columns ${listText(blocks.map(spanText))}, the same header repeated)`;
 }
 
 export function planFromHeader(cells: string[], info: SourceInfo, source: string, line: number, where?: string): Plan {
   if (cells.length > MAX_COLUMNS) {
     throw new DataError(`the header has ${cells.length} columns (limit ${MAX_COLUMNS}); this is not a LAND record export`, { file: source, line, where });
   }
+  const blocks = headerBlocks(cells);
+  if (!blocks) return planOne(cells, info, source, line, where);
+  const plans = blocks.map((b, k) => {
+    const masked = cells.map((c, i) => (i >= b[0] && i < b[1] ? c : ''));
+    const p = planOne(masked, k === 0 ? info : newSourceInfo(source), source, line, where, true);
+    p.span = b;
+    return p;
+  });
+  const untimed = plans.findIndex((p) => !p.time);
+  if (untimed >= 0) {
+    throw new DataError(`${blocksText(blocks, where)}; such blocks are read as one run, one block after another in time order, only when every block is a complete record table with a time column (TestTime), and block ${untimed + 1} (columns ${spanText(blocks[untimed]!)}) has none: put the blocks one under the other in time order, or export the record table from the cycler software as it was written`, { file: source, line, where });
+  }
+  info.layout = `side-by-side record tables (${blocks.length} blocks)`;
+  info.notes.push(`${blocksText(blocks, where)}: read as one run, block after block in time order; the columns named are those of block 1`);
+  plans[0]!.blocks = plans;
+  return plans[0]!;
+}
+
+function planOne(cells: string[], info: SourceInfo, source: string, line: number, where: string | undefined, masked = false): Plan {
   const { columns, ignored, unitProblems } = matchColumns(cells);
   for (const p of unitProblems) {
     const isVital = /^(voltage|电压|current|电流|capacity|容量)/i.test(p.header);
@@ -86,7 +172,7 @@ export function planFromHeader(cells: string[], info: SourceInfo, source: string
   info.columns = [...columns.values()].sort((a, b) => a.index - b.index);
   info.ignoredColumns = ignored;
   info.headerWidth = cells.length;
-  const blanks = cells.filter((c) => !c.trim()).length;
+  const blanks = masked ? 0 : cells.filter((c) => !c.trim()).length;
   if (blanks) info.notes.push(`${blanks} unnamed column${blanks > 1 ? 's' : ''} ignored`);
   const plan: Plan = {
     voltage, current,
@@ -123,7 +209,8 @@ export function recordFromCells(
   const v = num(cells[plan.voltage.index], line, plan.voltage.header);
   const i = num(cells[plan.current.index], line, plan.current.header);
   if (v === null || i === null) {
-    throw new DataError(`no ${v === null ? 'voltage' : 'current'} value; fix or remove the line`, { file: source, line, where });
+    const col = v === null ? plan.voltage : plan.current;
+    throw new DataError(`no ${v === null ? 'voltage' : 'current'} value (the cell in column '${col.header}' is empty or a placeholder); every record needs one: check this row (a cut or edited export?) and export the record table again from the cycler software`, { file: source, line, where });
   }
   const cap = plan.capacity ? num(cells[plan.capacity.index], line, plan.capacity.header) : null;
   const spec = plan.spec ? num(cells[plan.spec.index], line, plan.spec.header) : null;
@@ -141,6 +228,79 @@ export function recordFromCells(
     stepIndex: stp,
     stateKind: plan.state ? stateKind(cells[plan.state.index] ?? '') : null,
   };
+}
+
+/** Records side-by-side blocks may hold in all: they are kept in memory to be put in order. */
+export const MAX_BLOCK_RECORDS = 2_000_000;
+
+/**
+ * Reads the rows of a header repeated side by side (Plan.blocks): each block's rows become that
+ * block's records (a block whose cells are all empty on a row has ended there: a shorter block is
+ * not an error); at the end the blocks are put one after another in time order. Blocks that
+ * overlap in time are not parts of one run: refused, with what was found.
+ */
+export class BlockCollector {
+  private readonly recs: CyclerRecord[][];
+  private total = 0;
+  private readonly blocks: Plan[];
+  /** The sheet of the last row (for messages about the whole table). */
+  private where?: string;
+  constructor(
+    readonly plan: Plan, readonly info: SourceInfo, readonly source: string,
+    readonly num: (c: string | undefined, line: number, h: string) => number | null,
+    readonly timeOf: (c: string | undefined, col: ColumnInfo, line: number) => number | null,
+    readonly workbook = false,
+  ) {
+    this.blocks = plan.blocks ?? [plan];
+    this.recs = this.blocks.map(() => []);
+  }
+
+  private refuse(what: string, line?: number, where?: string): never {
+    const spans = this.blocks.map((b) => b.span!);
+    throw new DataError(`${blocksText(spans, this.workbook ? where ?? 'sheet' : undefined)}, read as one run block after block in time order, but ${what}: hcarb cannot tell how the blocks fit together; put each run in its own file, or put the blocks one under the other in time order`, { file: this.source, line, where });
+  }
+
+  /** One row; `lineOffset` is added to the records' line (continuation sheets), not to messages. */
+  row(cells: string[], line: number, where?: string, lineOffset = 0): void {
+    this.where = where;
+    for (let k = 0; k < this.blocks.length; k++) {
+      const b = this.blocks[k]!;
+      const [from, to] = b.span!;
+      let any = false;
+      for (let i = from; i < to && i < cells.length; i++) if ((cells[i] ?? '').trim() !== '') { any = true; break; }
+      if (!any) continue;
+      const rec = recordFromCells(cells, line, b, this.num, this.timeOf, this.source, where);
+      if (!rec) throw new DataError(`the row ends inside block ${k + 1} (columns ${spanText(b.span!)}): a truncated row; check the file and export it again`, { file: this.source, line, where });
+      if (rec.timeS === null) throw new DataError(`no time value in column '${b.time!.header}' of block ${k + 1}, and side-by-side blocks are put in order by their time; check this row (a cut or edited export?)`, { file: this.source, line, where });
+      const list = this.recs[k]!;
+      const prev = list[list.length - 1];
+      if (prev && rec.timeS < prev.timeS!) this.refuse(`the time goes back inside block ${k + 1} (${prev.timeS} s, then ${rec.timeS} s at row ${line})`, line, where);
+      if (++this.total > MAX_BLOCK_RECORDS) throw new DataError(`side-by-side blocks are read whole to be put in order, and these hold more than ${MAX_BLOCK_RECORDS} records; put the blocks one under the other in time order`, { file: this.source, line, where });
+      rec.line += lineOffset;
+      list.push(rec);
+    }
+  }
+
+  /** The records of all blocks, block after block in time order. */
+  *finish(): Generator<CyclerRecord[]> {
+    const order = this.recs.map((r, k) => ({ k, r })).filter((x) => x.r.length > 0)
+      .sort((a, b) => a.r[0]!.timeS! - b.r[0]!.timeS!);
+    for (let j = 1; j < order.length; j++) {
+      const a = order[j - 1]!, b = order[j]!;
+      const end = a.r[a.r.length - 1]!.timeS!, start = b.r[0]!.timeS!;
+      if (start < end) {
+        const range = (x: { k: number; r: CyclerRecord[] }) => `block ${x.k + 1}: ${x.r[0]!.timeS} to ${x.r[x.r.length - 1]!.timeS} s`;
+        this.refuse(`the blocks overlap in time (${range(a)}, ${range(b)}), so they are not consecutive parts of one run`, undefined, this.where);
+      }
+    }
+    const empty = this.recs.map((r, k) => (r.length ? -1 : k)).filter((k) => k >= 0);
+    if (empty.length) this.info.warnings.push(`side-by-side block${empty.length > 1 ? 's' : ''} ${empty.map((k) => k + 1).join(', ')} ha${empty.length > 1 ? 've' : 's'} a header but no records`);
+    this.info.notes.push(`side-by-side blocks read in time order: ${order.map((x) => `block ${x.k + 1} (columns ${spanText(this.blocks[x.k]!.span!)}, ${x.r.length} records, ${x.r[0]!.timeS} to ${x.r[x.r.length - 1]!.timeS} s)`).join(', then ')}; line numbers are the rows of the file`);
+    this.info.records += this.total;
+    for (const x of order) {
+      for (let i = 0; i < x.r.length; i += BATCH) yield x.r.slice(i, i + BATCH);
+    }
+  }
 }
 
 /** Time cell in a text file: a number in the header's unit, or duration text. */
@@ -180,7 +340,7 @@ export class RowSink {
   /** Before any record: a short line followed by another line is an error, not a truncated end. */
   checkPending(): void {
     if (this.pendingShort !== null) {
-      throw new DataError(`line has too few fields (a truncated or broken line); fix or remove it`, { file: this.source, line: this.pendingShort });
+      throw new DataError(`line has too few fields (a truncated or broken line) and more lines follow it; check the file (a damaged copy or an edited export?) and export it again from the cycler software`, { file: this.source, line: this.pendingShort });
     }
   }
 
@@ -214,11 +374,18 @@ export class HeaderFinder {
   private section: 'cycle' | 'step' | null = null;
   private cycleCols: CycleColumns | null = null;
   private readonly vendor: VendorCycle[] = [];
-  constructor(readonly info: SourceInfo, readonly source: string, readonly delimiter: string) {}
+  /** The header repeats side by side and this finder leaves such files to the general parser. */
+  declined = false;
+  /**
+   * `blocks`: whether a header repeated side by side (Plan.blocks) is taken. The fast path's
+   * finder does not take one: it declines (the search ends, `exhausted`), and the file goes to
+   * the general parser, which reads or refuses the blocks.
+   */
+  constructor(readonly info: SourceInfo, readonly source: string, readonly delimiter: string, readonly opts: { blocks?: boolean } = {}) {}
 
   /** True when the search has gone on long enough without a header. */
   exhausted(line: number): boolean {
-    return line - this.sectionLines >= HEADER_SEARCH_LINES;
+    return this.declined || line - this.sectionLines >= HEADER_SEARCH_LINES;
   }
 
   offer(cells: string[], line: number): Plan | null {
@@ -242,6 +409,7 @@ export class HeaderFinder {
       this.section = null;
     }
     if (looksLikeHeader(cells)) {
+      if (!this.opts.blocks && headerBlocks(cells)) { this.declined = true; return null; }
       if (this.vendor.length) {
         this.info.vendorCycles = this.vendor;
         this.info.layout = 'mixed export (cycle, step and record sections)';
@@ -287,14 +455,23 @@ export async function* parseLandTextGeneral(chunks: AsyncIterable<Uint8Array>, s
   info.decimalComma = false;
   async function* all(): AsyncGenerator<string> { yield first.value as string; yield* decoded.text; }
   const { num, timeOf } = numberReaders(source, delimiter !== ',', info);
-  const finder = new HeaderFinder(info, source, delimiter);
+  const finder = new HeaderFinder(info, source, delimiter, { blocks: true });
   let sink: RowSink | null = null;
+  let blocks: BlockCollector | null = null;
   let batch: CyclerRecord[] = [];
   for await (const { line, cells } of textRows(all(), delimiter)) {
     if (!sink) {
       const plan = finder.offer(cells, line);
-      if (plan) sink = new RowSink(plan, info, source, num, timeOf);
-      else if (finder.exhausted(line)) break;
+      if (plan) {
+        sink = new RowSink(plan, info, source, num, timeOf);
+        if (plan.blocks) blocks = new BlockCollector(plan, info, source, num, timeOf);
+      } else if (finder.exhausted(line)) break;
+      continue;
+    }
+    if (blocks) {
+      if (cells.length === 1 && cells[0]!.trim() === '') continue;
+      if (isHeaderRepeat(cells, sink.plan)) { noteSkip(info, line, 'repeated header'); continue; }
+      blocks.row(cells, line);
       continue;
     }
     const rec = sink.row(cells, line);
@@ -303,6 +480,7 @@ export async function* parseLandTextGeneral(chunks: AsyncIterable<Uint8Array>, s
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
   if (!sink) return finder.fail();
+  if (blocks) yield* blocks.finish();
   sink.end();
   if (batch.length) yield batch;
 }

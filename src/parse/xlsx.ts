@@ -6,6 +6,7 @@
 import { Unzip, UnzipInflate } from 'fflate';
 import { SaxesParser } from 'saxes';
 import { DataError } from '../errors.js';
+import type { Book } from '../readers/shared/book.js';
 
 /** Uncompressed size allowed for the shared-strings table and other small parts. */
 export const MAX_PART_BYTES = 256 << 20;
@@ -96,7 +97,8 @@ function localName(n: string): string {
   return i >= 0 ? n.slice(i + 1) : n;
 }
 
-export class Workbook {
+export class Workbook implements Book<SheetRef> {
+  readonly format = 'xlsx (UTF-8 XML)';
   readonly sheets: SheetRef[] = [];
   private sharedStrings: string[] | null = null;
   private sharedPath: string | null = null;
@@ -138,6 +140,11 @@ export class Workbook {
     });
     this.sharedStrings = out;
     return out;
+  }
+
+  /** The Book interface: the same as `rows`. */
+  batches(sheet: SheetRef): Generator<{ row: number; cells: Cell[] }[]> {
+    return this.rows(sheet);
   }
 
   /** Stream a sheet's rows in batches, as the sheet is inflated: memory does not grow with the sheet. */

@@ -1,12 +1,14 @@
 /**
  * The LAND reader: LANDdt / LANHE record exports as text (.csv, .txt, any dialect the scanner
- * knows) and workbooks (.xlsx). Its parsers live in src/parse/ (text: fast.ts + land.ts, workbook:
- * workbook.ts); this is their face behind the reader interface.
+ * knows) and workbooks (.xlsx, and legacy .xls / BIFF8 through src/readers/shared/xls.ts). Its
+ * parsers live in src/parse/ (text: fast.ts + land.ts, workbook: workbook.ts); this is their face
+ * behind the reader interface.
  */
 import { DataError } from '../../errors.js';
 import type { Input } from '../../io.js';
 import { openLand, sniffKind } from '../../load.js';
 import { looksLikeChi } from '../../parse/chi.js';
+import { sheetNamesInHead } from '../shared/xls.js';
 import type { Reader, ReadResult } from '../types.js';
 import { xlsxSheetNames } from '../arbin/index.js';
 
@@ -17,16 +19,21 @@ function latin1(b: Uint8Array): string {
   return new TextDecoder('latin1').decode(b);
 }
 
+/** Sheet names LAND gives its record and cycle tables, with numbered continuation sheets. */
+const LAND_SHEET = /^(record-tab|cycle-tab|step-tab|record|记录表|记录层|循环层|循环表|工步层)(\s*[-_ ]?\s*(\(\d+\)|\d+))?$/i;
+
 /**
- * 0.9 for a head that names LAND columns or sheets; 0.6 for a workbook (its sheet names are
- * compressed); 0.3 for other text, below a claim: such a file still goes to the LAND reader as the
- * fallback (the registry says so), for it finds a record header by content anywhere and its
- * messages say what is missing.
+ * 0.9 for a head that names LAND columns or sheets (for a legacy .xls: a sheet named `Record-Tab`,
+ * `Cycle-Tab`, `Record`, `Record1`, `记录表` … among the sheet names its BOUNDSHEET records
+ * declare); 0.6 for an .xlsx (its sheet names are compressed); 0.3 for other text and other
+ * compound files, below a claim: such a file still goes to the LAND reader as the fallback (the
+ * registry says so), for it finds a record header by content anywhere and its messages say what is
+ * missing.
  */
 export function sniffLand(head: Uint8Array): number {
   const kind = sniffKind(head.subarray(0, 8));
   if (kind === 'empty') return 0.3;
-  if (kind === 'ole') return 0.3;
+  if (kind === 'ole') return sheetNamesInHead(head).some((n) => LAND_SHEET.test(n.trim())) ? 0.9 : 0.3;
   const utf8 = new TextDecoder('utf-8').decode(head.subarray(0, 1 << 16));
   const text = latin1(head.subarray(0, 1 << 16)) + utf8 + new TextDecoder('utf-16le').decode(head.subarray(0, 1 << 16));
   if (kind === 'zip') {

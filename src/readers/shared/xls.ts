@@ -6,6 +6,7 @@
  */
 import { DataError } from '../../errors.js';
 import { CompoundFile } from './cfb.js';
+import type { Book, BookRow } from './book.js';
 
 export type XlsCell = number | string | undefined;
 export interface XlsSheet { name: string; offset: number; type: number }
@@ -15,6 +16,32 @@ const LABELSST = 0x00fd, NUMBER = 0x0203, RK = 0x027e, MULRK = 0x00bd, LABEL = 0
 /** Rows a sheet may hold (BIFF8: 65 536). */
 const MAX_ROWS = 65536;
 const MAX_COLS = 256;
+const ROW_BATCH = 2048;
+
+/**
+ * The sheet names a BIFF8 workbook declares, found in the first bytes of a file without reading
+ * the container: its BOUNDSHEET records (type 0x0085) sit near the start of the workbook stream,
+ * and each is recognised by its exact shape (length = 8 + the name's bytes, a 0/1 string flag, a
+ * known sheet type). For sniffing; never throws.
+ */
+export function sheetNamesInHead(head: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 12 <= head.length; i++) {
+    if (head[i] !== 0x85 || head[i + 1] !== 0x00) continue;
+    const len = head[i + 2]! | (head[i + 3]! << 8);
+    if (len < 9 || len > 8 + 2 * 31 || i + 4 + len > head.length) continue;
+    const d = i + 4;
+    const vis = head[d + 4]!, dt = head[d + 5]!, cch = head[d + 6]!, flags = head[d + 7]!;
+    if ((vis & 0xfc) !== 0 || (dt !== 0 && dt !== 1 && dt !== 2 && dt !== 6) || cch === 0 || cch > 31 || (flags & 0xfe) !== 0) continue;
+    const wide = flags === 1;
+    if (len !== 8 + cch * (wide ? 2 : 1)) continue;
+    let name = '';
+    for (let k = 0; k < cch; k++) name += String.fromCharCode(wide ? head[d + 8 + 2 * k]! | (head[d + 9 + 2 * k]! << 8) : head[d + 8 + k]!);
+    out.push(name);
+    i += 3 + len;
+  }
+  return out;
+}
 
 function rk(v: number): number {
   let n: number;
@@ -79,7 +106,8 @@ class SegReader {
   }
 }
 
-export class XlsWorkbook {
+export class XlsWorkbook implements Book<XlsSheet> {
+  readonly format = 'xls (BIFF8, Excel 97-2003)';
   readonly sheets: XlsSheet[] = [];
   private readonly strings: string[] = [];
   private readonly wb: Uint8Array;
@@ -149,6 +177,12 @@ export class XlsWorkbook {
       if (r.pos >= segs[r.seg]!.length) { r.seg++; r.pos = 0; continue; }
       this.strings.push(r.richString());
     }
+  }
+
+  /** The Book interface: a sheet's rows in batches (the sheet is decoded whole: at most 65 536 rows). */
+  *batches(sheet: XlsSheet): Generator<BookRow[]> {
+    const all = this.rows(sheet);
+    for (let i = 0; i < all.length; i += ROW_BATCH) yield all.slice(i, i + ROW_BATCH);
   }
 
   /** All rows of a worksheet, in row order (1-based row numbers as Excel shows them). */
