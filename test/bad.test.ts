@@ -21,7 +21,7 @@ const ERRORS: Case[] = [
   ['land-10000-columns.csv', ['ice'], 1, /land-10000-columns\.csv:1: line has 10000 columns \(limit 2000\)/],
   ['land-no-sign-no-state.csv', ['ice'], 1, /land-no-sign-no-state\.csv:1: the current is never negative and the file has no state column, so discharge cannot be told from charge/],
   ['land-header-too-late.csv', ['ice'], 1, /land-header-too-late\.csv:1: not a LAND record export: no header row .* in the first 200 lines \(it starts with 'note 1,x'\)/],
-  ['land-voltage-placeholder.csv', ['ice'], 1, /land-voltage-placeholder\.csv:2: no voltage value; fix or remove the line/],
+  ['land-voltage-placeholder.csv', ['ice'], 1, /land-voltage-placeholder\.csv:2: no voltage value \(the cell in column 'Voltage\/V' is empty or a placeholder\); every record needs one/],
   ['not-land.csv', ['ice'], 1, /not-land\.csv:1: not a LAND record export/],
   ['no-voltage.csv', ['ice'], 1, /no-voltage\.csv:1: no voltage column/],
   ['non-numeric.csv', ['ice'], 1, /non-numeric\.csv:4: 'abc' in column 'Capacity\/mAh' is not a number/],
