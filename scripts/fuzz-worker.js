@@ -7,8 +7,8 @@ import { COMMANDS } from '../dist/commands/index.js';
 import { Runner } from '../dist/commands/run.js';
 import { allOptions, longFlag } from '../dist/commands/spec.js';
 import { outputChecks } from '../dist/output/format.js';
-import { parseLandText, fastPath } from '../dist/parse/fast.js';
-import { parseLandTextGeneral, newSourceInfo } from '../dist/parse/land.js';
+import { parseLandText, fastPath } from '../dist/readers/land/fast.js';
+import { parseLandTextGeneral, newSourceInfo } from '../dist/readers/land/land.js';
 import { openRecords } from '../dist/load.js';
 import { checkResult } from './fuzz-invariants.js';
 

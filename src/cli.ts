@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { formatError } from './errors.js';
 import { readFileChunks } from './readfile.js';
-import { fastPath } from './parse/fast.js';
+import { fastPath } from './readers/land/fast.js';
 import type { Input, Io } from './io.js';
 import { COMMANDS } from './commands/index.js';
 import { allOptions, type CommandSpec, type Opts } from './commands/spec.js';

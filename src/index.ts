@@ -25,9 +25,9 @@ export type { DqdvResult, DvdqCurve, Peak, PeakOptions, Smoothing, BranchPoints 
 export type { GroupStat } from './analysis/stats.js';
 export type { PulseRow, BranchSummary } from './analysis/gitt.js';
 export { HcarbError, DataError, UsageError, formatError } from './errors.js';
-export { parseLandText } from './parse/fast.js';
-export { parseLandTextGeneral } from './parse/land.js';
-export { parseChiText, type ChiFile } from './parse/chi.js';
+export { parseLandText } from './readers/land/fast.js';
+export { parseLandTextGeneral } from './readers/land/land.js';
+export { parseChiText, type ChiFile } from './readers/chi/chi.js';
 export { CyclingReducer, segment } from './analysis/cycling.js';
 export { gittD, diffusionLengthCm } from './analysis/gitt.js';
 export { analyseCv, bValue } from './analysis/cv.js';

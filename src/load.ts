@@ -5,13 +5,13 @@
 import { DataError } from './errors.js';
 import type { Input } from './io.js';
 import { prepend } from './io.js';
-import { newSourceInfo } from './parse/land.js';
-import { parseLandText } from './parse/fast.js';
+import { newSourceInfo } from './readers/land/land.js';
+import { parseLandText } from './readers/land/fast.js';
 import type { CyclerRecord, SourceInfo } from './types.js';
 import { CyclingReducer, type CyclingData, type CyclingOptions } from './analysis/cycling.js';
 import { collect } from './io.js';
-import { sniffEncoding } from './parse/decode.js';
-import { looksLikeChi, parseChiText, type ChiFile } from './parse/chi.js';
+import { sniffEncoding } from './readers/shared/decode.js';
+import { looksLikeChi, parseChiText, type ChiFile } from './readers/chi/chi.js';
 
 export const MAX_CHI_BYTES = 256 << 20;
 
@@ -55,12 +55,12 @@ export async function openLand(input: Input): Promise<Opened> {
   if (kind === 'ole') {
     // A legacy .xls (BIFF8) workbook: the same sheets as an .xlsx. Other compound files (BIFF5,
     // encrypted workbooks, not a workbook at all) are refused by the reader with what they are.
-    const { readLandXls } = await import('./parse/workbook.js');
+    const { readLandXls } = await import('./readers/land/workbook.js');
     return { info, kind, records: readLandXls(chunks, input.name, info) };
   }
   if (kind === 'zip') {
     // Loaded only for workbooks: the zip and XML code would add ~80 ms and ~10 MB to every start.
-    const { readLandWorkbook } = await import('./parse/workbook.js');
+    const { readLandWorkbook } = await import('./readers/land/workbook.js');
     return { info, kind, records: readLandWorkbook(chunks, input.name, info) };
   }
   const headText = new TextDecoder('latin1').decode(first.value.subarray(0, 4096));
@@ -80,7 +80,7 @@ export async function openLand(input: Input): Promise<Opened> {
 export async function openRecords(input: Input, options: import('./readers/types.js').ReadOptions = {}): Promise<Opened> {
   const { chooseReader } = await import('./readers/registry.js');
   const { SNIFF_BYTES } = await import('./readers/types.js');
-  const { takeHead } = await import('./parse/decode.js');
+  const { takeHead } = await import('./readers/shared/decode.js');
   const it = input.chunks()[Symbol.asyncIterator]();
   const { head, done } = await takeHead(it, SNIFF_BYTES);
   const peeked: Input = {

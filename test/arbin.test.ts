@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CyclingReducer } from '../src/analysis/cycling.js';
 import { DataError } from '../src/errors.js';
 import { writeXlsx } from '../src/generate/xlsx.js';
-import { Workbook } from '../src/parse/xlsx.js';
+import { Workbook } from '../src/readers/shared/xlsx.js';
 import { arbinReader, readResTables } from '../src/readers/arbin/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';

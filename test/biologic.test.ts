@@ -9,7 +9,7 @@ import { CyclingReducer } from '../src/analysis/cycling.js';
 import { fitCircuit } from '../src/analysis/eis/index.js';
 import { DataError } from '../src/errors.js';
 import { GENERATOR_IDS, makeMpr, type MprColumn, type MprLayout } from '../src/generate/mpr.js';
-import { column } from '../src/parse/chi.js';
+import { column } from '../src/readers/chi/chi.js';
 import { biologicReader, parseMpr, readBiologicTechnique } from '../src/readers/biologic/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';

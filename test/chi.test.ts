@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseChiText } from '../src/parse/chi.js';
+import { parseChiText } from '../src/readers/chi/chi.js';
 import { chiCvText, chiEisText } from '../src/generate/chi.js';
 import { CORPUS, HAVE_CORPUS, hcarb, one } from './helpers/io.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { test as fcTest, fc } from '@fast-check/vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { parseChiText } from '../src/parse/chi.js';
+import { parseChiText } from '../src/readers/chi/chi.js';
 import { analyseCvFile, bValues, dunn, findSweepPeaks, type CvFileAnalysis } from '../src/analysis/cv/index.js';
 import { chiCvModelText, cvModel, modelCurrent, normalRng, type CvModel, type GenCvOptions } from '../src/generate/cv.js';
 import { CORPUS, HAVE_CORPUS, ROOT } from './helpers/io.js';

@@ -4,7 +4,7 @@
  * generator, src/generate/eis.ts, written as CHI text with 4 significant figures).
  */
 import { describe, expect, it } from 'vitest';
-import { parseChiText, column } from '../src/parse/chi.js';
+import { parseChiText, column } from '../src/readers/chi/chi.js';
 import { drt } from '../src/analysis/eis/drt.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';
 import * as G from '../src/generate/eis.js';

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { parseChiText, column } from '../src/parse/chi.js';
+import { parseChiText, column } from '../src/readers/chi/chi.js';
 import { fitAuto, fitCircuit, fitRow, type EisFit } from '../src/analysis/eis/fit.js';
 import { PRESETS } from '../src/analysis/eis/circuit.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';

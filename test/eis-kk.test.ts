@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { parseChiText, column } from '../src/parse/chi.js';
+import { parseChiText, column } from '../src/readers/chi/chi.js';
 import { linKK } from '../src/analysis/eis/kk.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';
 import * as G from '../src/generate/eis.js';

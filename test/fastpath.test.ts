@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseLandText, fastPath, parseLine, scanState } from '../src/parse/fast.js';
-import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
+import { parseLandText, fastPath, parseLine, scanState } from '../src/readers/land/fast.js';
+import { parseLandTextGeneral, newSourceInfo } from '../src/readers/land/land.js';
 import { openLand } from '../src/load.js';
 import { landFile, hardCarbonPlan, mixedCsv, type Dialect } from '../src/generate/land.js';
 import { CORPUS, HAVE_CORPUS, bytesInput } from './helpers/io.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fitCircuit } from '../src/analysis/eis/index.js';
 import { splitSweeps } from '../src/analysis/cv.js';
 import { DataError } from '../src/errors.js';
-import { column, param } from '../src/parse/chi.js';
+import { column, param } from '../src/readers/chi/chi.js';
 import { gamryReader, readGamryTechnique } from '../src/readers/gamry/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeLines, planRecords, type CellPlan, type Rec } from '../src/generate/land.js';
 import { writeXlsx, type XCell } from '../src/generate/xlsx.js';
-import { headerBlocks } from '../src/parse/land.js';
+import { headerBlocks } from '../src/readers/land/land.js';
 import { hcarb } from './helpers/io.js';
 
 const MASS_MG = 4;

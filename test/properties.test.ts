@@ -5,7 +5,7 @@ import { landFile, type Branch, type CellPlan, type Dialect } from '../src/gener
 import { chiCvText, chiEisText } from '../src/generate/chi.js';
 import { loadCycling } from '../src/load.js';
 import { cycleRows, ice, resolveMass, retention } from '../src/analysis/metrics.js';
-import { parseChiText } from '../src/parse/chi.js';
+import { parseChiText } from '../src/readers/chi/chi.js';
 import { HcarbError } from '../src/errors.js';
 import { bytesInput } from './helpers/io.js';
 import { joinInputs } from '../src/io.js';

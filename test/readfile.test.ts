@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileChunks } from '../src/readfile.js';
 import { releaseChunk } from '../src/io.js';
-import { parseLandText } from '../src/parse/fast.js';
-import { parseLandTextGeneral, newSourceInfo } from '../src/parse/land.js';
+import { parseLandText } from '../src/readers/land/fast.js';
+import { parseLandTextGeneral, newSourceInfo } from '../src/readers/land/land.js';
 import { landFile, hardCarbonPlan } from '../src/generate/land.js';
 
 const SAMPLE = 'samples/npnhc-t1200.csv';

@@ -1,6 +1,6 @@
 // The threaded scanner (a worker thread scans a long file's lines) gives exactly what the general
 // parser gives: records, notes, warnings and errors with their lines. Run on the built code
-// (dist/), as the CLI runs it: the worker thread loads dist/parse/scan-worker.js.
+// (dist/), as the CLI runs it: the worker thread loads dist/readers/land/scan-worker.js.
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { landFile, hardCarbonPlan, type Dialect } from '../src/generate/land.js';
 import { CORPUS, HAVE_CORPUS, ROOT } from './helpers/io.js';
 
-const DIST = ROOT + 'dist/parse/fast.js';
+const DIST = ROOT + 'dist/readers/land/fast.js';
 const BUILT = existsSync(DIST);
 if (!BUILT) console.warn('threaded scanner tests skipped: dist/ is not built (npm test builds it first)');
 
@@ -33,7 +33,7 @@ type Parse = (chunks: AsyncIterable<Uint8Array>, source: string, info: unknown) 
 
 describe.skipIf(!BUILT)('threaded scanner ≡ general parser', async () => {
   const fast = BUILT ? await import(DIST) as { parseLandText: Parse; fastPath: { threadAfterBytes: number; scanWorker: URL } } : null;
-  const land = BUILT ? await import(ROOT + 'dist/parse/land.js') as { parseLandTextGeneral: Parse; newSourceInfo: (s: string) => unknown } : null;
+  const land = BUILT ? await import(ROOT + 'dist/readers/land/land.js') as { parseLandTextGeneral: Parse; newSourceInfo: (s: string) => unknown } : null;
 
   async function run(threaded: boolean, bytes: Uint8Array, name: string, chunk: number, chunks?: AsyncIterable<Uint8Array>) {
     const info = land!.newSourceInfo(name);

@@ -7,7 +7,7 @@
 import { DataError, UsageError } from '../errors.js';
 import type { Input } from '../io.js';
 import { loadChi } from '../load.js';
-import { column, type ChiFile } from '../parse/chi.js';
+import { column, type ChiFile } from '../readers/chi/chi.js';
 import { analyseCvFile, bValues, dunn, type CurrentSign, type CvFileAnalysis, type PeakRow } from '../analysis/cv/index.js';
 import type { FileResult, Row } from '../output/format.js';
 import { givenMass, type CommonOptions } from './common.js';

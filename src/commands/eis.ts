@@ -7,7 +7,7 @@
 import { DataError, UsageError } from '../errors.js';
 import type { Input } from '../io.js';
 import { loadChi } from '../load.js';
-import { column } from '../parse/chi.js';
+import { column } from '../readers/chi/chi.js';
 import { parseCircuit, resolveOverrides, PRESETS, type Circuit } from '../analysis/eis/circuit.js';
 import { fitAuto, fitCircuit, type EisFit, type Weighting } from '../analysis/eis/fit.js';
 import { linKK, type KkResult } from '../analysis/eis/kk.js';

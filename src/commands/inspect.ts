@@ -3,7 +3,7 @@ import { perFileRun } from './run.js';
 import type { CommandSpec, FieldSpec } from './spec.js';
 import { peekInput, type Input } from '../io.js';
 import { loadChi } from '../load.js';
-import { looksLikeChi, type ChiFile } from '../parse/chi.js';
+import { looksLikeChi, type ChiFile } from '../readers/chi/chi.js';
 import { splitSweeps } from '../analysis/cv.js';
 import type { FileResult, Row } from '../output/format.js';
 import { runCycling } from './cycling-run.js';

@@ -5,7 +5,7 @@
  * and warnings. Output currents are anodic-positive whatever the file's convention.
  */
 import { DataError, UsageError } from '../../errors.js';
-import { column, param, type ChiFile } from '../../parse/chi.js';
+import { column, param, type ChiFile } from '../../readers/chi/chi.js';
 import { splitSweeps, type Sweep } from '../cv.js';
 import { decideSign, type CurrentSign, type SignDecision } from './sign.js';
 import { findSweepPeaks, lsvSummary, type LsvSummary, type PeakRow } from './peaks.js';

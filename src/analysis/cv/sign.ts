@@ -6,7 +6,7 @@
  * anodic-positive data); otherwise the IUPAC default, with a warning.
  */
 import type { Sweep } from '../cv.js';
-import type { ChiResult } from '../../parse/chi.js';
+import type { ChiResult } from '../../readers/chi/chi.js';
 
 export type CurrentSign = 'anodic-positive' | 'cathodic-positive';
 export type SignSource = 'option' | 'results' | 'loop orientation' | 'default';

@@ -9,7 +9,7 @@
 import { inflateSync } from 'fflate';
 import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
-import { takeHead } from '../../parse/decode.js';
+import { takeHead } from '../shared/decode.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { ArbinRecordMaker, arbinColumns, isArbinHeader, splitName } from './columns.js';
@@ -184,7 +184,7 @@ function vendorRows(header: string[], rows: (number | string | undefined)[][]): 
 }
 
 async function* readXlsx(bytes: Uint8Array, source: string, info: SourceInfo): AsyncGenerator<CyclerRecord[]> {
-  const { Workbook } = await import('../../parse/xlsx.js');
+  const { Workbook } = await import('../shared/xlsx.js');
   const wb = new Workbook(bytes, source);
   const data = wb.sheets.filter((s) => /^Channel_\d+/i.test(s.name.trim()));
   if (!data.length) throw new DataError(`no Channel_* sheet: the workbook has ${wb.sheets.map((s) => `'${s.name}'`).join(', ')}`, { file: source });

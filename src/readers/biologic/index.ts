@@ -14,7 +14,7 @@
  */
 import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
-import type { ChiFile, ChiTechnique, ChiColumn, ChiParameter } from '../../parse/chi.js';
+import type { ChiFile, ChiTechnique, ChiColumn, ChiParameter } from '../chi/chi.js';
 import type { ColumnInfo, CyclerRecord, Kind, SourceInfo } from '../../types.js';
 import { type Reader, type ReadResult } from '../types.js';
 import { sweepSegments } from '../shared/sweeps.js';

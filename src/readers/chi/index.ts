@@ -6,8 +6,8 @@
 import { DataError } from '../../errors.js';
 import type { Input } from '../../io.js';
 import { loadChi } from '../../load.js';
-import { looksLikeChi } from '../../parse/chi.js';
-import { istepRecords } from '../../parse/chi-records.js';
+import { looksLikeChi } from './chi.js';
+import { istepRecords } from './records.js';
 import type { SourceInfo } from '../../types.js';
 import type { ReadOptions, Reader, ReadResult } from '../types.js';
 

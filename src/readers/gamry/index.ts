@@ -12,7 +12,7 @@
  */
 import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
-import type { ChiColumn, ChiFile, ChiParameter, ChiTechnique } from '../../parse/chi.js';
+import type { ChiColumn, ChiFile, ChiParameter, ChiTechnique } from '../chi/chi.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo } from '../../types.js';
 import type { Reader, ReadResult } from '../types.js';
 import { sweepSegments } from '../shared/sweeps.js';

@@ -1,13 +1,13 @@
 /**
  * The LAND reader: LANDdt / LANHE record exports as text (.csv, .txt, any dialect the scanner
  * knows) and workbooks (.xlsx, and legacy .xls / BIFF8 through src/readers/shared/xls.ts). Its
- * parsers live in src/parse/ (text: fast.ts + land.ts, workbook: workbook.ts); this is their face
+ * parsers are in this folder (text: fast.ts + land.ts, workbook: workbook.ts); this is their face
  * behind the reader interface.
  */
 import { DataError } from '../../errors.js';
 import type { Input } from '../../io.js';
 import { openLand, sniffKind } from '../../load.js';
-import { looksLikeChi } from '../../parse/chi.js';
+import { looksLikeChi } from '../chi/chi.js';
 import { sheetNamesInHead } from '../shared/xls.js';
 import type { Reader, ReadResult } from '../types.js';
 import { xlsxSheetNames } from '../arbin/index.js';

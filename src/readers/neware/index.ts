@@ -15,7 +15,7 @@ import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
 import type { CyclerRecord, SourceInfo } from '../../types.js';
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
-import { takeHead } from '../../parse/decode.js';
+import { takeHead } from '../shared/decode.js';
 import { readBtsdaText, sniffNewareEncoding, isNewareCycleHeader, isNewareRecordHeader } from './text.js';
 import { ndaVersion, readNda } from './nda.js';
 import { readNdax } from './ndax.js';

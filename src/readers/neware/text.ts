@@ -10,7 +10,7 @@
  * (`µ` as byte B5) when the bytes are not UTF-8.
  */
 import { DataError } from '../../errors.js';
-import { lineTooLong, MAX_LINE_CHARS, takeHead } from '../../parse/decode.js';
+import { lineTooLong, MAX_LINE_CHARS, takeHead } from '../shared/decode.js';
 import type { CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { auxKey, matchRecordColumns, newareKind, parseNwDuration, splitHeader, type NwColumn, type NwField } from './columns.js';
 

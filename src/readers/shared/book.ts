@@ -1,6 +1,6 @@
 /**
  * The small workbook interface the LAND workbook reader reads through: a list of named sheets and
- * each sheet's rows in batches. Both the .xlsx reader (src/parse/xlsx.ts) and the legacy .xls
+ * each sheet's rows in batches. Both the .xlsx reader (src/readers/shared/xlsx.ts) and the legacy .xls
  * (BIFF8) reader (./xls.ts) implement it, so one sheet logic serves both formats.
  */
 

@@ -4,7 +4,7 @@
  * Input: the text plus a source name. Output: technique, model, date, every `Key (unit) = value`
  * parameter, the results block and the numeric columns with canonical names and units.
  */
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
 
 export type ChiTechnique = 'cv' | 'lsv' | 'eis' | 'cp' | 'istep' | 'it' | 'ocpt' | 'dpv' | 'ca' | 'other';
 

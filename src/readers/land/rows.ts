@@ -2,7 +2,7 @@
  * Text → rows of cells, streaming, through papaparse (the general parser: quotes, any delimiter).
  * Row n is line n of the file (papaparse does not skip empty lines here), so every row keeps its line.
  */
-import { papaparse } from '../lazy.js';
+import { papaparse } from '../../lazy.js';
 
 /** Choose the delimiter from the first lines: TAB, then `;`, then `,` (the one a header line uses most). */
 export function sniffDelimiter(sample: string): string {

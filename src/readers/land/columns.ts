@@ -2,7 +2,7 @@
  * Declarative LAND column map: header name (English or Chinese, as written by LANDdt, LAND Monitor
  * and LANHE) → canonical field, with the unit taken from what follows the name after `/`.
  */
-import type { ColumnInfo, Kind } from '../types.js';
+import type { ColumnInfo, Kind } from '../../types.js';
 
 type Field = 'index' | 'timeS' | 'stepTimeS' | 'voltageV' | 'currentMA' | 'capacityMAh' |
   'specificCapacityMAhG' | 'cycleIndex' | 'stepIndex' | 'state';

@@ -5,8 +5,8 @@
  */
 import { Unzip, UnzipInflate } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { DataError } from '../errors.js';
-import type { Book } from '../readers/shared/book.js';
+import { DataError } from '../../errors.js';
+import type { Book } from './book.js';
 
 /** Uncompressed size allowed for the shared-strings table and other small parts. */
 export const MAX_PART_BYTES = 256 << 20;

@@ -2,7 +2,7 @@
  * The cycler's own per-cycle table (LAND Cycle-Tab, or the Cycle section of a "mixed" CSV):
  * which column is which, and a row → VendorCycle. Shared by the workbook and text readers.
  */
-import type { VendorCycle } from '../types.js';
+import type { VendorCycle } from '../../types.js';
 
 export type CycleColumns = Partial<Record<keyof VendorCycle, { i: number; scale: number }>>;
 

@@ -8,13 +8,13 @@
  * `Record1`, `Record2` … after `Record`; `Record-Tab1` or `Record-Tab(1)`, `Record-Tab_1`,
  * `Record-Tab-1` after `Record-Tab` (both numbered forms are read; with or without a header row).
  */
-import { DataError } from '../errors.js';
-import { collect } from '../io.js';
-import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
+import { DataError } from '../../errors.js';
+import { collect } from '../../io.js';
+import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { looksLikeHeader, parseDuration } from './columns.js';
 import { BlockCollector, clip, isHeaderRepeat, makeNumberReader, noteSkip, planFromHeader, recordFromCells, type Plan } from './land.js';
-import { Workbook } from './xlsx.js';
-import type { Book, BookCell as Cell, BookSheet as SheetRef } from '../readers/shared/book.js';
+import { Workbook } from '../shared/xlsx.js';
+import type { Book, BookCell as Cell, BookSheet as SheetRef } from '../shared/book.js';
 import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
 
 export const MAX_WORKBOOK_BYTES = 1024 ** 3;
@@ -132,8 +132,8 @@ export async function* readLandWorkbook(chunks: AsyncIterable<Uint8Array>, sourc
 /** A LAND legacy .xls (BIFF8) workbook → records: the same sheets as an .xlsx. */
 export async function* readLandXls(chunks: AsyncIterable<Uint8Array>, source: string, info: SourceInfo): AsyncGenerator<CyclerRecord[]> {
   const bytes = await readWhole(chunks, source);
-  const { XlsWorkbook } = await import('../readers/shared/xls.js');
-  const { CompoundFile } = await import('../readers/shared/cfb.js');
+  const { XlsWorkbook } = await import('../shared/xls.js');
+  const { CompoundFile } = await import('../shared/cfb.js');
   try {
     new CompoundFile(bytes, source);
   } catch (e) {

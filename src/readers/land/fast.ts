@@ -15,13 +15,13 @@
  *
  * Records of a batch are reused for the next batch: consumers must copy what they keep.
  */
-import { DataError } from '../errors.js';
-import type { CyclerRecord, Kind, SourceInfo } from '../types.js';
+import { DataError } from '../../errors.js';
+import type { CyclerRecord, Kind, SourceInfo } from '../../types.js';
 import { stateKind } from './columns.js';
-import { MAX_LINE_CHARS, lineTooLong, sniffEncoding, takeHead } from './decode.js';
+import { MAX_LINE_CHARS, lineTooLong, sniffEncoding, takeHead } from '../shared/decode.js';
 import { HeaderFinder, RowSink, newSourceInfo, numberReaders, parseLandTextGeneral, type Plan } from './land.js';
 import { sniffDelimiter, splitCells } from './rows.js';
-import { READ_CHUNK_BYTES, concatBytes, prepend, releaseChunk } from '../io.js';
+import { READ_CHUNK_BYTES, concatBytes, prepend, releaseChunk } from '../../io.js';
 import { parseLine, scanInto, scanState, slotViews, SLOT_BYTES_PER_LINE, type ScanState, type SlotViews } from './scanline.js';
 import type { ScanDone, ScanInit, ScanJob } from './scan-worker.js';
 import { Worker } from 'node:worker_threads';

@@ -5,8 +5,8 @@
  * No real ISTEP export was available: the parameter names follow the CHI help file and one
  * public parser (see chi-formats.md), so this reader is marked unverified.
  */
-import { DataError } from '../errors.js';
-import type { CyclerRecord } from '../types.js';
+import { DataError } from '../../errors.js';
+import type { CyclerRecord } from '../../types.js';
 import { column, type ChiFile } from './chi.js';
 
 export interface Schedule { currentsA: number[]; timesS: number[] }

@@ -2,8 +2,8 @@
  * Bytes → text, streaming. The encoding is sniffed once from the start of the file: a BOM wins,
  * then strict UTF-8, then GB18030 (a superset of GBK/GB2312, what Chinese LAND software writes).
  */
-import { DataError } from '../errors.js';
-import { concatBytes } from '../io.js';
+import { DataError } from '../../errors.js';
+import { concatBytes } from '../../io.js';
 
 export const MAX_LINE_CHARS = 1 << 20;
 

@@ -3,10 +3,10 @@
  * Input: bytes plus a source name. Output: batches of canonical records; `info` is filled as the
  * file is read (encoding, delimiter, header line, columns, skipped lines, stated mass).
  */
-import { DataError } from '../errors.js';
-import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../types.js';
+import { DataError } from '../../errors.js';
+import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { cycleColumns, vendorCycle, type CycleColumns } from './cyclelayer.js';
-import { decodeStream } from './decode.js';
+import { decodeStream } from '../shared/decode.js';
 import { looksLikeHeader, matchColumns, matchHeader, parseDuration, stateKind } from './columns.js';
 import { sniffDelimiter, textRows } from './rows.js';
 
