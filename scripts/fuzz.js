@@ -25,7 +25,7 @@ const sources = [];
 const add = (p) => { if (existsSync(p)) sources.push({ name: p.replace(root, ''), bytes: readFileSync(p) }); };
 for (const f of readdirSync(root + 'samples')) if (!f.endsWith('.md')) add(root + 'samples/' + f);
 add(root + 'test/fixtures/hand-small.csv');
-for (const d of ['land', 'chi', 'neware']) {
+for (const d of ['land', 'chi', 'neware', 'biologic', 'arbin', 'gamry']) {
   const dir = root + '../shared/corpus/' + d + '/';
   if (existsSync(dir)) for (const f of readdirSync(dir)) add(dir + f);
 }

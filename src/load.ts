@@ -94,7 +94,27 @@ export async function openRecords(input: Input, options: import('./readers/types
   r.info.reader = choice.reader.name;
   r.info.readerReason = choice.confidence === 0 ? 'no reader recognised the content: read as a LAND-style record table (the fallback)'
     : `content sniffed: ${choice.reader.name} ${choice.confidence.toFixed(2)}${choice.others.filter((o) => o.confidence > 0).map((o) => `, ${o.name} ${o.confidence.toFixed(2)}`).join('')}`;
-  return { info: r.info, kind: sniffKind(head.subarray(0, 8)), records: r.batches };
+  // The LAND text and workbook parsers check every number as they read it; the other readers'
+  // records (binary formats above all) are checked here, so a damaged file cannot feed 1e302 mAh
+  // or a NaN to the analysis.
+  const records = choice.reader.name === 'land' ? r.batches : checkedRecords(r.batches, input.name);
+  return { info: r.info, kind: sniffKind(head.subarray(0, 8)), records };
+}
+
+/** Largest magnitude any canonical record value may take (mA, V, mAh, s): beyond it a file is damaged. */
+const MAX_RECORD_VALUE = 1e12;
+
+async function* checkedRecords(batches: AsyncIterable<CyclerRecord[]>, file: string): AsyncGenerator<CyclerRecord[]> {
+  const bad = (name: string, v: number | null, line: number) => {
+    if (v !== null && !(Math.abs(v) <= MAX_RECORD_VALUE)) throw new DataError(`${name} ${v} is not a number a cycler can record (beyond ±1e12 or not finite): the file is damaged here; export it again from the instrument software`, { file, line });
+  };
+  for await (const b of batches) {
+    for (const r of b) {
+      bad('the voltage', r.voltageV, r.line); bad('the current', r.currentMA, r.line); bad('the capacity', r.capacityMAh, r.line);
+      bad('the time', r.timeS, r.line); bad('the step time', r.stepTimeS, r.line);
+    }
+    yield b;
+  }
 }
 
 export interface Loaded { info: SourceInfo; data: CyclingData; specAllZero: boolean }

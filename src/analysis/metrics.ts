@@ -280,6 +280,7 @@ export function retention(data: CyclingData, mass: Mass, skip: number, window: n
   const after = complete.slice(skip);
   let slope: number | null = null;
   if (after.length >= 2) slope = simpleStatistics().linearRegression(after.map((c) => [c.n, q(c)])).m;
+  if (slope !== null && !Number.isFinite(slope)) slope = null; // capacities beyond floating-point range: no slope
   return {
     retention_pct: finMAh / refMAh * 100,
     reference_mAh_g: specific(refMAh, mass),
