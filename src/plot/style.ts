@@ -48,13 +48,15 @@ export interface Axis {
   zero?: boolean;
 }
 export interface Band { x0: number; x1: number; fill: string }
+/** A filled polygon in data coordinates (a shaded part of a curve, a bar); labels never cover it. */
+export interface Area { pts: Pt[]; fill: string }
 export interface Rule { y?: number; x?: number; label?: string }
 /** A text anchored at a data point, placed next to it where it hides nothing. */
 export interface Note { x: number; y: number; text: string }
 export interface Panel {
   x: Axis; y: Axis; y2?: Axis;
   series: Series[];
-  bands?: Band[]; rules?: Rule[]; notes?: Note[];
+  bands?: Band[]; rules?: Rule[]; notes?: Note[]; areas?: Area[];
   /** Same length per unit on both axes (Nyquist). */
   equal?: boolean;
   /** Relative width among side-by-side panels (default 1). */
@@ -165,6 +167,7 @@ export type Prim =
   | { t: 'line'; pts: Pt[]; stroke: string; width: number; dash?: Dash; cls: string }
   | { t: 'marker'; shape: Marker; x: number; y: number; r: number; color: string; cls: string }
   | { t: 'rect'; x: number; y: number; w: number; h: number; fill?: string; stroke?: string; width?: number; cls: string }
+  | { t: 'area'; pts: Pt[]; fill: string; cls: string }
   | { t: 'text'; x: number; y: number; text: string; size: number; anchor: 'start' | 'middle' | 'end'; rotate?: boolean; cls: string };
 export interface Scene { widthPt: number; heightPt: number; widthCm: number; prims: Prim[] }
 export interface Box { x: number; y: number; w: number; h: number }
@@ -280,6 +283,7 @@ export function layout(fig: Figure): Scene {
     const xs: number[] = [], ys: number[] = [], y2s: number[] = [];
     for (const s of p.series) for (const [x, y] of s.points) { xs.push(x); (s.axis === 'y2' ? y2s : ys).push(y); }
     for (const b of p.bands ?? []) xs.push(b.x0, b.x1);
+    for (const a of p.areas ?? []) for (const [x, y] of a.pts) { xs.push(x); ys.push(y); }
     let xd = axisDomain(p.x, xs, Math.max(3, Math.round(count * (p.weight ?? 1) / fig.panels.length) + (fig.panels.length > 1 ? 1 : 0)));
     let yd = axisDomain(p.y, ys, count);
     if (p.equal && !p.x.domain && !p.y.domain) {
@@ -334,6 +338,14 @@ export function layout(fig: Figure): Scene {
     for (const b of g.p.bands ?? []) {
       const x0 = Math.max(g.x, sx(g, Math.min(b.x0, b.x1))), x1 = Math.min(g.x + g.w, sx(g, Math.max(b.x0, b.x1)));
       if (x1 > x0) dataPrims.push({ t: 'rect', x: x0, y: g.y, w: x1 - x0, h: g.h, fill: b.fill, cls: 'band' });
+    }
+    for (const a of g.p.areas ?? []) {
+      // clipped to the frame; the polygon's bounding box is kept free of labels
+      const pts: Pt[] = a.pts.map(([u, v]) => [Math.min(box.x + box.w, Math.max(box.x, sx(g, u))), Math.min(box.y + box.h, Math.max(box.y, sy(g, v)))]);
+      if (pts.length < 3) continue;
+      dataPrims.push({ t: 'area', pts, fill: a.fill, cls: 'area' });
+      const xs = pts.map((q) => q[0]), ys = pts.map((q) => q[1]);
+      obstacles[gi]!.boxes.push({ x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) });
     }
     for (const r of g.p.rules ?? []) {
       const pts: Pt[] = r.y !== undefined ? [[g.x, sy(g, r.y)], [g.x + g.w, sy(g, r.y)]] : [[sx(g, r.x!), g.y], [sx(g, r.x!), g.y + g.h]];
@@ -482,6 +494,9 @@ export function toSvg(s: Scene): string {
       case 'marker':
         if (p.shape === 'circle' || p.shape === 'circle-open') out.push(`<circle class="${p.cls}" cx="${n2(p.x)}" cy="${n2(p.y)}" r="${p.r}" fill="${p.shape === 'circle' ? p.color : '#FFFFFF'}" stroke="${p.color}" stroke-width="0.6"/>`);
         else out.push(`<path class="${p.cls}" d="${markerPath(p.shape, p.x, p.y, p.r)}" fill="${p.color}"/>`);
+        break;
+      case 'area':
+        out.push(`<path class="${p.cls}" d="M${p.pts.map(([x, y]) => `${n2(x)} ${n2(y)}`).join('L')}Z" fill="${p.fill}" stroke="none"/>`);
         break;
       case 'rect':
         out.push(`<rect class="${p.cls}" x="${n2(p.x)}" y="${n2(p.y)}" width="${n2(p.w)}" height="${n2(p.h)}" fill="${p.fill ?? 'none'}"${p.stroke ? ` stroke="${p.stroke}" stroke-width="${p.width ?? 1}"` : ''}/>`);
