@@ -49,7 +49,7 @@ type KindData = { kind: 'profile'; file: ProfileFile; massMg: number | null } | 
 /** "30", "0.1C": a rate step's label. */
 function stepText(iMAg: number | null, iMA: number | null, cRate: number | null, nominal: boolean): string {
   const n = (x: number): string => String(Number(x.toPrecision(3)));
-  if (nominal && cRate !== null) return `${n(cRate)}C`;
+  if (nominal && cRate !== null) return `${Number(cRate.toPrecision(2))}C`;
   return iMAg !== null ? n(iMAg) : iMA !== null ? n(iMA) : '?';
 }
 

@@ -260,11 +260,10 @@ export function rateFigure(files: RateFile[], o: FigOptions & { qTitle: string; 
     for (const r of f.rows) for (const q of [r.qDis, r.qCh]) if (q !== null && q > qmax) qmax = q;
   });
   const steps = files[0]?.steps ?? [];
-  // labels sit in a band above the data, alternately at two heights so neighbours never collide;
-  // short dotted separators between the steps stay in that band and leave the plot below free
-  const top = qmax * 1.22;
-  for (const s of steps.slice(1)) series.push({ color: '#777777', dash: 'dotted', line: true, marker: 'none', points: [[s.first - 0.5, qmax * 1.03], [s.first - 0.5, top]] });
-  const notes = steps.map((s, k) => ({ x: (s.first + s.last) / 2, y: qmax * (k % 2 ? 1.06 : 1.13), text: s.text }));
+  // labels sit in a band above the data, alternately at two heights so neighbours never collide
+  // (no separator lines: a label wider than its step may reach over the step boundary)
+  const top = qmax * 1.3;
+  const notes = steps.map((s, k) => ({ x: (s.first + s.last) / 2, y: qmax * (k % 2 ? 1.08 : 1.2), text: s.text, centred: true }));
   const panel: Panel = { x: axis('Cycle number', o.xlim), y: axis(o.qTitle, o.ylim ?? [0, Math.max(top, 1e-9)]), series, notes };
   const key: LegendEntry[] = [
     { label: 'discharge', color: KEY, line: false, marker: 'circle' },

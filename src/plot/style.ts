@@ -52,7 +52,7 @@ export interface Band { x0: number; x1: number; fill: string }
 export interface Area { pts: Pt[]; fill: string }
 export interface Rule { y?: number; x?: number; label?: string }
 /** A text anchored at a data point, placed next to it where it hides nothing. */
-export interface Note { x: number; y: number; text: string }
+export interface Note { x: number; y: number; text: string; /** Centred on the anchor (a little above or below when that is taken), never beside it. */ centred?: boolean }
 export interface Panel {
   x: Axis; y: Axis; y2?: Axis;
   series: Series[];
@@ -380,7 +380,9 @@ export function layout(fig: Figure): Scene {
       const corners: [number, number][] = [[g.x + g.w - l.w - m, g.y + m], [g.x + m, g.y + m], [g.x + g.w - l.w - m, g.y + g.h - l.h - m], [g.x + m, g.y + g.h - l.h - m]];
       for (const [cx, cy] of corners) {
         const b: Box = { x: cx - 2, y: cy - 2, w: l.w + 4, h: l.h + 4 };
-        if (!obstacles[geoms.indexOf(g)]!.hits(b)) { legendAt = { l, x: cx, y: cy }; break; }
+        // nor on a note's anchor: the note needs room next to it (rate step labels above the data)
+        const nearNote = (g.p.notes ?? []).some((n) => { const px = sx(g, n.x), py = sy(g, n.y); return px > b.x - 8 && px < b.x + b.w + 8 && py > b.y - 10 && py < b.y + b.h + 10; });
+        if (!nearNote && !obstacles[geoms.indexOf(g)]!.hits(b)) { legendAt = { l, x: cx, y: cy }; break; }
       }
       if (legendAt) break;
     }
@@ -461,6 +463,7 @@ export function layout(fig: Figure): Scene {
     }
     for (const n of g.p.notes ?? []) {
       const px = sx(g, n.x), py = sy(g, n.y), d = 3, a = NOTE_PT * ASCENT_EM;
+      if (n.centred) { put([[px, py + a / 2, 'middle'], [px, py - a / 2 - 1, 'middle'], [px, py + 1.5 * a + 1, 'middle']], n.text); continue; }
       put([[px + d, py - d, 'start'], [px + d, py + d + a, 'start'], [px - d, py - d, 'end'], [px - d, py + d + a, 'end'], [px, py - d - 1, 'middle'], [px, py + d + a + 1, 'middle'],
         [px + 2 * d, py + a / 2, 'start'], [px - 2 * d, py + a / 2, 'end'], [px + 3 * d, py - 3 * d, 'start'], [px - 3 * d, py + 3 * d + a, 'end'], [px + 3 * d, py + 3 * d + a, 'start'], [px - 3 * d, py - 3 * d, 'end']], n.text);
     }
