@@ -6,13 +6,15 @@
 // the axis titles present as text, the font embedded.
 import { describe, expect, it } from 'vitest';
 import { SaxesParser } from 'saxes';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 import { ROOT, hcarb } from './helpers/io.js';
+import { rateCapabilityPlan } from '../src/generate/rate.js';
+import { encodeLines, landLines } from '../src/generate/land.js';
 
 const require = createRequire(import.meta.url);
 const font = fontkit.openSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')) as unknown as { unitsPerEm: number; ascent: number; descent: number; layout(s: string): { advanceWidth: number } };
@@ -39,7 +41,8 @@ function geometry(svg: string): Geometry {
     const a = t.attributes as Record<string, string>;
     if (t.name === 'svg') { g.width = a.width!; g.height = a.height!; }
     const cls = a.class ?? '';
-    const isData = cls === 'mark' || cls === 'rule';
+    // a shaded area or bar ('area') is data too: its bounding box must stay free of labels
+    const isData = cls === 'mark' || cls === 'rule' || cls === 'area';
     const isSym = cls === 'legend-symbol';
     if (t.name === 'text') open = a;
     if (!isData && !isSym) return;
@@ -109,26 +112,49 @@ function copies(sample: string, n: number, ext: string): string[] {
     const stem = `hard-carbon_T1300C_ball-milled_cell-${String(k + 1).padStart(2, '0')}A`.padEnd(40, 'x').slice(0, 40);
     expect(stem).toHaveLength(40);
     const f = join(dir, stem + ext);
-    copyFileSync(join(ROOT, sample), f);
+    copyFileSync(resolve(ROOT, sample), f);
     return f;
   });
 }
 
-const KINDS: { kind: string; sample: string; ext: string; args: string[]; titles: string[] }[] = [
+// a rate-capability run (formation, then 30…2000 mA g⁻¹ and back) written by the LAND generator
+const RATE_CSV = join(dir, 'rate-capability.csv');
+writeFileSync(RATE_CSV, encodeLines([...landLines(rateCapabilityPlan().plan)]));
+const CV_RATES = ['0.1', '0.2', '0.5', '1'].map((r) => `samples/npnhc-cv-rate-${r}mVs.txt`);
+
+const KINDS: { kind: string; name?: string; sample: string; ext: string; args: string[]; titles: string[] }[] = [
   { kind: 'profile', sample: 'samples/npnhc-t1200.csv', ext: '.csv', args: ['--cycles', '1,2,40'], titles: ['Specific capacity (mAh g⁻¹)', 'Potential (V vs Na⁺/Na)'] },
   { kind: 'cycling', sample: 'samples/npnhc-t1200.csv', ext: '.csv', args: [], titles: ['Cycle number', 'Specific capacity (mAh g⁻¹)', 'Coulombic efficiency (%)'] },
   { kind: 'dqdv', sample: 'samples/npnhc-t1200.csv', ext: '.csv', args: [], titles: ['Potential (V vs Na⁺/Na)', 'dQ/dV (mAh g⁻¹ V⁻¹)'] },
   { kind: 'gitt', sample: 'samples/npnhc-gitt.csv', ext: '.csv', args: ['--mass', '3.8'], titles: ['Potential (V vs Na⁺/Na)', 'log₁₀ D (cm² s⁻¹)'] },
   { kind: 'cv', sample: 'samples/npnhc-cv-0.5mVs.txt', ext: '.txt', args: [], titles: ['Potential (V vs Na⁺/Na)', 'Current (µA)'] },
   { kind: 'nyquist', sample: 'samples/npnhc-eis.txt', ext: '.txt', args: [], titles: ['Z′ (Ω)', '−Z″ (Ω)'] },
+  { kind: 'rate', sample: RATE_CSV, ext: '.csv', args: [], titles: ['Cycle number', 'Specific capacity (mAh g⁻¹)'] },
+  { kind: 'rate', name: 'rate --nominal', sample: RATE_CSV, ext: '.csv', args: ['--nominal', '300'], titles: ['Cycle number', 'Specific capacity (mAh g⁻¹)'] },
+  { kind: 'dqdv', name: 'dqdv --cycles', sample: 'samples/npnhc-t1200.csv', ext: '.csv', args: ['--cycles', '1,2,10'], titles: ['Potential (V vs Na⁺/Na)', 'dQ/dV (mAh g⁻¹ V⁻¹)'] },
+  { kind: 'drt', sample: 'samples/npnhc-eis.txt', ext: '.txt', args: [], titles: ['Relaxation time τ (s)', 'γ (Ω)'] },
+  { kind: 'bode', sample: 'samples/npnhc-eis.txt', ext: '.txt', args: [], titles: ['Frequency (Hz)', '|Z| (Ω)', '−Phase (°)'] },
 ];
+/** Kinds drawn from one cell at several scan rates: the four CV files together. */
+const BATCH: { kind: string; titles: string[] }[] = [
+  { kind: 'dunn', titles: ['Potential (V vs Na⁺/Na)', 'Current (µA)'] },
+  { kind: 'capacitive', titles: ['Scan rate (mV s⁻¹)', 'Share of the charge (%)'] },
+];
+/** The four CV files under 40-character names that keep their scan rate readable. */
+function longCvNames(): string[] {
+  return CV_RATES.map((s, k) => {
+    const f = join(dir, `hard-carbon_T1300C_ball-milled_cv-${k}`.padEnd(40, 'x').slice(0, 40) + '.txt');
+    copyFileSync(resolve(ROOT, s), f);
+    return f;
+  });
+}
 
 describe('figure geometry', () => {
   for (const k of KINDS) {
     for (const n of [1, 2, 5]) {
-      it(`${k.kind}, ${n} file(s)`, () => {
-        const files = n === 1 ? [join(ROOT, k.sample)] : copies(k.sample, n, k.ext);
-        const out = join(dir, `${k.kind}-${n}.svg`);
+      it(`${k.name ?? k.kind}, ${n} file(s)`, () => {
+        const files = n === 1 ? [resolve(ROOT, k.sample)] : copies(k.sample, n, k.ext);
+        const out = join(dir, `${(k.name ?? k.kind).replace(/\W+/g, '_')}-${n}.svg`);
         const r = hcarb(['plot', k.kind, ...files, ...k.args, '--out', out, '-q']);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
@@ -138,6 +164,23 @@ describe('figure geometry', () => {
         for (const t of k.titles) expect(titles).toContain(t.replace(/\s/g, '').normalize('NFKC'));
         expect(g.marks.length + g.segs.length).toBeGreaterThan(10);
         if (n > 1) for (const f of files) expect(squash(g.legend)).toContain(f.split('/').pop()!.replace(k.ext, '').normalize('NFKC'));
+        expect(g.width).toBe('8.5cm');
+      });
+    }
+  }
+
+  for (const b of BATCH) {
+    for (const [what, files] of [['sample names', () => CV_RATES.map((s) => resolve(ROOT, s))], ['40-character names', longCvNames]] as const) {
+      it(`${b.kind}, one cell at four scan rates (${what})`, () => {
+        const out = join(dir, `${b.kind}-${what.length}.svg`);
+        const r = hcarb(['plot', b.kind, ...files(), '--out', out, '-q']);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        const g = geometry(readFileSync(out, 'utf8'));
+        expect(problems(g)).toEqual([]);
+        const titles = squash(g.axisTitles);
+        for (const t of b.titles) expect(titles).toContain(t.replace(/\s/g, '').normalize('NFKC'));
+        expect(g.marks.length + g.segs.length).toBeGreaterThan(6);
         expect(g.width).toBe('8.5cm');
       });
     }
@@ -209,10 +252,12 @@ function decodePng(buf: Buffer): { width: number; height: number; inked: number 
 }
 
 describe('PNG and PDF', () => {
-  for (const k of KINDS) {
-    it(`${k.kind}: PNG at --dpi 150, PDF with one page and its text`, async () => {
-      const png = join(dir, `${k.kind}.png`), pdf = join(dir, `${k.kind}.pdf`), svg = join(dir, `${k.kind}-ref.svg`);
-      const base = ['plot', k.kind, join(ROOT, k.sample), ...k.args, '-q'];
+  const all = [...KINDS.map((k) => ({ ...k, files: [resolve(ROOT, k.sample)] })), ...BATCH.map((b) => ({ ...b, name: b.kind, args: [] as string[], files: CV_RATES.map((s) => resolve(ROOT, s)) }))];
+  for (const k of all) {
+    it(`${k.name ?? k.kind}: PNG at --dpi 150, PDF with one page and its text`, async () => {
+      const stem = (k.name ?? k.kind).replace(/\W+/g, '_');
+      const png = join(dir, `${stem}.png`), pdf = join(dir, `${stem}.pdf`), svg = join(dir, `${stem}-ref.svg`);
+      const base = ['plot', k.kind, ...k.files, ...k.args, '-q'];
       expect(hcarb([...base, '--out', png, '--dpi', '150']).code).toBe(0);
       expect(hcarb([...base, '--out', pdf]).code).toBe(0);
       expect(hcarb([...base, '--out', svg]).code).toBe(0);

@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hcarb } from './helpers/io.js';
+import { rateCapabilityPlan } from '../src/generate/rate.js';
+import { encodeLines, landLines } from '../src/generate/land.js';
 
 /** Parse an SVG strictly and collect the texts of the legend labels and axis titles. */
 function inspectSvg(svg: string): { legend: string[]; axisTitles: string[]; lines: number } {
@@ -146,5 +148,109 @@ describe('plot kinds', () => {
     expect(bad.code).toBe(1);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('the kinds of issues 14, 15 and 16, and dqdv --cycles', () => {
+  const notes = (svg: string): string[] => [...svg.matchAll(/class="note"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+  const rateCsv = join(dir, 'rate-run.csv');
+  // truth: the generator's plan (formation at 30, then 5 cycles each at these mA g⁻¹), not rateSteps
+  const RATES = [30, 50, 100, 200, 500, 1000, 2000, 30];
+  writeFileSync(rateCsv, encodeLines([...landLines(rateCapabilityPlan().plan)]));
+
+  it('rate: each step labelled with its current density, or its C-rate with --nominal', () => {
+    const out = join(dir, 'rate.svg');
+    expect(hcarb(['plot', 'rate', rateCsv, '--out', out, '-q']).code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(notes(svg)).toEqual(RATES.map(String));
+    expect(inspectSvg(svg).legend).toEqual(['rate-run', 'discharge', 'charge', 'step labels: mA g⁻¹']);
+    // 41 cycles, each with a filled discharge and an open charge marker
+    expect((svg.match(/<circle class="mark"/g) ?? []).length).toBe(82);
+    const outC = join(dir, 'rate-c.svg');
+    expect(hcarb(['plot', 'rate', rateCsv, '--nominal', '300', '--out', outC, '-q']).code).toBe(0);
+    expect(notes(readFileSync(outC, 'utf8'))).toEqual(RATES.map((r) => `${Number((r / 300).toPrecision(2))}C`));
+  });
+
+  const cvFiles = ['0.1', '0.2', '0.5', '1'].map((r) => `samples/npnhc-cv-rate-${r}mVs.txt`);
+  const dunnShares = (): { scan_rate_v_s: number; direction: string; capacitive_share_pct: number }[] => JSON.parse(hcarb(['cv', ...cvFiles, '--dunn', '--json']).stdout)[0].shares;
+
+  it('dunn: the slowest voltammogram with k1·v shaded, the shares the cv command prints; --rate picks another', () => {
+    const sh = dunnShares();
+    const at = (v: number, d: string) => sh.find((s) => s.scan_rate_v_s === v && s.direction === d)!.capacitive_share_pct.toFixed(0);
+    const out = join(dir, 'dunn.svg');
+    expect(hcarb(['plot', 'dunn', ...cvFiles, '--out', out, '-q']).code).toBe(0);
+    let svg = readFileSync(out, 'utf8');
+    let legend = inspectSvg(svg).legend.join(' ');
+    expect(legend).toContain('npnhc-cv-rate-0.1mVs, 0.1 mV s⁻¹, cycle 2');
+    expect(legend).toContain(`capacitive k₁·v: ${at(0.0001, 'cathodic')} % sodiation, ${at(0.0001, 'anodic')} % desodiation`);
+    expect((svg.match(/class="area"/g) ?? []).length).toBe(2);
+    expect(hcarb(['plot', 'dunn', ...cvFiles, '--rate', '0.001', '--out', out, '-q']).code).toBe(0);
+    svg = readFileSync(out, 'utf8');
+    legend = inspectSvg(svg).legend.join(' ');
+    expect(legend).toContain('1 mV s⁻¹');
+    expect(legend).toContain(`${at(0.001, 'cathodic')} % sodiation, ${at(0.001, 'anodic')} % desodiation`);
+    const bad = hcarb(['plot', 'dunn', ...cvFiles, '--rate', '0.003', '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no file at that scan rate; the files are at 0.0001, 0.0002, 0.0005, 0.001 V\/s/);
+    const one = hcarb(['plot', 'dunn', cvFiles[0]!, '--out', out]);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(/three or more different scan rates/);
+  });
+
+  it('capacitive: bar heights are the shares the cv command prints, per scan rate and direction', () => {
+    const out = join(dir, 'capacitive.svg');
+    expect(hcarb(['plot', 'capacitive', ...cvFiles, '--out', out, '-q']).code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    const bars = [...svg.matchAll(/<path class="area" d="([^"]+)"/g)].map((m) => m[1]!.replace(/[MZ]/g, '').split('L').map((p) => p.split(' ').map(Number)));
+    expect(bars.length).toBe(16);
+    // capacitive bars (even) run from 0 % up; the diffusion bar above each ends at 100 %
+    const y0 = bars[0]![0]![1]!, y100 = bars[1]![1]![1]!;
+    const pct = bars.filter((_, k) => k % 2 === 0).map((b) => (100 * (y0 - b[1]![1]!)) / (y0 - y100));
+    const sh = dunnShares();
+    const want = [0.0001, 0.0002, 0.0005, 0.001].flatMap((v) => ['cathodic', 'anodic'].map((d) => sh.find((s) => s.scan_rate_v_s === v && s.direction === d)!.capacitive_share_pct));
+    pct.forEach((p, k) => expect(Math.abs(p - want[k]!)).toBeLessThan(0.2));
+  });
+
+  it('drt: γ on a log τ axis with the peaks of hcarb eis --drt marked and labelled', () => {
+    const peaks = JSON.parse(hcarb(['eis', 'samples/npnhc-eis.txt', '--drt', '--json']).stdout)[0].drt.peaks as { tau_s: number; r_ohm: number }[];
+    const out = join(dir, 'drt.svg');
+    const r = hcarb(['plot', 'drt', 'samples/npnhc-eis.txt', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/R1_ohm/); // the circuit fit is not part of this figure
+    const svg = readFileSync(out, 'utf8');
+    expect((svg.match(/<path class="mark" d="[^"]*Z"/g) ?? []).length).toBe(peaks.length);
+    // the 2.6 ms arc of the sample: τ = 2.65 ms, R = 180 Ω in eis --drt
+    expect(notes(svg)).toContain('2.6 ms, 180 Ω');
+    expect(svg).toMatch(/>10⁻³</);
+  });
+
+  it('bode: |Z| and phase panels, every measured point in both', () => {
+    const ny = JSON.parse(hcarb(['eis', 'samples/npnhc-eis.txt', '--json']).stdout)[0].nyquist as unknown[];
+    const out = join(dir, 'bode.svg');
+    expect(hcarb(['plot', 'bode', 'samples/npnhc-eis.txt', '--out', out, '-q']).code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect((svg.match(/<circle class="mark"/g) ?? []).length).toBe(2 * ny.length);
+    expect(inspectSvg(svg).axisTitles).toEqual(expect.arrayContaining(['|Z| (Ω)', '−Phase (°)', 'Frequency (Hz)']));
+  });
+
+  it('dqdv --cycles overlays cycles as shades; --cycle with --cycles is refused', () => {
+    const out = join(dir, 'dqdv-c.svg');
+    expect(hcarb(['plot', 'dqdv', 'samples/npnhc-t1200.csv', '--cycles', '1,2,10', '--out', out, '-q']).code).toBe(0);
+    expect(inspectSvg(readFileSync(out, 'utf8')).legend).toEqual(['npnhc-t1200', 'cycle 1', 'cycle 2', 'cycle 10', 'discharge', 'charge']);
+    expect(hcarb(['plot', 'dqdv', 'samples/npnhc-t1200.csv', '--cycles', '1,2', '--cycle', '3', '--out', out]).code).toBe(2);
+  });
+
+  it('options of the new kinds are refused elsewhere, and options they do not use are refused there', () => {
+    const x = join(dir, 'never.svg');
+    const a = hcarb(['plot', 'rate', rateCsv, '--model', 'randles', '--out', x]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--model is not used by 'plot rate'; it is taken by plot nyquist, plot bode/);
+    const b = hcarb(['plot', 'bode', 'samples/npnhc-eis.txt', '--nominal', '300', '--out', x]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--nominal is not used by 'plot bode'; it is taken by plot rate/);
+    expect(hcarb(['plot', 'cycling', 'samples/npnhc-t1200.csv', '--rate', '0.001', '--out', x]).code).toBe(2);
+    expect(hcarb(['plot', 'drt', 'samples/npnhc-eis.txt', '--first', 'charge', '--out', x]).code).toBe(2);
+    expect(hcarb(['plot', 'capacitive', ...cvFiles, '--ref', 'Li', '--out', x]).code).toBe(2);
+    expect(existsSync(x)).toBe(false);
   });
 });

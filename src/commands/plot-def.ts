@@ -25,17 +25,19 @@ export const range = (name: string) => (v: string): [number, number] => {
   return [xs[0]!, xs[1]!];
 };
 
-const CYCLING: readonly PlotKind[] = ['profile', 'cycling', 'dqdv', 'gitt'];
-const POTENTIAL: readonly PlotKind[] = ['profile', 'dqdv', 'gitt', 'cv'];
+const CYCLING: readonly PlotKind[] = ['profile', 'cycling', 'rate', 'dqdv', 'gitt'];
+const POTENTIAL: readonly PlotKind[] = ['profile', 'dqdv', 'gitt', 'cv', 'dunn'];
+const CHI: readonly PlotKind[] = ['cv', 'dunn', 'capacitive', 'nyquist', 'bode', 'drt'];
 /**
  * Which kinds take each kind-specific option (by its option key). An option given for a kind that
  * does not use it is a usage error naming the kinds that do; options not listed here apply to every kind.
  */
 export const OPTION_KINDS: Record<string, readonly PlotKind[]> = {
-  cycles: ['profile', 'cv'], split: ['profile'], cycle: ['dqdv'], step: ['dqdv'], smooth: ['dqdv'],
+  cycles: ['profile', 'cv', 'dqdv'], split: ['profile'], cycle: ['dqdv', 'dunn', 'capacitive'], step: ['dqdv'], smooth: ['dqdv'],
+  nominal: ['rate'], tolerance: ['rate'], formation: ['rate'], rate: ['dunn'],
   regions: ['gitt'], density: ['gitt'], thickness: ['gitt'], molarMass: ['gitt'], molarVolume: ['gitt'], etau: ['gitt'], resolution: ['gitt'], gittCycle: ['gitt'],
-  currentSign: ['cv', 'gitt'], model: ['nyquist'], ref: POTENTIAL,
-  mass: [...CYCLING, 'cv'], masses: CYCLING, loading: CYCLING, area: CYCLING, diameter: CYCLING,
+  currentSign: ['cv', 'gitt', 'dunn', 'capacitive'], model: ['nyquist', 'bode'], ref: POTENTIAL,
+  mass: [...CYCLING, 'cv', 'dunn'], masses: CYCLING, loading: CYCLING, area: CYCLING, diameter: CYCLING,
 };
 const flagOf = (key: string): string => '--' + (key === 'gittCycle' ? 'gitt-cycle' : key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));
 
@@ -45,17 +47,17 @@ export function checkKindOptions(kind: PlotKind, g: Opts): void {
     if (g[key] === undefined || kinds.includes(kind)) continue;
     throw new UsageError(`${flagOf(key)} is not used by 'plot ${kind}'; it is taken by ${kinds.map((k) => `plot ${k}`).join(', ')}`);
   }
-  if (kind === 'nyquist' || kind === 'cv') if (g.first !== undefined && g.first !== 'discharge') throw new UsageError(`--first is not used by 'plot ${kind}'; it is taken by ${CYCLING.map((k) => `plot ${k}`).join(', ')}`);
+  if (CHI.includes(kind)) if (g.first !== undefined && g.first !== 'discharge') throw new UsageError(`--first is not used by 'plot ${kind}'; it is taken by ${CYCLING.map((k) => `plot ${k}`).join(', ')}`);
 }
 
 const only = (kinds: readonly PlotKind[]): string => ` (${kinds.join(', ')})`;
 
 export const command: CommandSpec = {
   name: 'plot',
-  summary: 'figures for a paper: profile, cycling, dqdv, gitt, cv, nyquist, as SVG, PNG or PDF',
-  description: 'Draws a figure from the same numbers the commands compute, in one house style: a journal column (8.5 cm, or 17.8 cm with --size double), DejaVu Sans 8–9 pt, ticks inside; colour = file (a palette safe for colour-blind readers), shade = cycle, solid = discharge/sodiation and dashed = charge/desodiation. The legend goes into an empty corner of the plot or below it, never over data, with labels wrapped, never cut. Several files overlay. --out picks the format from its extension: .svg, .png (at --dpi) or .pdf (vector, font embedded). The file is written through a temporary file and a rename, never over an input. An option that the kind does not use is refused (exit 2) with the kinds that take it.',
+  summary: `figures for a paper: ${PLOT_KINDS.join(', ')}, as SVG, PNG or PDF`,
+  description: 'Draws a figure from the same numbers the commands compute, in one house style: a journal column (8.5 cm, or 17.8 cm with --size double), DejaVu Sans 8–9 pt, ticks inside; colour = file (a palette safe for colour-blind readers), shade = cycle, solid = discharge/sodiation and dashed = charge/desodiation. The legend goes into an empty corner of the plot or below it, never over data, with labels wrapped, never cut. Several files overlay; dunn and capacitive instead take the CV files of one cell at three or more scan rates (as hcarb cv --dunn) and draw one figure from all of them. rate labels each rate step with its current density (or C-rate with --nominal); drt and bode take the EIS file (log axes, 10ⁿ ticks). --out picks the format from its extension: .svg, .png (at --dpi) or .pdf (vector, font embedded). The file is written through a temporary file and a rename, never over an input. An option that the kind does not use is refused (exit 2) with the kinds that take it.',
   args: [{ name: 'kind', description: `one of ${PLOT_KINDS.join(', ')}`, choices: PLOT_KINDS }],
-  files: 'input files (LAND/Neware for profile/cycling/dqdv/gitt, CHI for cv/nyquist)',
+  files: 'input files (LAND/Neware for profile/cycling/rate/dqdv/gitt, CHI for cv/dunn/capacitive/nyquist/bode/drt)',
   takes: { mass: true, first: true, output: false },
   options: [
     { flags: '-o, --out <file>', description: 'where to write: FILE.svg, FILE.png or FILE.pdf (- for SVG on standard output; required)' },
@@ -66,23 +68,29 @@ export const command: CommandSpec = {
     { flags: '--xlim <min,max>', description: 'x-axis limits', parse: range('--xlim') },
     { flags: '--ylim <min,max>', description: 'y-axis limits', parse: range('--ylim') },
     { flags: '--ref <electrode>', description: 'reference electrode for potential axes: Na, Li, K or a free text (default Na)' + only(POTENTIAL) },
-    { flags: '--cycles <list>', description: 'cycles to draw (profile default 1,2; cv default all)' + only(OPTION_KINDS.cycles!) },
+    { flags: '--cycles <list>', description: 'cycles to draw (profile default 1,2; cv default all; dqdv: several cycles as shades, instead of --cycle)' + only(OPTION_KINDS.cycles!) },
     { flags: '--split <V>', description: 'the labelled line between slope and plateau (default 0.1)' + only(['profile']), parse: num('--split') },
-    { flags: '--cycle <n>', description: 'which cycle (default 1)' + only(['dqdv']), parse: int('--cycle', 1) },
+    { flags: '--cycle <n>', description: 'which cycle (dqdv default 1; dunn/capacitive: the cycle of the Dunn fit, default 2 as hcarb cv)' + only(OPTION_KINDS.cycle!), parse: int('--cycle', 1) },
+    { flags: '--nominal <mAh_g>', description: 'nominal specific capacity: rate steps are labelled with their C-rate' + only(['rate']), parse: pos('--nominal') },
+    { flags: '--tolerance <pct>', description: 'current densities within this many % of a step\'s first cycle belong to the step (default 5, as hcarb rate)' + only(['rate']), parse: pos('--tolerance') },
+    { flags: '--formation <n>', description: 'formation cycles at the start, in no step (default 1)' + only(['rate']), parse: int('--formation', 0) },
+    { flags: '--rate <V_s>', description: 'the scan rate whose voltammogram is drawn, V/s (default the slowest)' + only(['dunn']), parse: pos('--rate') },
     { flags: '--step <V>', description: 'voltage bin width (default 0.005)' + only(['dqdv']), parse: pos('--step') },
     { flags: '--smooth <n>', description: 'moving-average window in bins (default 3)' + only(['dqdv']), parse: int('--smooth', 1) },
-    { flags: '--model <model>', description: 'equivalent circuit for the fitted curve: a circuit string or a preset, as hcarb eis (default two-arc)' + only(['nyquist']) },
+    { flags: '--model <model>', description: 'equivalent circuit for the fitted curve: a circuit string or a preset, as hcarb eis (default two-arc)' + only(['nyquist', 'bode']) },
     { flags: '--regions <hi,lo>', description: 'region boundaries in V (default 0.1,0.05)' + only(['gitt']) },
     { flags: '--density <g_cm3>', description: 'density (default 2.0)' + only(['gitt']) },
     { flags: '--thickness <um>', description: 'electrode thickness instead of m/(ρS)' + only(['gitt']) },
     { flags: '--etau <method>', description: 'ΔE_τ method: endpoint or sqrt (default endpoint)' + only(['gitt']), choices: ['endpoint', 'sqrt'] },
-    { flags: '--current-sign <sign>', description: 'how the file signs current' + only(['cv', 'gitt']), choices: ['anodic-positive', 'cathodic-positive'] },
+    { flags: '--current-sign <sign>', description: 'how the file signs current' + only(OPTION_KINDS.currentSign!), choices: ['anodic-positive', 'cathodic-positive'] },
   ],
   examples: [
     'hcarb plot profile samples/npnhc-t1200.csv --cycles 1,2,40 --out profile.svg',
     'hcarb plot cycling samples/npnhc-t1200.csv --label "NPNHC 1200 °C" --out cycling.pdf',
     'hcarb plot dqdv samples/npnhc-t1200.csv --xlim 0,0.3 --out dqdv.png --dpi 600',
     'hcarb plot nyquist samples/npnhc-eis.txt --model randles-cpe --out nyquist.svg',
+    'hcarb plot dunn samples/npnhc-cv-rate-*.txt --rate 0.0005 --out dunn.pdf',
+    'hcarb plot drt samples/npnhc-eis.txt --out drt.png',
   ],
   fields: [],
   async run(ctx, args, files0, g) {
@@ -110,6 +118,7 @@ export const command: CommandSpec = {
     const r = await plotCommand(kind as PlotKind, files.map((f) => ctx.io.open(f)), common, {
       cycles: g.cycles as string | undefined, cycle: g.cycle as number | undefined, title: g.title as string | undefined, model: g.model as string | undefined,
       step: g.step as number | undefined, smooth: g.smooth as number | undefined,
+      nominal: g.nominal as number | undefined, tolerance: g.tolerance as number | undefined, formation: g.formation as number | undefined, scanRate: g.rate as number | undefined,
       split: g.split as number | undefined, currentSign: g.currentSign as string | undefined, cvMass: g.mass === undefined ? undefined : String(g.mass),
       gitt: { regions: g.regions as string | undefined, density: g.density as string | undefined, thickness: g.thickness as string | undefined, etau: g.etau as string | undefined, currentSign: g.currentSign as string | undefined },
       labels, xlim: g.xlim as [number, number] | undefined, ylim: g.ylim as [number, number] | undefined, ref: g.ref as string | undefined,

@@ -10,14 +10,23 @@ import { gittCommand, parseRegions, type GittCliOptions } from './gitt.js';
 import { eisRun } from './eis.js';
 import { givenMass, positive, type CommonOptions } from './common.js';
 import { sampleName } from './summary.js';
-import { cvFigure, cyclingFigure, dqdvFigure, gittFigure, nyquistFigure, profileFigure, type Branch, type CvFile, type CyclingFile, type DqdvFile, type FigOptions, type GittFile, type NyquistFile, type ProfileFile } from '../plot/kinds.js';
+import { bodeFigure, capacitiveFigure, cvFigure, cyclingFigure, dqdvFigure, drtFigure, dunnFigure, gittFigure, nyquistFigure, profileFigure, rateFigure, type BodeFile, type Branch, type CvFile, type CyclingFile, type DqdvFile, type DrtFile, type DunnSweep, type FigOptions, type GittFile, type NyquistFile, type ProfileFile, type RateFile } from '../plot/kinds.js';
+import { cycleRows } from '../analysis/metrics.js';
+import { RATE_FORMATION_CYCLES, RATE_TOLERANCE_PCT, rateSteps } from '../analysis/rate.js';
+import { dunn } from '../analysis/cv/index.js';
+import { pickSweep } from '../analysis/cv/pick.js';
+import { runCycling } from './cycling-run.js';
 import { renderFigure, thin, type FigureFormat } from '../plot/render.js';
 import type { Figure } from '../plot/style.js';
-import type { PlotKind } from '../plot/plot-kinds.js';
+import { BATCH_KINDS, type PlotKind } from '../plot/plot-kinds.js';
 
 export interface PlotOptions {
   cycles?: string; cycle?: number; title?: string; model?: string; step?: number; smooth?: number; split?: number;
   gitt?: GittCliOptions; currentSign?: string; cvMass?: string;
+  /** rate: nominal capacity for C-rate labels, step tolerance (%), formation cycles. */
+  nominal?: number; tolerance?: number; formation?: number;
+  /** dunn: the scan rate to draw (V s⁻¹; default the slowest). */
+  scanRate?: number;
   /** Legend names, one per file (default: the file stems). */
   labels?: string[];
   xlim?: [number, number]; ylim?: [number, number]; ref?: string; size?: 'single' | 'double';
@@ -33,7 +42,16 @@ export function parseCycles(v: string | undefined, dflt: number[] | null = [1, 2
 
 type CyclingRowBoth = CyclingFile['rows'][number] & { qDisMAh: number | null; qChMAh: number | null };
 type KindData = { kind: 'profile'; file: ProfileFile; massMg: number | null } | { kind: 'cycling'; file: CyclingFile & { rows: CyclingRowBoth[] }; massMg: number | null } | { kind: 'dqdv'; file: DqdvFile; yTitle: string }
-  | { kind: 'gitt'; file: GittFile } | { kind: 'cv'; file: CvFile; perGram: boolean } | { kind: 'nyquist'; file: NyquistFile };
+  | { kind: 'gitt'; file: GittFile } | { kind: 'cv'; file: CvFile; perGram: boolean } | { kind: 'nyquist'; file: NyquistFile }
+  | { kind: 'rate'; file: RateFile; massMg: number | null; stepUnit: string } | { kind: 'bode'; file: BodeFile } | { kind: 'drt'; file: DrtFile }
+  | { kind: 'dunn' | 'capacitive'; file: { label: string } };
+
+/** "30", "0.1C": a rate step's label. */
+function stepText(iMAg: number | null, iMA: number | null, cRate: number | null, nominal: boolean): string {
+  const n = (x: number): string => String(Number(x.toPrecision(3)));
+  if (nominal && cRate !== null) return `${Number(cRate.toPrecision(2))}C`;
+  return iMAg !== null ? n(iMAg) : iMA !== null ? n(iMA) : '?';
+}
 
 /** One file's contribution to a figure. */
 async function series(kind: PlotKind, input: Input, label: string, c: CommonOptions, o: PlotOptions): Promise<{ d: KindData; warnings: string[] }> {
@@ -59,8 +77,41 @@ async function series(kind: PlotKind, input: Input, label: string, c: CommonOpti
       const rows = r.rows.map((row) => ({ cycle: row.cycle as number, qDis: num(row.q_dis_mAh_g), qCh: num(row.q_ch_mAh_g), qDisMAh: num(row.q_dis_mAh), qChMAh: num(row.q_ch_mAh), ce: num(row.ce_pct) }));
       return { d: { kind, file: { label, rows }, massMg }, warnings: r.warnings };
     }
+    case 'rate': {
+      const run = await runCycling(input, c);
+      const { data } = run.loaded;
+      const nominal = o.nominal ?? null;
+      const rows = cycleRows(data, run.mass, { nominalMAhG: nominal });
+      const r = rateSteps(rows, { tolerancePct: o.tolerance ?? RATE_TOLERANCE_PCT, formationCycles: o.formation ?? RATE_FORMATION_CYCLES, first: data.first, nominalMAhG: nominal });
+      const warnings = [...run.warnings, ...r.warnings];
+      if (!r.steps.length) warnings.push(`no rate step: the file has ${rows.length} cycle(s), ${o.formation ?? RATE_FORMATION_CYCLES} of them formation (--formation)`);
+      const m = run.mass.massMg !== null;
+      if (nominal !== null && !m) warnings.push('--nominal needs an active mass for the C-rate: the steps are labelled in mA');
+      const steps = r.steps.map((s) => ({ first: s.first_cycle, last: s.last_cycle, text: stepText(s.i_mA_g, s.i_mA, s.c_rate, nominal !== null) }));
+      const stepUnit = nominal !== null && m ? `C-rate (nominal ${nominal} mAh g⁻¹)` : m ? 'mA g⁻¹' : 'mA';
+      const file: RateFile = { label, steps, rows: rows.map((x) => ({ cycle: x.cycle, qDis: m ? x.q_dis_mAh_g : x.q_dis_mAh, qCh: m ? x.q_ch_mAh_g : x.q_ch_mAh })) };
+      return { d: { kind, file, massMg: run.mass.massMg, stepUnit }, warnings };
+    }
+    case 'bode': {
+      const r = await eisRun(input, { model: o.model });
+      const ny = r.doc.nyquist as { freq_hz: number; z_mod_ohm: number; phase_deg: number; fit_z_mod_ohm: number | null; fit_phase_deg: number | null }[];
+      const fitted = ny.filter((p) => p.fit_z_mod_ohm !== null && p.fit_phase_deg !== null).sort((a, b) => a.freq_hz - b.freq_hz);
+      const file: BodeFile = { label, model: r.doc.model as string, freqHz: ny.map((p) => p.freq_hz), modOhm: ny.map((p) => p.z_mod_ohm), phaseDeg: ny.map((p) => p.phase_deg),
+        fitFreqHz: fitted.map((p) => p.freq_hz), fitModOhm: fitted.map((p) => p.fit_z_mod_ohm!), fitPhaseDeg: fitted.map((p) => p.fit_phase_deg!) };
+      return { d: { kind, file }, warnings: r.warnings };
+    }
+    case 'drt': {
+      const r = await eisRun(input, { drt: true });
+      const d = r.doc.drt as { peaks: { tau_s: number; r_ohm: number }[]; gamma: { tau_s: number; gamma_ohm: number }[] };
+      const file: DrtFile = { label, tauS: d.gamma.map((g) => g.tau_s), gammaOhm: d.gamma.map((g) => g.gamma_ohm), peaks: d.peaks.map((p) => ({ tauS: p.tau_s, rOhm: p.r_ohm })) };
+      // the circuit fit eisRun also makes is not drawn here: only the DRT's own warnings
+      return { d: { kind, file }, warnings: r.warnings.filter((w) => /DRT/.test(w)) };
+    }
+    case 'dunn': case 'capacitive': throw new Error('batch kind');
     case 'dqdv': {
-      const r = await dqdvCommand(input, c, { cycles: [o.cycle ?? 1], step: o.step, smoothing: o.smooth && o.smooth > 1 ? { kind: 'moving', points: o.smooth } : undefined });
+      const many = parseCycles(o.cycles, null);
+      if (many && o.cycle !== undefined) throw new UsageError('give --cycle or --cycles, not both');
+      const r = await dqdvCommand(input, c, { cycles: many ?? [o.cycle ?? 1], step: o.step, smoothing: o.smooth && o.smooth > 1 ? { kind: 'moving', points: o.smooth } : undefined });
       const key = r.rows.length && 'dqdv_mAh_g_V' in r.rows[0]! ? 'dqdv_mAh_g_V' : 'dqdv_mAh_V';
       const curves = new Map<string, DqdvFile['curves'][number]>();
       for (const row of r.rows) {
@@ -127,6 +178,13 @@ export function figureOf(kind: PlotKind, ds: KindData[], o: PlotOptions): Figure
     case 'gitt': return gittFigure(files<'gitt'>().map((d) => d.file), { ...fo, regions: parseRegions(o.gitt?.regions) });
     case 'cv': return cvFigure(files<'cv'>().map((d) => d.file), { ...fo, perGram: files<'cv'>()[0]!.perGram });
     case 'nyquist': return nyquistFigure(files<'nyquist'>().map((d) => d.file), fo);
+    case 'rate': {
+      const fs = files<'rate'>(), specific = fs.every((d) => d.massMg);
+      return rateFigure(fs.map((d) => d.file), { ...fo, qTitle: specific ? 'Specific capacity (mAh g⁻¹)' : 'Capacity (mAh)', stepUnit: fs[0]!.stepUnit });
+    }
+    case 'bode': return bodeFigure(files<'bode'>().map((d) => d.file), fo);
+    case 'drt': return drtFigure(files<'drt'>().map((d) => d.file), fo);
+    case 'dunn': case 'capacitive': throw new Error('batch kind');
   }
 }
 
@@ -148,7 +206,7 @@ export async function gatherPlot(kind: PlotKind, inputs: Input[], c: CommonOptio
     }
   }
   // one unit per axis: a file without a mass turns the capacity axis into mAh for every file
-  if ((kind === 'profile' || kind === 'cycling') && ds.some((d) => (d as { massMg: number | null }).massMg) && ds.some((d) => !(d as { massMg: number | null }).massMg)) {
+  if ((kind === 'profile' || kind === 'cycling' || kind === 'rate') && ds.some((d) => (d as { massMg: number | null }).massMg) && ds.some((d) => !(d as { massMg: number | null }).massMg)) {
     const none = names.filter((_, k) => !(ds[k] as { massMg: number | null }).massMg);
     warnings.push({ file: none[0] ?? '', message: `capacities are drawn in mAh for every file: ${none.join(', ')} has no active mass (give --mass or --masses for every file)` });
   }
@@ -156,7 +214,54 @@ export async function gatherPlot(kind: PlotKind, inputs: Input[], c: CommonOptio
   return { ds, warnings, failures };
 }
 
+/**
+ * dunn / capacitive: all files are one cell at several scan rates; Dunn's fit over them (as
+ * `hcarb cv --dunn`), then the voltammogram at one rate with k1·v shaded, or the shares as bars.
+ */
+export async function batchFigure(kind: 'dunn' | 'capacitive', inputs: Input[], o: PlotOptions): Promise<{ fig: Figure; warnings: { file: string; message: string }[] }> {
+  const massMg = positive('--mass', o.cvMass) ?? null;
+  const analyses = [];
+  for (const input of inputs) {
+    const f = await loadChi(input);
+    if (f.kind !== 'cv') throw new DataError(`this is a ${f.technique} file; Dunn's analysis needs cyclic voltammograms`, { file: f.source, line: 2 });
+    analyses.push(analyseCvFile(f, { currentSign: o.currentSign as CurrentSign | undefined, massMg }));
+  }
+  const cycle = o.cycle ?? 2;
+  const d = dunn(analyses, { cycle });
+  const warnings = d.warnings.map((message) => ({ file: 'dunn', message }));
+  const fo: FigOptions = { size: o.size ?? 'single', title: o.title, xlim: o.xlim, ylim: o.ylim, ref: o.ref };
+  const label = o.labels?.length === 1 ? o.labels[0]! : 'one cell, ' + inputs.length + ' scan rates';
+  if (kind === 'capacitive') {
+    return { fig: capacitiveFigure({ label, rows: d.shares.map((s) => ({ rateMVs: s.scan_rate_v_s * 1000, direction: s.direction, sharePct: s.capacitive_share_pct })) }, fo), warnings };
+  }
+  const rates = analyses.map((a) => a.scan_rate_v_s).filter((v): v is number => v !== null);
+  const want = o.scanRate ?? Math.min(...rates);
+  const k = analyses.findIndex((a) => a.scan_rate_v_s !== null && Math.abs(a.scan_rate_v_s - want) <= 1e-6 * want + 1e-12);
+  if (k < 0) throw new UsageError(`--scan-rate ${want}: no file at that scan rate; the files are at ${[...new Set(rates)].sort((a, b) => a - b).join(', ')} V/s`);
+  const a = analyses[k]!;
+  const scale = massMg ? 1000 / massMg : 1;
+  const sweeps: DunnSweep[] = [];
+  let used = cycle;
+  for (const dir of ['cathodic', 'anodic'] as const) {
+    const p = pickSweep(a, cycle, dir);
+    if (!p.sweep) continue;
+    used = p.cycle ?? cycle;
+    const idx = thin(Array.from({ length: p.sweep.end - p.sweep.start }, (_, j) => p.sweep!.start + j), 1200);
+    const grid = d.grid.filter((g) => g.direction === dir && g.k1_a_s_per_v !== null);
+    const share = d.shares.find((s) => s.file === a.file && s.direction === dir)?.capacitive_share_pct ?? null;
+    sweeps.push({ direction: dir, e: idx.map((j) => a.trace.e[j]!), iA: idx.map((j) => a.trace.i[j]! * scale), capE: grid.map((g) => g.e_v), capA: grid.map((g) => g.k1_a_s_per_v! * a.scan_rate_v_s! * scale), sharePct: share });
+  }
+  const lbl = o.labels?.[k] ?? sampleName(inputs[k]!.name);
+  const rateText = `${Number((a.scan_rate_v_s! * 1000).toPrecision(3))} mV s⁻¹`;
+  return { fig: dunnFigure({ label: lbl, rateText, cycle: used, sweeps }, { ...fo, perGram: massMg !== null }), warnings };
+}
+
 export async function plotCommand(kind: PlotKind, inputs: Input[], c: CommonOptions, o: PlotOptions): Promise<PlotResult> {
+  if (BATCH_KINDS.includes(kind)) {
+    const { fig, warnings } = await batchFigure(kind as 'dunn' | 'capacitive', inputs, o);
+    const { data } = await renderFigure(fig, o.format ?? 'svg', { dpi: o.dpi });
+    return { data, seriesCount: fig.panels[0]!.series.length, warnings, failures: [] };
+  }
   const { ds, warnings, failures } = await gatherPlot(kind, inputs, c, o);
   if (!ds.length) {
     if (failures.length) throw failures[0]!.error;

@@ -212,3 +212,180 @@ export function nyquistFigure(files: NyquistFile[], o: FigOptions): Figure {
   if (files.some((f) => f.fitRe)) key.push({ label: `fit (${models.join(', ') || 'model'})`, color: KEY, dash: 'solid', line: true });
   return { size: o.size, title: o.title, panels: [panel], legend: [...fileEntries(files.map((f) => f.label)), ...key] };
 }
+
+// ---------------------------------------------------------------- log axes
+
+const SUP: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+/** 10⁻³ for −3. */
+export const pow10Text = (e: number): string => (e === 0 ? '1' : e === 1 ? '10' : '10' + String(e).replace(/[-\d]/g, (c) => SUP[c]!));
+/**
+ * A log₁₀ axis drawn on linear log values: the domain widened to whole decades (or to 1-2-5 steps
+ * when the data span less than two decades), ticks at decades labelled 10ⁿ, else at 1-2-5 values.
+ */
+export function logAxis(title: string, values: number[], lim?: [number, number]): Axis {
+  const lg = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
+  let lo = lim ? Math.log10(lim[0]) : Math.min(...lg), hi = lim ? Math.log10(lim[1]) : Math.max(...lg);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) { lo = 0; hi = 1; }
+  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  if (!lim && Math.floor(hi) - Math.ceil(lo) >= 1) {
+    const d: [number, number] = [Math.floor(lo + 1e-9), Math.ceil(hi - 1e-9)];
+    const every = Math.max(1, Math.ceil((d[1] - d[0]) / 6));
+    const ticks: number[] = [];
+    for (let e = d[0]; e <= d[1]; e++) if ((e - d[0]) % every === 0) ticks.push(e);
+    return { title, domain: d, ticks, format: (v) => pow10Text(Math.round(v)) };
+  }
+  // less than two decades: 1-2-5 ticks within a small margin
+  const d: [number, number] = lim ? [lo, hi] : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
+  const ticks: number[] = [];
+  for (let e = Math.floor(d[0]) - 1; e <= Math.ceil(d[1]); e++) for (const m of [1, 2, 5]) { const t = Math.log10(m) + e; if (t >= d[0] && t <= d[1]) ticks.push(t); }
+  const fmt = (v: number): string => { const x = 10 ** v; return Number(x.toPrecision(1)).toString().replace('-', '−'); };
+  return { title, domain: d, ticks, format: fmt };
+}
+
+// ---------------------------------------------------------------- rate capability
+
+export interface RateFile { label: string; rows: { cycle: number; qDis: number | null; qCh: number | null }[]; steps: { first: number; last: number; text: string }[] }
+/**
+ * Capacity against cycle with the markers of `cycling` (filled discharge, open charge), the rate steps
+ * separated by dotted lines and each labelled above its cycles (the labels of the first file).
+ */
+export function rateFigure(files: RateFile[], o: FigOptions & { qTitle: string; stepUnit: string }): Figure {
+  const series: Series[] = [];
+  let qmax = 0;
+  files.forEach((f, fi) => {
+    const color = fileColor(fi);
+    const pts = (get: (r: RateFile['rows'][number]) => number | null): Pt[] => f.rows.filter((r) => get(r) !== null).map((r) => [r.cycle, get(r)!]);
+    series.push({ color, dash: 'solid', line: false, marker: 'circle', points: pts((r) => r.qDis) });
+    series.push({ color, dash: 'solid', line: false, marker: 'circle-open', points: pts((r) => r.qCh) });
+    for (const r of f.rows) for (const q of [r.qDis, r.qCh]) if (q !== null && q > qmax) qmax = q;
+  });
+  const steps = files[0]?.steps ?? [];
+  // labels sit in a band above the data, alternately at two heights so neighbours never collide
+  // (no separator lines: a label wider than its step may reach over the step boundary)
+  const top = qmax * 1.3;
+  const notes = steps.map((s, k) => ({ x: (s.first + s.last) / 2, y: qmax * (k % 2 ? 1.08 : 1.2), text: s.text, centred: true }));
+  const panel: Panel = { x: axis('Cycle number', o.xlim), y: axis(o.qTitle, o.ylim ?? [0, Math.max(top, 1e-9)]), series, notes };
+  const key: LegendEntry[] = [
+    { label: 'discharge', color: KEY, line: false, marker: 'circle' },
+    { label: 'charge', color: KEY, line: false, marker: 'circle-open' },
+  ];
+  if (steps.length) key.push({ label: `step labels: ${o.stepUnit}`, color: KEY, line: false, marker: 'none' });
+  return { size: o.size, title: o.title, panels: [panel], legend: [...fileEntries(files.map((f) => f.label)), ...key] };
+}
+
+// ---------------------------------------------------------------- Dunn
+
+export interface DunnSweep { direction: 'anodic' | 'cathodic'; e: number[]; iA: number[]; capE: number[]; capA: number[]; sharePct: number | null }
+/**
+ * The voltammogram at one scan rate with its capacitive part k1·v (Dunn) shaded between zero and
+ * k1·v, per sweep; the shares per direction in the legend.
+ */
+export function dunnFigure(f: { label: string; rateText: string; cycle: number; sweeps: DunnSweep[] }, o: FigOptions & { perGram: boolean }): Figure {
+  let maxI = 0;
+  for (const s of f.sweeps) for (const i of s.iA) if (Number.isFinite(i)) maxI = Math.max(maxI, Math.abs(i));
+  const u = currentUnit(maxI, o.perGram);
+  const color = fileColor(0), fill = shade(fileColor(5), 2, 3);
+  const series: Series[] = [], areas: { pts: Pt[]; fill: string }[] = [];
+  for (const s of f.sweeps) {
+    series.push({ color, dash: s.direction === 'cathodic' ? 'solid' : 'dashed', line: true, marker: 'none', points: s.e.map((e, k) => [e, s.iA[k]! * u.factor] as Pt) });
+    const cap = s.capE.map((e, k) => [e, s.capA[k]! * u.factor] as Pt);
+    if (cap.length > 1) {
+      areas.push({ pts: [[cap[0]![0], 0], ...cap, [cap[cap.length - 1]![0], 0]], fill });
+      series.push({ color: KEY, dash: 'dotted', line: true, marker: 'none', points: cap });
+    }
+  }
+  const share = (d: 'cathodic' | 'anodic'): string => { const s = f.sweeps.find((x) => x.direction === d)?.sharePct; return s === null || s === undefined ? 'n/a' : `${s.toFixed(0)} %`; };
+  const panel: Panel = { x: axis(potentialTitle(o.ref), o.xlim), y: axis(`Current (${u.unit})`, o.ylim), series, areas, rules: [{ y: 0 }] };
+  const legend: LegendEntry[] = [
+    { label: `${f.label}, ${f.rateText}, cycle ${f.cycle}`, color: KEY, line: false, marker: 'none' },
+    { label: 'cathodic sweep (sodiation)', color: color, dash: 'solid', line: true },
+    { label: 'anodic sweep (desodiation)', color: color, dash: 'dashed', line: true },
+    { label: `capacitive k₁·v: ${share('cathodic')} sodiation, ${share('anodic')} desodiation`, color: fill, swatch: true },
+  ];
+  return { size: o.size, title: o.title, panels: [panel], legend };
+}
+
+/** Capacitive share per scan rate as bars, sodiation and desodiation side by side, the diffusion part above in a light shade. */
+export function capacitiveFigure(f: { label: string; rows: { rateMVs: number; direction: 'anodic' | 'cathodic'; sharePct: number | null }[] }, o: FigOptions): Figure {
+  const rates = [...new Set(f.rows.map((r) => r.rateMVs))].sort((a, b) => a - b);
+  const areas: { pts: Pt[]; fill: string }[] = [];
+  const notes: { x: number; y: number; text: string }[] = [];
+  const dirs = [['cathodic', fileColor(0)], ['anodic', fileColor(1)]] as const;
+  const w = 0.34;
+  rates.forEach((v, k) => dirs.forEach(([d, c], j) => {
+    const r = f.rows.find((x) => x.rateMVs === v && x.direction === d);
+    if (!r || r.sharePct === null) return;
+    const x0 = k + 1 + (j ? 0.02 : -w - 0.02), x1 = x0 + w;
+    areas.push({ pts: [[x0, 0], [x0, r.sharePct], [x1, r.sharePct], [x1, 0]], fill: c });
+    areas.push({ pts: [[x0, r.sharePct], [x0, 100], [x1, 100], [x1, r.sharePct]], fill: shade(c, 1, 2) });
+  }));
+  const rateText = (v: number): string => Number(v.toPrecision(3)).toString();
+  const panel: Panel = {
+    x: { title: 'Scan rate (mV s⁻¹)', domain: [0.4, rates.length + 0.6], ticks: rates.map((_, k) => k + 1), format: (x) => rateText(rates[Math.round(x) - 1] ?? NaN) },
+    y: { title: 'Share of the charge (%)', domain: o.ylim ?? [0, 100], ticks: [0, 20, 40, 60, 80, 100] },
+    series: [], areas, notes,
+  };
+  const legend: LegendEntry[] = [
+    { label: f.label, color: KEY, line: false, marker: 'none' },
+    { label: 'capacitive, sodiation', color: fileColor(0), swatch: true },
+    { label: 'capacitive, desodiation', color: fileColor(1), swatch: true },
+    { label: 'diffusion-controlled, sodiation', color: shade(fileColor(0), 1, 2), swatch: true },
+    { label: 'diffusion-controlled, desodiation', color: shade(fileColor(1), 1, 2), swatch: true },
+  ];
+  return { size: o.size, title: o.title, panels: [panel], legend };
+}
+
+// ---------------------------------------------------------------- DRT and Bode
+
+export interface DrtFile { label: string; tauS: number[]; gammaOhm: number[]; peaks: { tauS: number; rOhm: number }[] }
+/** Format a time: 1.2 ms, 35 µs, 4.1 s. */
+export function timeText(t: number): string {
+  const [f, u] = t >= 1 ? [1, 's'] : t >= 1e-3 ? [1e3, 'ms'] : t >= 1e-6 ? [1e6, 'µs'] : [1e9, 'ns'];
+  return `${Number((t * f).toPrecision(2))} ${u}`;
+}
+/** γ against log τ, each peak marked with a triangle and its τ and resistance. */
+export function drtFigure(files: DrtFile[], o: FigOptions): Figure {
+  const series: Series[] = [];
+  const notes: { x: number; y: number; text: string }[] = [];
+  files.forEach((f, fi) => {
+    const color = fileColor(fi);
+    series.push({ color, dash: 'solid', line: true, marker: 'none', points: f.tauS.map((t, k) => [Math.log10(t), f.gammaOhm[k]!] as Pt) });
+    const pk: Pt[] = f.peaks.map((p) => { const k = nearest(f.tauS, p.tauS); return [Math.log10(p.tauS), f.gammaOhm[k]!]; });
+    series.push({ color, dash: 'solid', line: false, marker: 'triangle', points: pk });
+    if (fi === 0) f.peaks.forEach((p, k) => notes.push({ x: pk[k]![0], y: pk[k]![1], text: `${timeText(p.tauS)}, ${Number(p.rOhm.toPrecision(2))} Ω` }));
+  });
+  const panel: Panel = { x: logAxis('Relaxation time τ (s)', files.flatMap((f) => f.tauS), o.xlim), y: axis('γ (Ω)', o.ylim, { zero: true }), series, notes };
+  const key: LegendEntry[] = [{ label: files.length > 1 ? 'peak (labels: first file, τ and R)' : 'peak (τ and R)', color: KEY, line: false, marker: 'triangle' }];
+  return { size: o.size, title: o.title, panels: [panel], legend: [...fileEntries(files.map((f) => f.label)), ...key] };
+}
+function nearest(xs: number[], x: number): number {
+  let best = 0;
+  xs.forEach((v, k) => { if (Math.abs(Math.log(v / x)) < Math.abs(Math.log(xs[best]! / x))) best = k; });
+  return best;
+}
+
+export interface BodeFile { label: string; freqHz: number[]; modOhm: number[]; phaseDeg: number[]; fitFreqHz?: number[]; fitModOhm?: number[]; fitPhaseDeg?: number[]; model?: string }
+/** |Z| (log) and −phase against frequency (log), measured as open circles and the fit as a line, in two panels. */
+export function bodeFigure(files: BodeFile[], o: FigOptions): Figure {
+  const mag: Series[] = [], ph: Series[] = [];
+  files.forEach((f, fi) => {
+    const color = fileColor(fi);
+    const lf = f.freqHz.map(Math.log10);
+    mag.push({ color, dash: 'solid', line: false, marker: 'circle-open', points: lf.map((x, k) => [x, Math.log10(f.modOhm[k]!)] as Pt) });
+    ph.push({ color, dash: 'solid', line: false, marker: 'circle-open', points: lf.map((x, k) => [x, -f.phaseDeg[k]!] as Pt) });
+    if (f.fitFreqHz && f.fitModOhm && f.fitPhaseDeg) {
+      const ff = f.fitFreqHz.map(Math.log10);
+      mag.push({ color, dash: 'solid', line: true, marker: 'none', points: ff.map((x, k) => [x, Math.log10(f.fitModOhm![k]!)] as Pt) });
+      ph.push({ color, dash: 'solid', line: true, marker: 'none', points: ff.map((x, k) => [x, -f.fitPhaseDeg![k]!] as Pt) });
+    }
+  });
+  const fx = logAxis('Frequency (Hz)', files.flatMap((f) => f.freqHz), o.xlim);
+  const panels: Panel[] = [
+    { x: fx, y: logAxis('|Z| (Ω)', files.flatMap((f) => f.modOhm), o.ylim), series: mag },
+    { x: { ...fx, title: '' }, y: axis('−Phase (°)', undefined, { zero: true }), series: ph },
+  ];
+  const models = [...new Set(files.map((f) => f.model).filter(Boolean))];
+  const key: LegendEntry[] = [{ label: 'measured', color: KEY, line: false, marker: 'circle-open' }];
+  if (files.some((f) => f.fitFreqHz)) key.push({ label: `fit (${models.join(', ') || 'model'})`, color: KEY, dash: 'solid', line: true });
+  return { size: o.size, title: o.title, panels, aspect: 1.0, legend: [...fileEntries(files.map((f) => f.label)), ...key] };
+}

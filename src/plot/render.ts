@@ -60,6 +60,9 @@ export async function sceneToPdf(s: Scene, meta: { title?: string } = {}): Promi
         else doc.rect(x - r, y - r, 2 * r, 2 * r).fill(p.color);
         break;
       }
+      case 'area':
+        doc.polygon(...p.pts.map(([x, y]) => [x, y] as [number, number])).fill(p.fill);
+        break;
       case 'rect':
         doc.rect(p.x, p.y, p.w, p.h);
         if (p.fill && p.stroke) doc.lineWidth(p.width ?? 1).fillAndStroke(p.fill, p.stroke);

@@ -48,13 +48,15 @@ export interface Axis {
   zero?: boolean;
 }
 export interface Band { x0: number; x1: number; fill: string }
+/** A filled polygon in data coordinates (a shaded part of a curve, a bar); labels never cover it. */
+export interface Area { pts: Pt[]; fill: string }
 export interface Rule { y?: number; x?: number; label?: string }
 /** A text anchored at a data point, placed next to it where it hides nothing. */
-export interface Note { x: number; y: number; text: string }
+export interface Note { x: number; y: number; text: string; /** Centred on the anchor (a little above or below when that is taken), never beside it. */ centred?: boolean }
 export interface Panel {
   x: Axis; y: Axis; y2?: Axis;
   series: Series[];
-  bands?: Band[]; rules?: Rule[]; notes?: Note[];
+  bands?: Band[]; rules?: Rule[]; notes?: Note[]; areas?: Area[];
   /** Same length per unit on both axes (Nyquist). */
   equal?: boolean;
   /** Relative width among side-by-side panels (default 1). */
@@ -165,6 +167,7 @@ export type Prim =
   | { t: 'line'; pts: Pt[]; stroke: string; width: number; dash?: Dash; cls: string }
   | { t: 'marker'; shape: Marker; x: number; y: number; r: number; color: string; cls: string }
   | { t: 'rect'; x: number; y: number; w: number; h: number; fill?: string; stroke?: string; width?: number; cls: string }
+  | { t: 'area'; pts: Pt[]; fill: string; cls: string }
   | { t: 'text'; x: number; y: number; text: string; size: number; anchor: 'start' | 'middle' | 'end'; rotate?: boolean; cls: string };
 export interface Scene { widthPt: number; heightPt: number; widthCm: number; prims: Prim[] }
 export interface Box { x: number; y: number; w: number; h: number }
@@ -280,6 +283,7 @@ export function layout(fig: Figure): Scene {
     const xs: number[] = [], ys: number[] = [], y2s: number[] = [];
     for (const s of p.series) for (const [x, y] of s.points) { xs.push(x); (s.axis === 'y2' ? y2s : ys).push(y); }
     for (const b of p.bands ?? []) xs.push(b.x0, b.x1);
+    for (const a of p.areas ?? []) for (const [x, y] of a.pts) { xs.push(x); ys.push(y); }
     let xd = axisDomain(p.x, xs, Math.max(3, Math.round(count * (p.weight ?? 1) / fig.panels.length) + (fig.panels.length > 1 ? 1 : 0)));
     let yd = axisDomain(p.y, ys, count);
     if (p.equal && !p.x.domain && !p.y.domain) {
@@ -335,6 +339,14 @@ export function layout(fig: Figure): Scene {
       const x0 = Math.max(g.x, sx(g, Math.min(b.x0, b.x1))), x1 = Math.min(g.x + g.w, sx(g, Math.max(b.x0, b.x1)));
       if (x1 > x0) dataPrims.push({ t: 'rect', x: x0, y: g.y, w: x1 - x0, h: g.h, fill: b.fill, cls: 'band' });
     }
+    for (const a of g.p.areas ?? []) {
+      // clipped to the frame; the polygon's bounding box is kept free of labels
+      const pts: Pt[] = a.pts.map(([u, v]) => [Math.min(box.x + box.w, Math.max(box.x, sx(g, u))), Math.min(box.y + box.h, Math.max(box.y, sy(g, v)))]);
+      if (pts.length < 3) continue;
+      dataPrims.push({ t: 'area', pts, fill: a.fill, cls: 'area' });
+      const xs = pts.map((q) => q[0]), ys = pts.map((q) => q[1]);
+      obstacles[gi]!.boxes.push({ x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) });
+    }
     for (const r of g.p.rules ?? []) {
       const pts: Pt[] = r.y !== undefined ? [[g.x, sy(g, r.y)], [g.x + g.w, sy(g, r.y)]] : [[sx(g, r.x!), g.y], [sx(g, r.x!), g.y + g.h]];
       for (const run of clipPolyline(pts, box)) { dataPrims.push({ t: 'line', pts: run, stroke: '#777777', width: 0.6, dash: 'dashed', cls: 'rule' }); obstacles[gi]!.segs.push([run[0]!, run[run.length - 1]!]); }
@@ -368,7 +380,9 @@ export function layout(fig: Figure): Scene {
       const corners: [number, number][] = [[g.x + g.w - l.w - m, g.y + m], [g.x + m, g.y + m], [g.x + g.w - l.w - m, g.y + g.h - l.h - m], [g.x + m, g.y + g.h - l.h - m]];
       for (const [cx, cy] of corners) {
         const b: Box = { x: cx - 2, y: cy - 2, w: l.w + 4, h: l.h + 4 };
-        if (!obstacles[geoms.indexOf(g)]!.hits(b)) { legendAt = { l, x: cx, y: cy }; break; }
+        // nor on a note's anchor: the note needs room next to it (rate step labels above the data)
+        const nearNote = (g.p.notes ?? []).some((n) => { const px = sx(g, n.x), py = sy(g, n.y); return px > b.x - 8 && px < b.x + b.w + 8 && py > b.y - 10 && py < b.y + b.h + 10; });
+        if (!nearNote && !obstacles[geoms.indexOf(g)]!.hits(b)) { legendAt = { l, x: cx, y: cy }; break; }
       }
       if (legendAt) break;
     }
@@ -449,6 +463,7 @@ export function layout(fig: Figure): Scene {
     }
     for (const n of g.p.notes ?? []) {
       const px = sx(g, n.x), py = sy(g, n.y), d = 3, a = NOTE_PT * ASCENT_EM;
+      if (n.centred) { put([[px, py + a / 2, 'middle'], [px, py - a / 2 - 1, 'middle'], [px, py + 1.5 * a + 1, 'middle']], n.text); continue; }
       put([[px + d, py - d, 'start'], [px + d, py + d + a, 'start'], [px - d, py - d, 'end'], [px - d, py + d + a, 'end'], [px, py - d - 1, 'middle'], [px, py + d + a + 1, 'middle'],
         [px + 2 * d, py + a / 2, 'start'], [px - 2 * d, py + a / 2, 'end'], [px + 3 * d, py - 3 * d, 'start'], [px - 3 * d, py + 3 * d + a, 'end'], [px + 3 * d, py + 3 * d + a, 'start'], [px - 3 * d, py - 3 * d, 'end']], n.text);
     }
@@ -482,6 +497,9 @@ export function toSvg(s: Scene): string {
       case 'marker':
         if (p.shape === 'circle' || p.shape === 'circle-open') out.push(`<circle class="${p.cls}" cx="${n2(p.x)}" cy="${n2(p.y)}" r="${p.r}" fill="${p.shape === 'circle' ? p.color : '#FFFFFF'}" stroke="${p.color}" stroke-width="0.6"/>`);
         else out.push(`<path class="${p.cls}" d="${markerPath(p.shape, p.x, p.y, p.r)}" fill="${p.color}"/>`);
+        break;
+      case 'area':
+        out.push(`<path class="${p.cls}" d="M${p.pts.map(([x, y]) => `${n2(x)} ${n2(y)}`).join('L')}Z" fill="${p.fill}" stroke="none"/>`);
         break;
       case 'rect':
         out.push(`<rect class="${p.cls}" x="${n2(p.x)}" y="${n2(p.y)}" width="${n2(p.w)}" height="${n2(p.h)}" fill="${p.fill ?? 'none'}"${p.stroke ? ` stroke="${p.stroke}" stroke-width="${p.width ?? 1}"` : ''}/>`);
