@@ -21,6 +21,8 @@ const MUTANTS = [
   ['GITT: region boundaries swapped', 'src/analysis/gitt.ts', 'const [hi, lo] = o.regions;', 'const [lo, hi] = o.regions;', ['test/gitt.test.ts']],
   ['GITT: q_mAh_g from the charge before the pulse', 'src/analysis/gitt.ts', 'q_mAh_g: c.qAfterMAh / g,', 'q_mAh_g: (c.qAfterMAh - c.chargeMAh) / g,', ['test/gitt.test.ts']],
   ['dQ/dV: values doubled', 'src/analysis/dqdv.ts', 'v: raw.v, q: raw.q, dqdv: applySmoothing(raw.dqdv, smoothing),', 'v: raw.v, q: raw.q, dqdv: applySmoothing(raw.dqdv, smoothing).map((x) => 2 * x),', ['test/dqdv.test.ts', 'test/cycling-cli.test.ts']],
+  ['plot cycling: discharge capacity drawn as the charge series', 'src/plot/kinds.ts', "marker: 'circle-open', markerEvery: every, points: pts((r) => r.qCh) });", "marker: 'circle-open', markerEvery: every, points: pts((r) => r.qDis) });", ['test/plot.test.ts', 'test/figures.test.ts', 'test/mutants.test.ts']],
+  ['summary: last_rev_mAh_g from the wrong branch', 'src/commands/summary.ts', "(data.first === 'discharge' ? [r.q_ch_mAh_g, r.q_ch_mAh] : [r.q_dis_mAh_g, r.q_dis_mAh])", "(data.first === 'discharge' ? [r.q_dis_mAh_g, r.q_dis_mAh] : [r.q_ch_mAh_g, r.q_ch_mAh])", ['test/cli.test.ts', 'test/batch.test.ts', 'test/mutants.test.ts']],
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
