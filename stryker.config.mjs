@@ -6,11 +6,12 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  vitest: { configFile: 'vitest.stryker.config.ts', related: true },
   coverageAnalysis: 'perTest',
   mutate: ['src/analysis/**/*.ts'],
   concurrency: 2,
   timeoutMS: 60000,
+  dryRunTimeoutMinutes: 20,
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],

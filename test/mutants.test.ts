@@ -5,14 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { retention, resolveMass } from '../src/analysis/metrics.js';
+import { loadCycling } from '../src/load.js';
 import { cyclingFigure } from '../src/plot/kinds.js';
-import { hcarb, one } from './helpers/io.js';
+import { bytesInput, hcarb, one } from './helpers/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-mutants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A generic cycler CSV: each half-cycle is 4 rows whose capacity rises linearly to `q` mAh. */
-function halfCycleFile(name: string, halves: { cycle: number; dir: 'D' | 'C'; q: number }[]): string {
+function halfCycleText(halves: { cycle: number; dir: 'D' | 'C'; q: number }[]): string {
   const rows = ['Cycle,Step,Record,TestTime/Sec,Voltage/V,Current/mA,Capacity/mAh,State'];
   let rec = 1, step = 1;
   for (const h of halves) {
@@ -23,8 +25,11 @@ function halfCycleFile(name: string, halves: { cycle: number; dir: 'D' | 'C'; q:
     }
     step++;
   }
+  return rows.join('\n') + '\n';
+}
+function halfCycleFile(name: string, halves: { cycle: number; dir: 'D' | 'C'; q: number }[]): string {
   const f = join(dir, name);
-  writeFileSync(f, rows.join('\n') + '\n');
+  writeFileSync(f, halfCycleText(halves));
   return f;
 }
 
@@ -79,5 +84,36 @@ describe('cycling figure: the series drawn are the numbers given', () => {
     expect(s[1]!.points).toEqual([[1, 260], [2, 275]]);
     expect(s[2]!.axis).toBe('y2');
     expect(s[2]!.points).toEqual([[1, 86.7], [2, 98.2]]);
+  });
+});
+
+describe('retention fade rate: a linear fade of 0.001 mAh per cycle, worked by hand', async () => {
+  // charge (reversible) capacity of cycle n: 1.000 − 0.001 (n − 1) mAh, n = 1…8; discharge 0.01 mAh more
+  const halves = Array.from({ length: 8 }, (_, k) => [
+    { cycle: k + 1, dir: 'D' as const, q: 1.01 - 0.001 * k }, { cycle: k + 1, dir: 'C' as const, q: 1.0 - 0.001 * k },
+  ]).flat();
+  const { data } = await loadCycling(bytesInput(halfCycleText(halves), 'fade.csv'), { first: 'discharge', splitV: 0.1 });
+  const mass = resolveMass({ massMg: 2, source: 'flag' }, data, []);
+  it('--skip 0 --window 2: reference (1.000 + 0.999)/2 = 0.9995 mAh, final (0.994 + 0.993)/2 = 0.9935 mAh, slope −0.001 mAh/cycle', () => {
+    const r = retention(data, mass, 0, 2, 'fade.csv');
+    expect(r.cycles).toBe(8);
+    expect(r.reference_mAh).toBeCloseTo(0.9995, 9);
+    expect(r.final_mAh).toBeCloseTo(0.9935, 9);
+    expect(r.retention_pct).toBeCloseTo(0.9935 / 0.9995 * 100, 7); // 99.3997 %
+    expect(r.plain_ratio_pct).toBeCloseTo(99.3, 7); // 0.993 / 1.000
+    expect(r.fade_mAh_per_cycle).toBeCloseTo(-0.001, 9);
+    expect(r.fade_mAh_g_per_cycle).toBeCloseTo(-0.5, 6); // −0.001 mAh / 0.002 g
+    // −0.001 / 0.9995 per cycle = −0.10005 % per cycle = −10.005 % per 100 cycles
+    expect(r.fade_pct_per_100_cycles).toBeCloseTo(-0.001 / 0.9995 * 1e4, 6);
+    expect(r.reference_mAh_g).toBeCloseTo(499.75, 6);
+    expect(r.final_mAh_g).toBeCloseTo(496.75, 6);
+    expect([r.reference_cycles, r.final_cycles]).toEqual(['1-2', '7-8']);
+  });
+  it('--ref-cycle 3 --window 2: reference 0.998 mAh, fade line over cycles 3–8, −10.02 % per 100 cycles', () => {
+    const r = retention(data, mass, 0, 2, 'fade.csv', { refCycle: 3 });
+    expect(r.reference_mAh).toBeCloseTo(0.998, 9);
+    expect(r.retention_pct).toBeCloseTo(0.9935 / 0.998 * 100, 7);
+    expect(r.plain_ratio_pct).toBeCloseTo(0.993 / 0.998 * 100, 7);
+    expect(r.fade_pct_per_100_cycles).toBeCloseTo(-0.001 / 0.998 * 1e4, 6);
   });
 });
