@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { retention, resolveMass } from '../src/analysis/metrics.js';
 import { loadCycling } from '../src/load.js';
+import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning } from '../src/analysis/sanity.js';
+import { groupByRegex, groupRows, groupStats, meanSd } from '../src/analysis/stats.js';
 import { cyclingFigure } from '../src/plot/kinds.js';
 import { bytesInput, hcarb, one } from './helpers/io.js';
 
@@ -115,5 +117,82 @@ describe('retention fade rate: a linear fade of 0.001 mAh per cycle, worked by h
     expect(r.retention_pct).toBeCloseTo(0.9935 / 0.998 * 100, 7);
     expect(r.plain_ratio_pct).toBeCloseTo(0.993 / 0.998 * 100, 7);
     expect(r.fade_pct_per_100_cycles).toBeCloseTo(-0.001 / 0.998 * 1e4, 6);
+  });
+});
+
+describe('replicate statistics (stats.ts), worked by hand', () => {
+  it('meanSd: 2,4,4,4,5,5,7,9 → mean 5, sample SD √(32/7) = 2.13809; non-numbers and non-finite values left out', () => {
+    const a = meanSd([2, 4, 4, 4, 5, 5, 7, 9]);
+    expect(a.n).toBe(8);
+    expect(a.mean).toBe(5);
+    expect(a.sd).toBeCloseTo(Math.sqrt(32 / 7), 12);
+    expect(meanSd([1, null, NaN, undefined, Infinity, -Infinity, 3])).toEqual({ n: 2, mean: 2, sd: Math.SQRT2 });
+    expect(meanSd([])).toEqual({ n: 0, mean: null, sd: null });
+    expect(meanSd([null])).toEqual({ n: 0, mean: null, sd: null });
+    expect(meanSd([5])).toEqual({ n: 1, mean: 5, sd: null });
+    expect(meanSd([-1, -3])).toEqual({ n: 2, mean: -2, sd: Math.SQRT2 });
+  });
+  it('groupStats: groups in order of first appearance, unmatched rows left out, per-key counts', () => {
+    const rows = [
+      { name: 'B1', q: 7, r: 1, s: 'text' },
+      { name: 'A1', q: 10, r: 3 },
+      { name: 'zz', q: 100 },
+      { name: 'A2', q: 14, r: null },
+    ];
+    const g = groupStats(rows, (r) => groupByRegex(/^([AB])\d/)(r.name));
+    expect(g.map((x) => x.group)).toEqual(['B', 'A']);
+    const [b, a] = g;
+    expect(b).toEqual({ group: 'B', n: 1, mean: { q: 7, r: 1 }, sd: { q: null, r: null }, count: { q: 1, r: 1 } });
+    expect(a!.n).toBe(2);
+    expect(a!.mean).toEqual({ q: 12, r: 3 });
+    expect(a!.sd.q).toBeCloseTo(Math.sqrt(8), 12); // (10−12)² + (14−12)² = 8, / (2 − 1)
+    expect(a!.sd.r).toBeNull();
+    expect(a!.count).toEqual({ q: 2, r: 1 });
+  });
+  it('groupByRegex: the first capture group, else the whole match, else null', () => {
+    expect(groupByRegex(/^S(\d)/)('S3-x')).toBe('3');
+    expect(groupByRegex(/^ab/)('abc')).toBe('ab');
+    expect(groupByRegex(/^ab/)('cab')).toBeNull();
+  });
+  it('groupRows: a mean row and an SD row per group, named "<group> (mean)" / "(sd)"', () => {
+    const rows = groupRows([{ group: 'A', n: 2, mean: { q: 12 }, sd: { q: 2 }, count: { q: 2 } }]);
+    expect(rows).toEqual([{ name: 'A (mean)', group: 'A', q: 12, n: 2 }, { name: 'A (sd)', group: 'A', q: 2, n: 2 }]);
+    expect(groupRows([{ group: 'A', n: 1, mean: {}, sd: {}, count: {} }], 'sample')[0]).toEqual({ sample: 'A (mean)', group: 'A', n: 1 });
+  });
+});
+
+describe('sanity warnings (sanity.ts)', () => {
+  it('first-cycle efficiency: only above 100 %, naming the branches the right way round', () => {
+    expect(firstCycleEfficiencyWarning(null, 'discharge')).toBeNull();
+    expect(firstCycleEfficiencyWarning(100, 'discharge')).toBeNull();
+    expect(firstCycleEfficiencyWarning(99.2, 'discharge')).toBeNull();
+    const w = firstCycleEfficiencyWarning(100.54, 'discharge')!;
+    expect(w).toMatch(/^cycle 1: ICE 100\.5 % is above 100 % \(the charge passed more charge than the discharge before it\)/);
+    expect(w).toContain('is --first right?');
+    expect(firstCycleEfficiencyWarning(101, 'charge', 'CE')).toMatch(/^cycle 1: CE 101\.0 % is above 100 % \(the discharge passed more charge than the charge before it\)/);
+  });
+  it('loading mix-up: given = file mass ÷ area or × area (within 2 %), else nothing', () => {
+    expect(loadingMixupWarning(1.5, 3, 2)).toBe("the mass given (1.5 mg) equals the file's mass (3 mg) ÷ the electrode area (2 cm²): is 1.5 a loading in mg cm⁻²? did you mean --loading 1.5?");
+    expect(loadingMixupWarning(6, 3, 2)).toMatch(/^the mass given \(6 mg\) equals the file's mass \(3 mg\) × the electrode area \(2 cm²\).*did you mean --loading 3\?\)$/);
+    expect(loadingMixupWarning(1.52, 3, 2)).toMatch(/÷ the electrode area/); // 1.3 % from 1.5
+    expect(loadingMixupWarning(1.55, 3, 2)).toBeNull(); // 3.3 % from 1.5, 48 % from 3
+    expect(loadingMixupWarning(4, 3, 2)).toBeNull();
+    expect(loadingMixupWarning(3.05, 3, 1.016)).toBeNull(); // agrees with the file (1.7 %) although it also ≈ 3 × 1.016
+    expect(loadingMixupWarning(1.5, null, 2)).toBeNull();
+    expect(loadingMixupWarning(1.5, 0, 2)).toBeNull();
+    expect(loadingMixupWarning(0, 3, 2)).toBeNull();
+    expect(loadingMixupWarning(1.5, 3, 0)).toBeNull();
+    expect(loadingMixupWarning(1.5, 3, -2)).toBeNull();
+  });
+  it('capacity hint: the largest specific capacity above 2000 mAh/g for carbon, with its cycle and branch', () => {
+    const rows = [
+      { cycle: 1, q_dis_mAh_g: 2500, q_ch_mAh_g: 2100 },
+      { cycle: 2, q_dis_mAh_g: null, q_ch_mAh_g: 2600 },
+      { cycle: 3, q_dis_mAh_g: 2550, q_ch_mAh_g: null },
+    ];
+    expect(capacityHint(rows)).toBe('hint: the specific capacity reaches 2600 mAh/g (cycle 2 charge), above 2000 mAh/g, more than a carbon stores; check the mass (mg, not a loading or µg?)');
+    expect(capacityHint([{ cycle: 4, q_dis_mAh_g: 2001, q_ch_mAh_g: 300 }])).toMatch(/reaches 2001 mAh\/g \(cycle 4 discharge\)/);
+    expect(capacityHint([{ cycle: 1, q_dis_mAh_g: 2000, q_ch_mAh_g: 1999 }])).toBeNull();
+    expect(capacityHint(rows, 'silicon')).toBeNull();
   });
 });
