@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { retention, resolveMass } from '../src/analysis/metrics.js';
 import { loadCycling } from '../src/load.js';
+import { rateSteps } from '../src/analysis/rate.js';
+import type { CycleRow } from '../src/analysis/metrics.js';
 import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning } from '../src/analysis/sanity.js';
 import { groupByRegex, groupRows, groupStats, meanSd } from '../src/analysis/stats.js';
 import { cyclingFigure } from '../src/plot/kinds.js';
@@ -194,5 +196,75 @@ describe('sanity warnings (sanity.ts)', () => {
     expect(capacityHint([{ cycle: 4, q_dis_mAh_g: 2001, q_ch_mAh_g: 300 }])).toMatch(/reaches 2001 mAh\/g \(cycle 4 discharge\)/);
     expect(capacityHint([{ cycle: 1, q_dis_mAh_g: 2000, q_ch_mAh_g: 1999 }])).toBeNull();
     expect(capacityHint(rows, 'silicon')).toBeNull();
+  });
+});
+
+describe('rate steps (rate.ts) on cycle rows written by hand', () => {
+  // 2 mg; charge (reversible) capacity in mAh per cycle, discharge 0.01 mAh more; insertion current in mA/g
+  const plan: [number, number | null, number][] = [[1, 50, 0.7], [2, 100, 0.60], [3, 103, 0.58], [4, 200, 0.50], [5, 205, 0.48], [6, null, 0.3], [7, 98, 0.57], [8, 100, 0.55]];
+  const rowsOf = (withMass: boolean, ins: 'dis' | 'ch' = 'dis') => plan.map(([cycle, i, qc]) => ({
+    cycle,
+    [`i_${ins}_mA_g`]: withMass ? i : null, [`i_${ins}_mA`]: i === null ? null : i * 0.002,
+    [`i_${ins === 'dis' ? 'ch' : 'dis'}_mA_g`]: null, [`i_${ins === 'dis' ? 'ch' : 'dis'}_mA`]: null,
+    q_ch_mAh: ins === 'dis' ? qc : qc + 0.01, q_dis_mAh: ins === 'dis' ? qc + 0.01 : qc,
+    q_ch_mAh_g: withMass ? (ins === 'dis' ? qc : qc + 0.01) * 500 : null, q_dis_mAh_g: withMass ? (ins === 'dis' ? qc + 0.01 : qc) * 500 : null,
+    ce_pct: ins === 'dis' ? qc / (qc + 0.01) * 100 : (qc + 0.01) / qc * 100,
+  })) as unknown as CycleRow[];
+  it('steps 100/103, 200/205, (cycle 6 no current: skipped, breaks the step) 98/100 mA/g; recovery 0.56 / 0.59', () => {
+    const r = rateSteps(rowsOf(true), { nominalMAhG: 300 });
+    expect(r.formation).toEqual({ cycles: [1], i_mA_g: [50], i_mA: [0.1] });
+    expect(r.skipped_cycles).toEqual([6]);
+    expect(r.warnings).toEqual(['cycle 6 carry no insertion current: left out of the rate steps']);
+    expect(r.steps.map((s) => [s.step, s.first_cycle, s.last_cycle, s.n])).toEqual([[1, 2, 3, 2], [2, 4, 5, 2], [3, 7, 8, 2]]);
+    const [a, b, c] = r.steps;
+    expect(a!.i_mA_g).toBeCloseTo(101.5, 9);
+    expect(a!.i_mA).toBeCloseTo(0.203, 12);
+    expect(a!.c_rate).toBeCloseTo(101.5 / 300, 12);
+    expect(a!.q_ch_mAh_mean).toBeCloseTo(0.59, 12);
+    expect(a!.q_ch_mAh_sd).toBeCloseTo(Math.SQRT2 * 0.01, 12); // (±0.01)² × 2 / (2 − 1)
+    expect(a!.q_ch_mAh_g_mean).toBeCloseTo(295, 9);
+    expect(a!.q_dis_mAh_g_mean).toBeCloseTo(300, 9);
+    expect(a!.q_dis_mAh_mean).toBeCloseTo(0.6, 12);
+    expect(a!.q_dis_mAh_sd).toBeCloseTo(Math.SQRT2 * 0.01, 12);
+    expect(a!.q_ch_mAh_g_sd).toBeCloseTo(Math.SQRT2 * 5, 9);
+    expect(a!.ce_pct_mean).toBeCloseTo((60 / 61 + 58 / 59) * 50, 9);
+    expect(a!.rev_vs_first_pct).toBeCloseTo(100, 12);
+    expect(b!.i_mA_g).toBeCloseTo(202.5, 9);
+    expect(b!.rev_vs_first_pct).toBeCloseTo(0.49 / 0.59 * 100, 9);
+    expect(c!.rev_vs_first_pct).toBeCloseTo(0.56 / 0.59 * 100, 9);
+    expect(r.recovery_pct).toBeCloseTo(0.56 / 0.59 * 100, 9); // 94.92 %
+    expect(r.recovery_step).toBe(3);
+    expect(r.recovery_note).toBeNull();
+    expect(r.assumptions.steps_detected).toBe('101.5 mA/g: cycles 2–3; 202.5 mA/g: cycles 4–5; 99 mA/g: cycles 7–8');
+    expect(r.assumptions.reversible_branch).toBe('charge');
+    expect(r.assumptions.tolerance_pct).toBe(5);
+    expect(r.assumptions.formation_cycles).toBe(1);
+  });
+  it('without a mass the steps are found on mA; C-rate needs both a mass and a nominal capacity', () => {
+    const r = rateSteps(rowsOf(false), { nominalMAhG: 300 });
+    expect(r.steps.map((s) => [s.first_cycle, s.last_cycle])).toEqual([[2, 3], [4, 5], [7, 8]]);
+    expect(r.steps[0]!.i_mA_g).toBeNull();
+    expect(r.steps[0]!.c_rate).toBeNull();
+    expect(r.assumptions.steps_detected).toBe('0.203 mA: cycles 2–3; 0.405 mA: cycles 4–5; 0.198 mA: cycles 7–8');
+    expect(rateSteps(rowsOf(true)).steps[0]!.c_rate).toBeNull();
+  });
+  it('a cathode (--first charge): steps on the charge current, the reversible branch is the discharge', () => {
+    const r = rateSteps(rowsOf(true, 'ch'), { first: 'charge' });
+    expect(r.steps.map((s) => [s.first_cycle, s.last_cycle])).toEqual([[2, 3], [4, 5], [7, 8]]);
+    expect(r.steps[1]!.rev_vs_first_pct).toBeCloseTo(0.49 / 0.59 * 100, 9);
+    expect(r.recovery_pct).toBeCloseTo(0.56 / 0.59 * 100, 9);
+    expect(r.assumptions.reversible_branch).toBe('discharge');
+  });
+  it('tolerance 1 %: 103 leaves the first step; formation 0 puts cycle 1 in a step; no return → a note', () => {
+    const r = rateSteps(rowsOf(true), { tolerancePct: 1, formationCycles: 0 });
+    expect(r.formation.cycles).toEqual([]);
+    expect(r.steps.map((s) => [s.first_cycle, s.last_cycle])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [7, 7], [8, 8]]);
+    expect(r.recovery_pct).toBeNull();
+    expect(r.recovery_note).toBe("no later step returns to the first step's current (50 mA/g)");
+  });
+  it('refuses a tolerance outside (0, 100) and a formation count that is not a whole number ≥ 0', () => {
+    for (const t of [0, 100, -1]) expect(() => rateSteps(rowsOf(true), { tolerancePct: t })).toThrow(/tolerance must be between 0 and 100/);
+    for (const f of [-1, 1.5]) expect(() => rateSteps(rowsOf(true), { formationCycles: f })).toThrow(/--formation must be a whole number/);
+    expect(() => rateSteps(rowsOf(true), { tolerancePct: 99.9, formationCycles: 0 })).not.toThrow();
   });
 });
