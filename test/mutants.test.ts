@@ -185,6 +185,8 @@ describe('sanity warnings (sanity.ts)', () => {
     expect(loadingMixupWarning(0, 3, 2)).toBeNull();
     expect(loadingMixupWarning(1.5, 3, 0)).toBeNull();
     expect(loadingMixupWarning(1.5, 3, -2)).toBeNull();
+    // exactly 2 % (0.5 / 25 = 1/50, the same double as 0.02) still counts as a match
+    expect(loadingMixupWarning(25.5, 50, 2)).toMatch(/÷ the electrode area/);
   });
   it('capacity hint: the largest specific capacity above 2000 mAh/g for carbon, with its cycle and branch', () => {
     const rows = [
@@ -196,6 +198,8 @@ describe('sanity warnings (sanity.ts)', () => {
     expect(capacityHint([{ cycle: 4, q_dis_mAh_g: 2001, q_ch_mAh_g: 300 }])).toMatch(/reaches 2001 mAh\/g \(cycle 4 discharge\)/);
     expect(capacityHint([{ cycle: 1, q_dis_mAh_g: 2000, q_ch_mAh_g: 1999 }])).toBeNull();
     expect(capacityHint(rows, 'silicon')).toBeNull();
+    // a tie keeps the first one met (cycle order, discharge before charge)
+    expect(capacityHint([{ cycle: 1, q_dis_mAh_g: 2600, q_ch_mAh_g: 2600 }, { cycle: 2, q_dis_mAh_g: 2600, q_ch_mAh_g: 10 }])).toMatch(/\(cycle 1 discharge\)/);
   });
 });
 
