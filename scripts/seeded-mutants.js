@@ -17,10 +17,12 @@ const MUTANTS = [
   ['EIS: Warburg exponent −0.45 instead of −0.5', 'src/analysis/eis/circuit.ts', "case 'W': { const s = p[o]! / Math.sqrt(w); return [s, -s]; }", "case 'W': { const s = p[o]! / w ** 0.45; return [s, -s]; }", ['test/eis-circuit.test.ts', 'test/eis-fit.test.ts']],
   ['EIS: χ² × 100', 'src/analysis/eis/fit.ts', 'const chi2 = sumSq(r);', 'const chi2 = 100 * sumSq(r);', ['test/eis-fit.test.ts', 'test/eis-cli.test.ts']],
   ['EIS: standard errors × 10', 'src/analysis/eis/fit.ts', 'se[k] = seX;', 'se[k] = seX * 10;', ['test/eis-fit.test.ts', 'test/eis-cli.test.ts']],
-  ['retention: fade % per 100 cycles without its × 100', 'src/analysis/metrics.ts', 'fade_pct_per_100_cycles: slope === null ? null : slope / refMAh * 100 * 100,', 'fade_pct_per_100_cycles: slope === null ? null : slope / refMAh * 100,', ['test/metrics.test.ts', 'test/batch.test.ts', 'test/cycling-extra.test.ts']],
+  ['retention: fade % per 100 cycles without its × 100', 'src/analysis/metrics.ts', 'fade_pct_per_100_cycles: slope === null ? null : slope / refMAh * 100 * 100,', 'fade_pct_per_100_cycles: slope === null ? null : slope / refMAh * 100,', ['test/metrics.test.ts', 'test/batch.test.ts', 'test/cycling-extra.test.ts', 'test/mutants.test.ts']],
   ['GITT: region boundaries swapped', 'src/analysis/gitt.ts', 'const [hi, lo] = o.regions;', 'const [lo, hi] = o.regions;', ['test/gitt.test.ts']],
   ['GITT: q_mAh_g from the charge before the pulse', 'src/analysis/gitt.ts', 'q_mAh_g: c.qAfterMAh / g,', 'q_mAh_g: (c.qAfterMAh - c.chargeMAh) / g,', ['test/gitt.test.ts']],
   ['dQ/dV: values doubled', 'src/analysis/dqdv.ts', 'v: raw.v, q: raw.q, dqdv: applySmoothing(raw.dqdv, smoothing),', 'v: raw.v, q: raw.q, dqdv: applySmoothing(raw.dqdv, smoothing).map((x) => 2 * x),', ['test/dqdv.test.ts', 'test/cycling-cli.test.ts']],
+  ['plot cycling: discharge capacity drawn as the charge series', 'src/plot/kinds.ts', "marker: 'circle-open', markerEvery: every, points: pts((r) => r.qCh) });", "marker: 'circle-open', markerEvery: every, points: pts((r) => r.qDis) });", ['test/plot.test.ts', 'test/figures.test.ts', 'test/mutants.test.ts']],
+  ['summary: last_rev_mAh_g from the wrong branch', 'src/commands/summary.ts', "(data.first === 'discharge' ? [r.q_ch_mAh_g, r.q_ch_mAh] : [r.q_dis_mAh_g, r.q_dis_mAh])", "(data.first === 'discharge' ? [r.q_dis_mAh_g, r.q_dis_mAh] : [r.q_ch_mAh_g, r.q_ch_mAh])", ['test/cli.test.ts', 'test/batch.test.ts', 'test/mutants.test.ts']],
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
