@@ -17,6 +17,8 @@ import { auxKey, matchRecordColumns, newareKind, parseNwDuration, splitHeader, t
 const BATCH = 2048;
 const SNIFF_BYTES = 1 << 16;
 
+import { sniffEncoding } from '../shared/decode.js';
+
 const RECORD_FIELDS: NwField[] = ['index', 'cycle', 'stepIndex', 'stepNumber', 'stepType', 'totalTime', 'stepTime', 'current',
   'voltage', 'capacity', 'chgCap', 'dchgCap', 'specCap', 'date', 'stepMark'];
 const STEP_FIELDS: NwField[] = ['stepIndex', 'stepNumber', 'stepType'];
@@ -26,13 +28,9 @@ const CHINESE_TOKENS = ['电流', '电压', '容量', '循环', '工步', '时�
 
 /** The encoding of a Neware text export from its first bytes. */
 export function sniffNewareEncoding(head: Uint8Array): { encoding: string; bomLength: number } {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3 };
-  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
-  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return { encoding: 'utf-8', bomLength: 0 };
-  } catch { /* not UTF-8 */ }
+  // BOMs and valid UTF-8 as every text reader decides them; only the 8-bit choice is Neware's own.
+  const common = sniffEncoding(head);
+  if (common.encoding !== 'gb18030') return common;
   // GB18030 when the header, read so, names columns in Chinese; else the Windows code page of
   // English BTSDA (`µ` = B5, which GB18030 would join with the next byte into a Chinese character).
   const nl = head.indexOf(0x0a);
