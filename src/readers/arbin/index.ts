@@ -6,10 +6,10 @@
  * step began (positive, from Charge_ or Discharge_Capacity by the current's sign); cycleIndex and
  * stepIndex as written; stateKind null (the current's sign decides); line = text line or sheet row.
  */
-import { inflateSync } from 'fflate';
 import { DataError } from '../../errors.js';
 import { collect, type Input } from '../../io.js';
 import { takeHead } from '../shared/decode.js';
+import { xlsxSheetNames } from '../shared/zip-head.js';
 import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { ArbinRecordMaker, arbinColumns, isArbinHeader, splitName } from './columns.js';
@@ -60,26 +60,6 @@ function firstLine(head: Uint8Array): string {
   return (nl >= 0 ? s.slice(0, nl) : s).replace(/\r$/, '');
 }
 
-/** The sheet names of an xlsx, when its workbook part lies in `head` (it does in Excel and Arbin files). */
-export function xlsxSheetNames(head: Uint8Array): string[] | null {
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  let p = 0;
-  while (p + 30 <= head.length && dv.getUint32(p, true) === 0x04034b50) {
-    const flags = dv.getUint16(p + 6, true), method = dv.getUint16(p + 8, true);
-    const csize = dv.getUint32(p + 18, true), nlen = dv.getUint16(p + 26, true), xlen = dv.getUint16(p + 28, true);
-    const name = new TextDecoder().decode(head.subarray(p + 30, p + 30 + nlen));
-    const start = p + 30 + nlen + xlen;
-    if (flags & 8 || csize === 0xffffffff) return null; // sizes after the data: cannot walk on
-    if (name === 'xl/workbook.xml') {
-      if (start + csize > head.length) return null;
-      let xml: string;
-      try { xml = new TextDecoder().decode(method === 0 ? head.subarray(start, start + csize) : inflateSync(head.subarray(start, start + csize))); } catch { return null; }
-      return [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
-    }
-    p = start + csize;
-  }
-  return null;
-}
 
 export function sniffArbin(head: Uint8Array): { kind: ArbinKind; confidence: number } | null {
   if (head.length >= 20 && new TextDecoder('latin1').decode(head.subarray(4, 19)) === 'Standard Jet DB') {

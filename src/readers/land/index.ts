@@ -10,7 +10,7 @@ import { openLand, sniffKind } from '../../load.js';
 import { looksLikeChi } from '../chi/chi.js';
 import { sheetNamesInHead } from '../shared/xls.js';
 import type { Reader, ReadResult } from '../types.js';
-import { xlsxSheetNames } from '../arbin/index.js';
+import { xlsxSheetNames } from '../shared/zip-head.js';
 
 /** Header names only a LAND export writes (English and Chinese), as bytes in the file's head. */
 const LAND_MARKS = ['Record-Tab', 'Cycle-Tab', 'Step-Tab', 'SpeCap', 'TestTime', 'StepTime', 'Step-State', 'Cycle-Index', 'Record,', 'Record\t', 'DefaultGroup', '记录', '测试时间', '电压', '容量'];
