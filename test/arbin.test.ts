@@ -13,7 +13,7 @@ import { arbinReader, readResTables } from '../src/readers/arbin/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';
 import type { CyclerRecord, SourceInfo } from '../src/types.js';
-import { bytesInput, CORPUS, HAVE_CORPUS } from './helpers/io.js';
+import { bytesInput, CORPUS, HAVE_CORPUS, seededRandom } from './helpers/io.js';
 
 const AR = CORPUS + 'arbin/';
 const corpus = HAVE_CORPUS && existsSync(AR) ? describe : describe.skip;
@@ -232,12 +232,7 @@ describe('hand-made Arbin exports', () => {
 
 const damaged = HAVE_CORPUS && existsSync(AR) ? describe : describe.skip;
 damaged('random damage to the corpus binaries: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
-  const rng = (seed: number) => () => { // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = seededRandom;
   for (const f of ['cellpy_20160805_test001_45_cc_01.res', 'navani_bs542_Channel_11.xlsx', 'pyprobe_sample_data_arbin.csv']) {
     it(f, async () => {
       const orig = file(f);

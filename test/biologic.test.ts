@@ -14,7 +14,7 @@ import { biologicReader, parseMpr, readBiologicTechnique } from '../src/readers/
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';
 import type { CyclerRecord, SourceInfo } from '../src/types.js';
-import { bytesInput, CORPUS, HAVE_CORPUS } from './helpers/io.js';
+import { bytesInput, CORPUS, HAVE_CORPUS, seededRandom } from './helpers/io.js';
 
 const BL = CORPUS + 'biologic/';
 const corpus = HAVE_CORPUS && existsSync(BL) ? describe : describe.skip;
@@ -298,12 +298,7 @@ describe('hand-made .mpt exports', () => {
 
 const damaged = HAVE_CORPUS && existsSync(BL) ? describe : describe.skip;
 damaged('random damage to the corpus files: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
-  const rng = (seed: number) => () => { // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = seededRandom;
   for (const f of ['bioconv_cp.mpr', 'navani_jdb11-1_gcpl_5cycles_C09.mpr', 'bioconv_cp.mpt', 'impedancepy_exampleDataBioLogic.mpt']) {
     it(f, async () => {
       const orig = file(f);

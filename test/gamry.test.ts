@@ -12,7 +12,7 @@ import { gamryReader, readGamryTechnique } from '../src/readers/gamry/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';
 import type { CyclerRecord, SourceInfo } from '../src/types.js';
-import { bytesInput, CORPUS, HAVE_CORPUS } from './helpers/io.js';
+import { bytesInput, CORPUS, HAVE_CORPUS, seededRandom } from './helpers/io.js';
 
 const GA = CORPUS + 'gamry/';
 const corpus = HAVE_CORPUS && existsSync(GA) ? describe : describe.skip;
@@ -135,12 +135,7 @@ describe('hand-made .DTA files', () => {
 
 const damaged = HAVE_CORPUS && existsSync(GA) ? describe : describe.skip;
 damaged('random damage to the corpus files: data or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
-  const rng = (seed: number) => () => { // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = seededRandom;
   for (const f of FILES) {
     it(f, async () => {
       const orig = file(f);

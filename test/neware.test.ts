@@ -12,7 +12,7 @@ import type { CyclerRecord, Kind, SourceInfo } from '../src/types.js';
 import { newareReader } from '../src/readers/neware/index.js';
 import { chooseReader } from '../src/readers/registry.js';
 import { SNIFF_BYTES } from '../src/readers/types.js';
-import { bytesInput, CORPUS, HAVE_CORPUS } from './helpers/io.js';
+import { bytesInput, CORPUS, HAVE_CORPUS, seededRandom } from './helpers/io.js';
 
 const NW = CORPUS + 'neware/';
 const corpus = HAVE_CORPUS && existsSync(NW) ? describe : describe.skip;
@@ -275,13 +275,7 @@ damaged('damaged binary files: clear DataErrors, no hangs', { timeout: 10_000 },
 });
 
 damaged('random damage to the corpus binaries: records or a DataError, never another error or a hang', { timeout: 60_000 }, () => {
-  // A small seeded generator (mulberry32), so a failure can be replayed.
-  const rng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = seededRandom;
   for (const f of ['fastnda_new_nda_file_v29.nda', 'fastnda_21_10_7_85.ndax', 'fastnda_interp-test.ndax', 'cellpy_custom_data_003_neware_bts7.xls']) {
     it(f, async () => {
       const orig = file(f);

@@ -51,3 +51,13 @@ export function one(stdout: string): any {
   if (!Array.isArray(v) || v.length !== 1) throw new Error(`expected a JSON array of one file result, got ${Array.isArray(v) ? `${v.length} elements` : typeof v}`);
   return v[0];
 }
+
+/** A small seeded generator (mulberry32) for damage tests, so a failure can be replayed. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
