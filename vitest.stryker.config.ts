@@ -4,7 +4,7 @@
 import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
-    include: ['test/{metrics,rate,cycling-extra,dqdv,gitt,cv,eis-circuit,eis-fit,eis-kk,eis-drt,properties,dialects,mutants}.test.ts'],
+    include: ['test/{metrics,rate,cycling-extra,dqdv,gitt,cv,eis-circuit,eis-fit,eis-kk,eis-drt,properties,dialects,mutants}.test.ts', 'test/mut-*.test.ts'],
     testTimeout: 60000, hookTimeout: 60000,
   },
 });
