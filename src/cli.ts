@@ -10,7 +10,7 @@ import { formatError } from './errors.js';
 import { readFileChunks } from './readfile.js';
 import { fastPath } from './readers/land/fast.js';
 import type { Input, Io } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_NAMES, loadCommand } from './commands/list.js';
 import { allOptions, type CommandSpec, type Opts } from './commands/spec.js';
 import { Runner, toHcarbError, type Term } from './commands/run.js';
 
@@ -93,7 +93,7 @@ function build(program: Command, spec: CommandSpec, term: Term, onRunner: (r: Ru
     const nArgs = (spec.args ?? []).length;
     const runner = new Runner(io, term, spec);
     onRunner(runner);
-    runner.setOptions(opts);
+    await runner.prepare(opts);
     await spec.run(runner, positional.slice(0, nArgs) as string[], spec.files !== null ? (positional[nArgs] as string[]) : [], opts);
   });
 }
@@ -115,12 +115,15 @@ export async function main(argv: string[]): Promise<number> {
     })
     .exitOverride()
     .addHelpText('after', examples(['hcarb ice samples/npnhc-t1200.csv', 'hcarb summary cells/*.xlsx --masses masses.csv --format csv > table.csv', 'hcarb gitt samples/npnhc-gitt.csv --mass 3.8', 'hcarb plot profile samples/npnhc-t1200.csv --cycles 1,2,40 --out profile.svg']) + '\nEach command has --help with its own examples.\n');
-  for (const spec of COMMANDS) build(program, spec, term, (r) => { runner = r; });
-
   if (!argv.length) {
-    err(`usage: hcarb COMMAND [options] [FILE…]\ncommands: ${COMMANDS.map((c) => c.name).join(', ')}\n(hcarb --help for more, hcarb COMMAND --help for a command)`);
+    err(`usage: hcarb COMMAND [options] [FILE…]\ncommands: ${COMMAND_NAMES.join(', ')}\n(hcarb --help for more, hcarb COMMAND --help for a command)`);
     return 2;
   }
+  // Only the command that runs is loaded (start-up is most of what `ice` on a long file costs); general
+  // help, `hcarb help …` and an unknown name (commander suggests the nearest) get the whole list.
+  const one = await loadCommand(argv[0]!);
+  const specs = one ? [one] : (await import('./commands/index.js')).COMMANDS;
+  for (const spec of specs) build(program, spec, term, (r) => { runner = r; });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { ROOT, hcarb } from './helpers/io.js';
 import { COMMANDS } from '../src/commands/index.js';
 import { readmeTable, jsonSchema } from '../src/commands/docs.js';
+import { COMMAND_NAMES } from '../src/commands/list.js';
+import { delimitedCell, delimitedLine } from '../src/output/format.js';
 
 const T = 'samples/npnhc-t1200.csv', G = 'samples/npnhc-gitt.csv', CV = 'samples/npnhc-cv-0.5mVs.txt', EIS = 'samples/npnhc-eis.txt';
 
@@ -140,6 +142,41 @@ function columns(text: string): string[][] {
   const cells = body.map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
   return cells[0]!.map((_, j) => cells.slice(1).map((r) => r[j]!));
 }
+
+describe('CSV and TSV cells', () => {
+  // RFC 4180 by hand: a cell is quoted when it holds a comma, a quote or a line break, quotes doubled.
+  it('quotes exactly the cells that need it', () => {
+    expect(delimitedCell('0.1 V', 'csv')).toBe('0.1 V');
+    expect(delimitedCell('a,b', 'csv')).toBe('"a,b"');
+    expect(delimitedCell('say "hi"', 'csv')).toBe('"say ""hi"""');
+    expect(delimitedCell('two\nlines', 'csv')).toBe('"two\nlines"');
+    expect(delimitedCell(' padded', 'csv')).toBe('" padded"');
+    expect(delimitedCell('', 'csv')).toBe('');
+    expect(delimitedLine(['file', 'q,x', '3'], 'csv')).toBe('file,"q,x",3');
+  });
+  it('TSV turns tabs and line breaks into one space and never quotes', () => {
+    expect(delimitedLine(['a\tb', 'c\r\nd', 'e,"f"'], 'tsv')).toBe('a b\tc d\te,"f"');
+  });
+});
+
+describe('start-up loads only the command that runs', () => {
+  it('the lazy list names the same commands, in the same order, as the definitions', () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual([...COMMAND_NAMES]);
+  });
+  it('hcarb ice does not load the EIS, CV, GITT or plot code, nor chalk, papaparse or fflate', () => {
+    // A loader hook records every module the run resolves.
+    const dir = mkdtempSync(join(tmpdir(), 'hcarb-mods-'));
+    writeFileSync(join(dir, 'hook.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('MODULE ' + r.url + '\\n'); return r; }\n");
+    writeFileSync(join(dir, 'reg.mjs'), `import { register } from 'node:module'; register(${JSON.stringify('file://' + join(dir, 'hook.mjs'))});\n`);
+    const r = spawnSync(process.execPath, ['--import', join(dir, 'reg.mjs'), join(ROOT, 'bin/hcarb.js'), 'ice', T, '--format', 'csv'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const mods = r.stderr.split('\n').filter((l) => l.startsWith('MODULE ')).map((l) => l.slice(7));
+    expect(mods.some((m) => m.endsWith('/dist/commands/ice.js'))).toBe(true);
+    const heavy = mods.filter((m) => /\/dist\/(analysis\/(eis|cv|gitt|dqdv)|plot\/|commands\/(eis|cv|gitt|plot|summary|report|inspect|dqdv)\b)|node_modules\/(chalk|papaparse|fflate|simple-statistics|cli-table3)\//.test(m));
+    expect(heavy).toEqual([]);
+    expect(r.stdout.split('\n')[0]).toMatch(/^file,cycle,q_dis_mAh_g/);
+  });
+});
 
 describe('tables for people', () => {
   for (const [name, run] of Object.entries(RUNS)) {

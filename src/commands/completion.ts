@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { completion, SHELLS } from './docs.js';
 import type { CommandSpec } from './spec.js';
 
-/** Made with the full list, which includes this command (set by the list module). */
+/** Made with the full list, which includes this command (set by index.ts, or loaded when it runs alone). */
 export const command: CommandSpec & { all?: CommandSpec[] } = {
   name: 'completion',
   summary: 'shell completion script: bash, zsh or fish',
@@ -17,6 +17,7 @@ export const command: CommandSpec & { all?: CommandSpec[] } = {
   async run(ctx, args) {
     const shell = args[0] ?? '';
     if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion: choose a shell: ${SHELLS.join(', ')}${shell ? `, not '${shell}'` : ''}`);
-    ctx.io.stdout(completion(shell, command.all ?? [command]));
+    const all = command.all ?? (await import('./index.js')).COMMANDS;
+    ctx.io.stdout(completion(shell, all));
   },
 };

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { openRecords } from '../load.js';
-import { cellText, toJson } from '../output/format.js';
+import { cellText, delimitedLine, toJson } from '../output/format.js';
 import type { CyclerRecord } from '../types.js';
 import type { CommandSpec, FieldSpec } from './spec.js';
 
@@ -72,7 +72,7 @@ export const command: CommandSpec = {
             keys = all;
             if (!headerDone && o.header !== false && (format === 'csv' || format === 'tsv')) {
               const cols = want ?? (multi ? ['file', ...all] : all);
-              ctx.io.stdout(cols.join(format === 'csv' ? ',' : '\t') + '\n');
+              ctx.io.stdout(delimitedLine(cols, format) + '\n');
             }
             headerDone = true;
           }
@@ -85,7 +85,7 @@ export const command: CommandSpec = {
             const cells = idx.map((i) => (i === -1 ? input.name : i >= 0 ? v[i] : null));
             if (format === 'ndjson') out += toJson(Object.fromEntries(cols.map((k, j) => [k, cells[j] ?? null])), false) + '\n';
             else if (format === 'table') { if (shown < HEAD_ROWS) { table.push(cells.map((c) => cellText(c))); shown++; } }
-            else out += cells.map((c) => csvCell(cellText(c), format)).join(format === 'csv' ? ',' : '\t') + '\n';
+            else out += delimitedLine(cells.map((c) => cellText(c)), format as 'csv' | 'tsv') + '\n';
           }
           if (out) ctx.io.stdout(out);
         }
@@ -102,8 +102,3 @@ export const command: CommandSpec = {
     }
   },
 };
-
-function csvCell(s: string, format: string): string {
-  if (format === 'tsv') return s.replace(/[\t\r\n]+/g, ' ');
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

@@ -3,7 +3,6 @@
  * a bad file reported and the rest still run), the output format and columns, warnings on stderr,
  * and the exit status. The CLI entry hands in the Io and the terminal facts.
  */
-import { Chalk } from 'chalk';
 import { DataError, HcarbError, UsageError, formatError, isHcarbError } from '../errors.js';
 import { joinInputs, type Io } from '../io.js';
 import { FORMATS, ResultWriter, type FileResult, type Format } from '../output/format.js';
@@ -68,9 +67,13 @@ export function toHcarbError(e: unknown, file?: string): HcarbError | null {
   return null;
 }
 
+/** The colours messages use. */
+interface Paint { yellow(s: string): string; dim(s: string): string; red(s: string): string }
+const PLAIN: Paint = { yellow: (s) => s, dim: (s) => s, red: (s) => s };
+
 export class Runner implements RunContext {
   exitCode = 0;
-  private paint = new Chalk({ level: 0 });
+  private paint: Paint = PLAIN;
   private opts: Opts = {};
 
   constructor(readonly io: Io, private readonly term: Term, private readonly spec: CommandSpec) {}
@@ -78,7 +81,18 @@ export class Runner implements RunContext {
   /** Options seen so far (for --quiet, --debug and colour in messages). */
   setOptions(opts: Opts): void {
     this.opts = opts;
-    this.paint = new Chalk({ level: colorLevel(opts, this.io.env, this.term) });
+  }
+
+  /** Options, and colour for messages when they get it (chalk is loaded only then). */
+  async prepare(opts: Opts): Promise<void> {
+    this.setOptions(opts);
+    const level = colorLevel(opts, this.io.env, this.term);
+    if (level > 0) {
+      const { Chalk } = await import('chalk');
+      this.paint = new Chalk({ level });
+    } else {
+      this.paint = PLAIN;
+    }
   }
 
   get debug(): boolean { return Boolean(this.opts.debug); }

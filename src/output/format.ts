@@ -9,7 +9,6 @@
  *   are null (JSON) or empty (CSV/TSV).
  * - `--fields` selects and orders the columns of table, CSV, TSV and NDJSON.
  */
-import { papaparse } from '../lazy.js';
 import { renderTable, type TableLayout } from './table.js';
 
 export type Format = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv';
@@ -67,6 +66,21 @@ function jsonReplacer(k: string, v: unknown): unknown {
 
 export function toJson(v: unknown, pretty = true): string {
   return JSON.stringify(v, jsonReplacer, pretty ? 2 : undefined);
+}
+
+/**
+ * One cell as CSV or TSV writes it. CSV (RFC 4180): quoted, with quotes doubled, when it holds a
+ * comma, a quote, a line break or a byte-order mark, or begins or ends with a space (as papaparse's
+ * writer does, which hcarb used before); TSV: tabs and line breaks become one space.
+ */
+export function delimitedCell(s: string, f: 'csv' | 'tsv'): string {
+  if (f === 'tsv') return s.replace(/[\t\r\n]+/g, ' ');
+  return /[",\r\n\ufeff]|^ | $/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A line of cells (no line break). */
+export function delimitedLine(cells: string[], f: 'csv' | 'tsv'): string {
+  return cells.map((c) => delimitedCell(c, f)).join(f === 'csv' ? ',' : '\t');
 }
 
 /** A cell of CSV/TSV: numbers to 12 digits, lists of plain values joined by ';', anything nested as JSON text. */
@@ -142,8 +156,7 @@ export class ResultWriter {
     const lines: string[][] = [];
     if (this.o.header) lines.push(keys);
     for (const row of rows) lines.push(keys.map((k) => cellText(row[k])));
-    if (f === 'csv') this.out(papaparse().unparse(lines, { newline: '\n' }) + '\n');
-    else this.out(lines.map((l) => l.map((c) => c.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n') + '\n');
+    this.out(lines.map((l) => delimitedLine(l, f)).join('\n') + '\n');
   }
 }
 

@@ -18,8 +18,6 @@ import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { takeHead } from '../shared/decode.js';
 import { readBtsdaText, sniffNewareEncoding, isNewareCycleHeader, isNewareRecordHeader } from './text.js';
 import { ndaVersion, readNda } from './nda.js';
-import { readNdax } from './ndax.js';
-import { readBts7Xls } from './bts7.js';
 import { isCfb } from '../shared/cfb.js';
 
 /** Largest binary file (.nda, .ndax, .xls) read: they are read whole. */
@@ -93,9 +91,10 @@ export async function readNeware(input: Input): Promise<ReadResult> {
   if (kind.kind === 'csv') return { info, batches: readBtsdaText(all(), input.name, info) };
   const tooBig = (): DataError => new DataError(`larger than ${MAX_BINARY_BYTES >> 20} MB: too large to read whole`, { file: input.name });
   const bytes = await collect(all(), MAX_BINARY_BYTES, tooBig);
+  // The .ndax (zip) and BTS 7 (workbook) readers load only for their files.
   const gen = kind.kind === 'nda' ? () => readNda(bytes, input.name, info)
-    : kind.kind === 'ndax' ? () => readNdax(bytes, input.name, info)
-      : () => readBts7Xls(bytes, input.name, info);
+    : kind.kind === 'ndax' ? await import('./ndax.js').then(({ readNdax }) => () => readNdax(bytes, input.name, info))
+      : await import('./bts7.js').then(({ readBts7Xls }) => () => readBts7Xls(bytes, input.name, info));
   return { info, batches: fromSync(gen) };
 }
 

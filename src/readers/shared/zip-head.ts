@@ -1,5 +1,11 @@
 /** What the first bytes of a zip (an .xlsx) tell without reading the whole file: shared by the readers' sniffs. */
-import { inflateSync } from 'fflate';
+import { createRequire } from 'node:module';
+import type * as Fflate from 'fflate';
+
+// fflate is loaded only when a zip's workbook part has to be inflated (the sniff of every file would
+// otherwise compile it at start).
+const require = createRequire(import.meta.url);
+const inflateSync = (b: Uint8Array): Uint8Array => (require('fflate') as typeof Fflate).inflateSync(b);
 
 /** The sheet names of an xlsx, when its workbook part lies in `head` (it does in Excel and Arbin files). */
 export function xlsxSheetNames(head: Uint8Array): string[] | null {
