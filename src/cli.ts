@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
   // Only the command that runs is loaded (start-up is most of what `ice` on a long file costs); general
   // help, `hcarb help …` and an unknown name (commander suggests the nearest) get the whole list.
   const one = await loadCommand(argv[0]!);
-  const specs = one ? [one] : (await import('./commands/index.js')).COMMANDS;
+  const specs = one ? [one] : ['-V', '--version'].includes(argv[0]!) ? [] : (await import('./commands/index.js')).COMMANDS;
   for (const spec of specs) build(program, spec, term, (r) => { runner = r; });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   try {

@@ -45,12 +45,26 @@ export function* readNda(b: Uint8Array, source: string, info: SourceInfo): Gener
   info.layout = `Neware .nda version ${version}`;
   const server = findBytes(b.subarray(0, Math.min(b.length, 1 << 20)), [...'BTSServer'].map((c) => c.charCodeAt(0)));
   if (server >= 0) info.notes.push(`written by ${ascii(b, server, 60)}`);
-  if (version === 29 || version === 22) yield* readNda29(b, source, info, version);
-  else if (version === 130) yield* readNda130(b, source, info);
+  if (version === 29 || version === 22) yield* inBatches(nda29Records(b, source, info, version), source, info);
+  else if (version === 130) yield* inBatches(nda130Records(b, source, info), source, info);
   else throw new DataError(`.nda version ${version} is not supported (versions 22, 29 and 130 are); export the test from BTSDA as .csv`, { file: source });
 }
 
-function* readNda29(b: Uint8Array, source: string, info: SourceInfo, version: number): Generator<CyclerRecord[]> {
+/** Records in batches of BATCH, `info.records` kept up to date; a file without any is an error. */
+function* inBatches(records: Iterable<CyclerRecord>, source: string, info: SourceInfo): Generator<CyclerRecord[]> {
+  let batch: CyclerRecord[] = [];
+  let count = 0;
+  for (const r of records) {
+    batch.push(r);
+    count++;
+    if (batch.length >= BATCH) { info.records = count; yield batch; batch = []; }
+  }
+  info.records = count;
+  if (batch.length) yield batch;
+  if (count === 0) throw new DataError('the .nda file holds no data records', { file: source });
+}
+
+function* nda29Records(b: Uint8Array, source: string, info: SourceInfo, version: number): Generator<CyclerRecord> {
   const R = 86;
   const start = findBytes(b, version === 29 ? [0x55, 0, 1, 0, 0, 0] : [0xaa, 0, 1, 0, 0, 0], 15);
   if (start < 0) throw new DataError('no data records: the first record (index 1) was not found; the file is empty, truncated in its header, or damaged', { file: source });
@@ -74,7 +88,6 @@ function* readNda29(b: Uint8Array, source: string, info: SourceInfo, version: nu
   }
   if (auxKeys.size) info.extraColumns = [...auxKeys].sort();
   const total = new TotalTime();
-  let batch: CyclerRecord[] = [];
   let count = 0, other = 0, prevIndex = 0, prevStepByte = -1, stepCount = 0;
   let zeroRange = 0;
   for (let k = 0; k < n; k++) {
@@ -113,19 +126,15 @@ function* readNda29(b: Uint8Array, source: string, info: SourceInfo, version: nu
       for (const key of auxKeys) x[key] = e?.[key] ?? null;
       r.extra = x;
     }
-    batch.push(r);
     count++;
-    if (batch.length >= BATCH) { info.records = count; yield batch; batch = []; }
+    yield r;
   }
-  info.records = count;
-  if (batch.length) yield batch;
-  if (count === 0) throw new DataError('the .nda file holds no data records', { file: source });
   if (other) info.notes.push(`${other} non-data records (identifier other than 0x55/0x65) skipped`);
   if (zeroRange) info.warnings.push(`${zeroRange} records have current range 0: their current and capacity read as 0`);
   info.notes.push('record numbers (line) are the cycler\'s record index; cycle = the cycler\'s stored cycle + 1; capacity per step');
 }
 
-function* readNda130(b: Uint8Array, source: string, info: SourceInfo): Generator<CyclerRecord[]> {
+function* nda130Records(b: Uint8Array, source: string, info: SourceInfo): Generator<CyclerRecord> {
   const START = 1024;
   if (b.length < START + 56) throw new DataError('the .nda file ends before its first record: it is truncated', { file: source });
   const sub = b[START]!;
@@ -139,8 +148,7 @@ function* readNda130(b: Uint8Array, source: string, info: SourceInfo): Generator
   if (withT) info.extraColumns = ['t1_degC'];
   info.layout += ` (BTS 9.1, ${R}-byte records)`;
   info.notes.push('BTS 9.1 .nda: read from the format notes, not checked against a sample; step time = total time since the step began');
-  let batch: CyclerRecord[] = [];
-  let count = 0, prevStep = -1, stepCount = 0, stepStart = 0, lastTotal = 0;
+  let prevStep = -1, stepCount = 0, stepStart = 0, lastTotal = 0;
   for (let k = 0; k < n; k++) {
     const o = START + k * R;
     if (v.u16(o) !== id) continue;
@@ -162,13 +170,8 @@ function* readNda130(b: Uint8Array, source: string, info: SourceInfo): Generator
       stateKind: stepTypeKind(b[o + 3]!),
     };
     if (withT) r.extra = { t1_degC: v.f32(o + 52) };
-    batch.push(r);
-    count++;
-    if (batch.length >= BATCH) { info.records = count; yield batch; batch = []; }
+    yield r;
   }
-  info.records = count;
-  if (batch.length) yield batch;
-  if (count === 0) throw new DataError('the .nda file holds no data records', { file: source });
 }
 
 export { STEP_TYPES };
