@@ -1,0 +1,297 @@
+// Output keys that no other test pinned to an independent value (issue 20 point 2; the table is
+// docs/testing-keys.md). Every expected number here is worked by hand from a file written here or
+// from the hand fixture's text, or taken from a generator's own truth (src/generate/, which never
+// imports analysis code), never from the code under test.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { landFile, mixedCsv, encodeLines, recordLines, type Branch, type CellPlan } from '../src/generate/land.js';
+import { defaultGittPlan, gittRun } from '../src/generate/gitt.js';
+import { hcarb, one } from './helpers/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hcarb-keys-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const FIX = 'test/fixtures/hand-small.csv';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const json = (args: string[]): Any => {
+  const r = hcarb([...args, '--json', '-q']);
+  expect(r.code, r.stderr).toBe(0);
+  return one(r.stdout);
+};
+const put = (name: string, content: string | Uint8Array): string => { const p = join(dir, name); writeFileSync(p, content); return p; };
+
+// ---------------------------------------------------------------------------------------------
+// The hand fixture (test/fixtures/hand-small.csv): 16 records, header on line 1, so record k is on
+// line k + 1. Mass 2 mg (Capacity / SpeCap = 0.25 / 125). Cycle 1: discharge records 3–7 (lines
+// 4–8) at −0.5 mA to 1.0 mAh, rest, charge records 9–13 (lines 10–14) at 0.5 mA to 0.875 mAh,
+// rest; cycle 2: discharge records 15–16 (lines 16–17) to 0.25 mAh, no charge.
+// ---------------------------------------------------------------------------------------------
+describe('the hand fixture through the CLI: keys worked from its text', () => {
+  it('ice: irreversible 1.0 − 0.875 = 0.125 mAh; Q_ch 0.875 mAh; lines 4 (first discharge record) to 14 (last charge record)', () => {
+    const d = json(['ice', FIX]);
+    expect(d.irreversible_mAh).toBeCloseTo(0.125, 12);
+    expect(d.q_ch_mAh).toBeCloseTo(0.875, 12);
+    expect(d.cycle).toBe(1);
+    expect([d.first_line, d.last_line]).toEqual([4, 14]);
+    expect([d.mass_mg, d.mass_source]).toEqual([2, 'file']);
+  });
+
+  it('cycles: the Cycle-Index written (1, 2); lines 4–14 and 16–17; charge current 0.5 mA; charge energy 0.43375 mWh / 0.002 g = 216.875 mWh/g', () => {
+    const d = json(['cycles', FIX]);
+    const [c1, c2] = d.cycles;
+    expect([c1.vendor_cycle, c2.vendor_cycle]).toEqual([1, 2]);
+    expect([c1.first_line, c1.last_line, c2.first_line, c2.last_line]).toEqual([4, 14, 16, 17]);
+    expect(c1.i_ch_mA).toBeCloseTo(0.5, 12);
+    // charge trapezoid: (0.02+0.09)/2·0.25 + (0.09+0.11)/2·0.25 + (0.11+1.2)/2·0.25 + (1.2+2.5)/2·0.125
+    expect(c1.e_ch_mWh_g).toBeCloseTo(0.43375 / 0.002, 9);
+    expect(c1.q_ch_mAh).toBeCloseTo(0.875, 12);
+    expect(c2.q_dis_mAh).toBeCloseTo(0.25, 12);
+  });
+
+  it('split at 0.1 V: discharge crosses at 0.625 mAh (slope 0.625, plateau 0.375 mAh, 62.5 %), charge at 0.375 mAh (plateau 0.375, slope 0.5 mAh, 4/7)', () => {
+    const d = json(['split', FIX]);
+    expect(d.split_v).toBe(0.1);
+    expect(d.dis_slope_mAh).toBeCloseTo(0.625, 12);
+    expect(d.dis_plateau_mAh).toBeCloseTo(0.375, 12);
+    expect(d.ch_slope_mAh).toBeCloseTo(0.5, 12);
+    expect(d.ch_plateau_mAh).toBeCloseTo(0.375, 12);
+    expect(d.dis_slope_pct).toBeCloseTo(62.5, 9);
+    expect(d.ch_slope_pct).toBeCloseTo(0.5 / 0.875 * 100, 9);
+    expect([d.dis_reached_split, d.ch_reached_split]).toEqual([true, true]);
+  });
+
+  it('split at 3.0 V (above every voltage written): the discharge is below it from its first record (all plateau, 1.0 mAh); the charge never reaches it (all plateau, 0.875 mAh)', () => {
+    const d = json(['split', FIX, '--split', '3']);
+    expect(d.split_v).toBe(3);
+    expect([d.dis_reached_split, d.ch_reached_split]).toEqual([true, false]);
+    expect(d.dis_slope_mAh).toBeCloseTo(0, 12);
+    expect(d.dis_plateau_mAh).toBeCloseTo(1.0, 12);
+    expect(d.ch_plateau_mAh).toBeCloseTo(0.875, 12);
+    expect(d.ch_slope_mAh).toBeCloseTo(0, 12);
+    expect(d.dis_plateau_pct).toBeCloseTo(100, 9);
+    expect(d.ch_plateau_pct).toBeCloseTo(100, 9);
+  });
+
+  it('split at 0.05 V on a cell that never goes below 0.1 V: the discharge never reaches it (all slope, 0.9 mAh); the charge starts above it (all slope)', () => {
+    // one cycle, 2 mg: discharge 1.0 → 0.1 V to 0.9 mAh, charge 0.1 → 1.0 V to 0.8 mAh, 4 records each
+    const rows = ['Cycle,Step,Record,TestTime/Sec,Voltage/V,Current/mA,Capacity/mAh,State'];
+    let rec = 1;
+    for (const [dirn, q, step] of [['D', 0.9, 1], ['C', 0.8, 2]] as const) {
+      for (let j = 0; j <= 3; j++) rows.push(`1,${step},${rec},${rec * 1080},${(dirn === 'D' ? 1.0 - 0.3 * j : 0.1 + 0.3 * j).toFixed(2)},${dirn === 'D' ? -1 : 1},${(j * q / 3).toFixed(6)},${dirn}`), rec++;
+    }
+    const d = json(['split', put('above.csv', rows.join('\n') + '\n'), '--split', '0.05', '--mass', '2']);
+    expect([d.dis_reached_split, d.ch_reached_split]).toEqual([false, true]);
+    expect(d.dis_slope_mAh).toBeCloseTo(0.9, 9);
+    expect(d.dis_slope_mAh_g).toBeCloseTo(450, 6);
+    expect(d.dis_plateau_mAh).toBeCloseTo(0, 9);
+    expect(d.ch_slope_mAh).toBeCloseTo(0.8, 9);
+    expect(d.ch_slope_pct).toBeCloseTo(100, 9);
+    expect(d.dis_slope_pct).toBeCloseTo(100, 9);
+  });
+
+  it('summary: split at 0.1 V, irreversible 0.125 mAh, Q_ch 0.875 mAh, one complete cycle, no cycler table', () => {
+    const d = json(['summary', FIX]);
+    expect(d.name).toBe('hand-small');
+    expect(d.split_v).toBe(0.1);
+    expect(d.irreversible_mAh).toBeCloseTo(0.125, 12);
+    expect(d.q_ch_mAh).toBeCloseTo(0.875, 12);
+    expect(d.dis_slope_mAh_g).toBeCloseTo(312.5, 9);
+    expect(d.ch_slope_mAh_g).toBeCloseTo(250, 9);
+    expect(d.ch_plateau_pct).toBeCloseTo(0.375 / 0.875 * 100, 9);
+    expect([d.cycles, d.last_cycle]).toEqual([1, 1]);
+    expect([d.crosscheck, d.crosscheck_max_diff_pct]).toEqual([null, null]);
+  });
+
+  it('records: line 12 (record 11) column by column, as written; states from R / D_CC / C_CC', () => {
+    const r = hcarb(['records', FIX, '--format', 'ndjson']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Any);
+    expect(rows).toHaveLength(16);
+    // 11,11460,3600,0.5,0.5,250,0.11,1,4,C_CC
+    expect(rows.find((x) => x.line === 12)).toEqual({
+      line: 12, time_s: 11460, step_time_s: 3600, current_mA: 0.5, voltage_V: 0.11, capacity_mAh: 0.5,
+      specific_capacity_mAh_g: 250, state: 'charge', vendor_cycle: 1, vendor_step: 4,
+    });
+    // 16,16560,1800,-0.5,0.25,125,0.30,2,6,D_CC
+    expect(rows[15]).toMatchObject({ line: 17, step_time_s: 1800, current_mA: -0.5, specific_capacity_mAh_g: 125, state: 'discharge', vendor_cycle: 2, vendor_step: 6 });
+    expect(rows.map((x) => x.state).filter((s) => s === 'rest')).toHaveLength(4);
+  });
+
+  it('inspect: 16 records, 4 at rest, 6 steps, 3 half-cycles, 2 cycles (1 complete), Cycle-Index 1–2, 16560 s, 2 mg stated', () => {
+    const d = json(['inspect', FIX]);
+    expect(d).toMatchObject({
+      header_line: 1, column_count: 10, records: 16, rest_records: 4, steps: 6, half_cycles: 3, cycles: 2, complete_cycles: 1,
+      vendor_cycles: 2, time_span_s: 16560, time_span: '4 h 36 min', stated_mass_mg: 2, mass_mg: 2, mass_source: 'file',
+      skipped_lines: 0, delimiter: ',', decimal_comma: false, capacity_source: 'column', cycler_summary_cycles: null,
+    });
+    expect(d.columns.map((c: Any) => c.header)).toEqual(readFileSync(FIX, 'utf8').split('\n')[0]!.trim().split(','));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// An analytic 30-cycle cell (the construction of test/dialects.test.ts): 2 mg; cycle n discharges
+// Q_dis(n) and charges Q_ch(n) = 0.8 − 0.01 (n − 1) mAh; V linear 2.5 → 0 V on discharge and
+// 0 → 2.5 V on charge, sampled every 5 % so interpolation at 0.1 V is exact (discharge reaches it at
+// 96 %, charge at 4 %).
+// ---------------------------------------------------------------------------------------------
+const N = 30;
+const qCh = (n: number) => 0.8 - 0.01 * (n - 1);
+const qDis = (n: number) => (n === 1 ? 1.0 : qCh(n) + 0.01);
+function analyticPlan(): CellPlan {
+  const branches: Branch[] = [];
+  for (let n = 1; n <= N; n++) {
+    branches.push({ dir: 'D', capacityMAh: qDis(n), currentMA: 0.2, restAfterS: 600 });
+    branches.push({ dir: 'C', capacityMAh: qCh(n), currentMA: 0.2, restAfterS: 600 });
+  }
+  return {
+    branches, massMg: 2, fractions: Array.from({ length: 21 }, (_, i) => i / 20), initialRestS: 600, initialV: 2.7, sampleS: 300,
+    voltage: (d, x) => (d === 'D' ? 2.5 * (1 - x) : 2.5 * x),
+  };
+}
+
+describe('summary on the analytic 30-cycle cell (--skip 20 --window 5 by default)', () => {
+  const file = put('analytic30.csv', landFile(analyticPlan()));
+  const d = json(['summary', file, '--mass', '2']);
+  it('retention: reference = mean Q_ch(21…25) = 0.58 mAh = 290 mAh/g, final = mean Q_ch(26…30) = 0.53 mAh = 265 mAh/g', () => {
+    expect(d.reference_cycles).toBe('21-25');
+    expect(d.final_cycles).toBe('26-30');
+    expect(d.reference_mAh_g).toBeCloseTo(290, 6);
+    expect(d.final_mAh_g).toBeCloseTo(265, 6);
+    expect(d.retention_pct).toBeCloseTo(0.53 / 0.58 * 100, 6);
+    // the fade line has slope −0.01 mAh per cycle: −0.01 / 0.58 × 100 × 100 % per 100 cycles
+    expect(d.fade_pct_per_100_cycles).toBeCloseTo(-0.01 / 0.58 * 1e4, 4);
+    expect(d.retention_note ?? null).toBeNull();
+  });
+  it('last reversible capacity Q_ch(30) = 0.51 mAh = 255 mAh/g; 30 cycles', () => {
+    expect([d.cycles, d.last_cycle]).toEqual([30, 30]);
+    expect(d.last_rev_mAh_g).toBeCloseTo(255, 6);
+    expect(d.last_rev_mAh).toBeCloseTo(0.51, 9);
+  });
+  it('split of cycle 1: discharge slope 0.96 mAh (480 mAh/g), plateau 0.04 mAh (20 mAh/g, 4 %); charge plateau 4 % of 0.8 mAh (16 mAh/g), slope 384 mAh/g', () => {
+    expect(d.dis_slope_mAh_g).toBeCloseTo(480, 6);
+    expect(d.dis_plateau_mAh_g).toBeCloseTo(20, 6);
+    expect(d.ch_plateau_mAh_g).toBeCloseTo(16, 6);
+    expect(d.ch_slope_mAh_g).toBeCloseTo(384, 6);
+    expect(d.dis_plateau_pct).toBeCloseTo(4, 6);
+    expect(d.ch_plateau_pct).toBeCloseTo(4, 6);
+    expect(d.irreversible_mAh).toBeCloseTo(0.2, 9);
+  });
+});
+
+describe("summary's cross-check against the cycler's own Cycle section (mixed LAND CSV)", () => {
+  it('untouched: ok, largest difference below the 6 decimals written; cycle 1 charge × 1.02 in the table: differs by 0.02 / 1.02 = 1.961 %', () => {
+    const ok = json(['summary', put('mixed-ok.csv', mixedCsv(analyticPlan())), '--mass', '2']);
+    expect(ok.crosscheck).toBe('ok');
+    expect(ok.crosscheck_max_diff_pct).toBeLessThan(1e-3);
+    const r = hcarb(['summary', put('mixed-bad.csv', mixedCsv(analyticPlan(), { cycle: 1, factor: 1.02 })), '--mass', '2', '--json']);
+    const bad = one(r.stdout);
+    expect(bad.crosscheck).toBe('differs');
+    // charge capacity: |0.8 − 0.816| / 0.816; the efficiency differs by 81.6 − 80 = 1.6 points, less
+    expect(bad.crosscheck_max_diff_pct).toBeCloseTo(0.02 / 1.02 * 100, 4);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Rate steps through the CLI on a file written here: 2 mg, each half-cycle 4 records with the
+// capacity rising linearly to q at constant |I| (time consistent with I·t).
+// ---------------------------------------------------------------------------------------------
+function rateFile(): string {
+  // [insertion current mA, Q_dis, Q_ch] per cycle
+  const plan: [number, number, number][] = [[0.1, 1.0, 0.8], [0.2, 0.62, 0.6], [0.2, 0.6, 0.58], [0.4, 0.52, 0.5], [0.4, 0.49, 0.48], [0.2, 0.58, 0.57], [0.2, 0.57, 0.55]];
+  const rows = ['Cycle,Step,Record,TestTime/Sec,Voltage/V,Current/mA,Capacity/mAh,State'];
+  let rec = 1, step = 1, t = 0;
+  plan.forEach(([i, qd, qc], k) => {
+    for (const [dirn, q] of [['D', qd], ['C', qc]] as const) {
+      for (let j = 0; j <= 3; j++) {
+        if (j > 0) t += (q / 3) / i * 3600;
+        const v = dirn === 'D' ? 1.0 - j * 0.3 : 0.1 + j * 0.3;
+        rows.push(`${k + 1},${step},${rec++},${t.toFixed(3)},${v.toFixed(2)},${dirn === 'D' ? -i : i},${(j * q / 3).toFixed(6)},${dirn}`);
+      }
+      step++;
+    }
+  });
+  return put('rate-hand.csv', rows.join('\n') + '\n');
+}
+
+describe('rate through the CLI on a hand-made run: formation 50 mA/g, 100 (cycles 2–3), 200 (4–5), back to 100 (6–7)', () => {
+  const d = json(['rate', rateFile(), '--mass', '2', '--nominal', '400']);
+  const sd2 = (a: number, b: number) => Math.abs(a - b) / Math.SQRT2; // sample SD of two values
+  it('step keys: currents, cycles, means and sample SDs (mAh and mAh/g), CE, against step 1', () => {
+    const [s1, s2, s3] = d.steps;
+    expect(d.steps.map((s: Any) => [s.step, s.first_cycle, s.last_cycle, s.n, s.cycles])).toEqual([[1, 2, 3, 2, '2-3'], [2, 4, 5, 2, '4-5'], [3, 6, 7, 2, '6-7']]);
+    expect(s1.i_mA).toBeCloseTo(0.2, 9);
+    expect(s1.i_mA_g).toBeCloseTo(100, 6);
+    expect(s2.i_mA).toBeCloseTo(0.4, 9);
+    expect(s2.c_rate).toBeCloseTo(200 / 400, 9);
+    expect(s1.q_dis_mean_mAh).toBeCloseTo(0.61, 9);
+    expect(s1.q_dis_sd_mAh).toBeCloseTo(sd2(0.62, 0.6), 9);
+    expect(s1.q_ch_mean_mAh).toBeCloseTo(0.59, 9);
+    expect(s1.q_ch_sd_mAh).toBeCloseTo(sd2(0.6, 0.58), 9);
+    expect(s1.q_dis_mean_mAh_g).toBeCloseTo(305, 6);
+    expect(s1.q_dis_sd_mAh_g).toBeCloseTo(sd2(310, 300), 6);
+    expect(s1.q_ch_mean_mAh_g).toBeCloseTo(295, 6);
+    expect(s1.q_ch_sd_mAh_g).toBeCloseTo(sd2(300, 290), 6);
+    expect(s1.ce_mean_pct).toBeCloseTo((0.6 / 0.62 + 0.58 / 0.6) / 2 * 100, 6);
+    expect(s1.ce_sd_pct).toBeCloseTo(sd2(0.6 / 0.62 * 100, 0.58 / 0.6 * 100), 6);
+    expect(s2.q_dis_sd_mAh).toBeCloseTo(sd2(0.52, 0.49), 9);
+    expect(s2.q_ch_mean_mAh_g).toBeCloseTo(245, 6);
+    expect(s3.q_ch_sd_mAh_g).toBeCloseTo(sd2(285, 275), 6);
+    expect(s1.rev_vs_first_pct).toBeCloseTo(100, 9);
+    expect(s2.rev_vs_first_pct).toBeCloseTo(0.49 / 0.59 * 100, 6);
+    expect(s3.rev_vs_first_pct).toBeCloseTo(0.56 / 0.59 * 100, 6);
+    expect(d.recovery_pct).toBeCloseTo(0.56 / 0.59 * 100, 6);
+    expect([d.mass_mg, d.mass_source]).toEqual([2, 'flag']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// GITT: every per-pulse key against the generator's truth (src/generate/gitt.ts).
+// ---------------------------------------------------------------------------------------------
+describe('GITT per-pulse keys against the analytic run', () => {
+  const plan = defaultGittPlan();
+  const { records, truth } = gittRun(plan);
+  const file = put('gitt.csv', encodeLines(recordLines(records, plan.massMg, {}, 6)));
+  // The pulses in the written file: runs of current records in cycle 2 (record k is on line k + 2).
+  const runs: { first: number; last: number }[] = [];
+  records.forEach((r, k) => {
+    if (r.cycle !== 2 || r.state === 'R') return;
+    const last = runs[runs.length - 1];
+    if (last && last.last === k + 1) last.last = k + 2; else runs.push({ first: k + 2, last: k + 2 });
+  });
+  const endpoint = json(['gitt', file, '--mass', '3.8']).pulses as Any[];
+  const sqrt = json(['gitt', file, '--mass', '3.8', '--etau', 'sqrt']).pulses as Any[];
+  const above = (i: number) => truth[i]!.dEs_V > 1e-6;
+
+  it('pulse numbers 1…77 in file order, all in cycle 2 (cycle 1 is the formation), τ = 600 s, lines = the current records of each pulse', () => {
+    expect(runs).toHaveLength(truth.length);
+    expect(endpoint.map((p) => p.pulse)).toEqual(truth.map((_, i) => i + 1));
+    expect(endpoint.every((p) => p.cycle === 2 && p.tau_s === plan.tauS)).toBe(true);
+    expect(endpoint.map((p) => [p.first_line, p.last_line])).toEqual(runs.map((r) => [r.first, r.last]));
+  });
+
+  it('ΔE_s within 2 µV (two readings of 1 µV) of the truth; ΔE_τ by either method within 0.1 %; dEtau_mV is the chosen one', () => {
+    endpoint.forEach((p, i) => {
+      const t = truth[i]!;
+      expect(Math.abs(p.dEs_mV - t.dEs_V * 1000), `pulse ${i + 1}`).toBeLessThan(0.002);
+      if (!above(i)) return; // ΔE_s of 0.3 µV: ΔE_τ is a few µV, below what the file resolves
+      expect(Math.abs(p.dEtau_endpoint_mV / (t.dEtau_V * 1000) - 1), `pulse ${i + 1}`).toBeLessThan(1e-3);
+      expect(Math.abs(p.dEtau_sqrt_mV / (t.dEtau_V * 1000) - 1), `pulse ${i + 1}`).toBeLessThan(1e-3);
+      expect(Math.abs(p.dEtau_mV / (t.dEtau_V * 1000) - 1)).toBeLessThan(1e-3);
+      expect(Math.abs(sqrt[i].dEtau_mV / (t.dEtau_V * 1000) - 1)).toBeLessThan(1e-3);
+    });
+  });
+
+  it('log10_d within 0.005 of log10 of the true D (D within about 1 %), for both methods', () => {
+    let checked = 0;
+    endpoint.forEach((p, i) => {
+      if (!above(i)) return;
+      const truthLog = Math.log10(truth[i]!.d_cm2_s);
+      expect(Math.abs(p.log10_d - truthLog), `pulse ${i + 1}`).toBeLessThan(0.005);
+      expect(Math.abs(sqrt[i].log10_d - truthLog), `pulse ${i + 1}`).toBeLessThan(0.005);
+      checked++;
+    });
+    expect(checked).toBe(truth.length - 3);
+  });
+});
