@@ -295,3 +295,88 @@ describe('GITT per-pulse keys against the analytic run', () => {
     expect(checked).toBe(truth.length - 3);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// dQ/dV and dV/dQ on a branch written here: V moves 1 mV per record between 1.0 and 0.1 V at
+// 1 mA; |dQ/dV| = 1 mAh/V everywhere except a box of 11 mAh/V between 0.45 and 0.50 V, so the
+// branch passes 0.9 + 0.5 = 1.4 mAh. Q(V) on discharge: (1.0 − V) + 10 · (the part of [0.45, 0.50]
+// above V); the charge retraces it. Voltages to 4 decimals, exact.
+// ---------------------------------------------------------------------------------------------
+function boxFile(withMass: boolean): string {
+  // below 0.45 V the whole box (0.5 mAh) has passed; inside it, 10 · (0.50 − V)
+  const qDis = (v: number) => (1.0 - v) + (v <= 0.45 ? 0.5 : v < 0.5 ? 10 * (0.5 - v) : 0);
+  const total = qDis(0.1);
+  const rows = [`Record,TestTime/Sec,Current/mA,Capacity/mAh,${withMass ? 'SpeCap/mAh/g,' : ''}Voltage/V,Cycle-Index,Step-Index,Step-State`];
+  let rec = 1, t = 0;
+  const push = (cur: number, q: number, v: number, step: number, st: string) => {
+    rows.push(`${rec++},${t.toFixed(4)},${cur},${q.toFixed(9)},${withMass ? (q / 0.002).toFixed(6) + ',' : ''}${v.toFixed(4)},1,${step},${st}`);
+  };
+  push(0, 0, 1.0, 1, 'R');
+  for (let k = 0; k <= 900; k++) { const v = 1.0 - k / 1000, q = qDis(v); t = 10 + q * 3600; push(-1, q, v, 2, 'D_CC'); }
+  const t0 = t;
+  for (let k = 0; k <= 900; k++) { const v = 0.1 + k / 1000, q = total - qDis(v); t = t0 + 1 + q * 3600; push(1, q, v, 3, 'C_CC'); }
+  return put(withMass ? 'box-mass.csv' : 'box.csv', rows.join('\n') + '\n');
+}
+
+describe('dqdv keys on a hand-built branch with a box peak (11 mAh/V between 0.45 and 0.50 V on 1 mAh/V)', () => {
+  const nd = (args: string[]): Any[] => {
+    const r = hcarb([...args, '--format', 'ndjson', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  };
+  const near = (rows: Any[], key: string, x: number) => rows.reduce((b, r) => (Math.abs(r[key] - x) < Math.abs(b[key] - x) ? r : b));
+  const withMass = boxFile(true), noMass = boxFile(false);
+
+  // The analytic branch: Q passed on discharge at V, and |dQ/dV| at V (off the kinks).
+  const qDis = (v: number) => (1.0 - v) + (v <= 0.45 ? 0.5 : v < 0.5 ? 10 * (0.5 - v) : 0);
+  const slope = (v: number) => (v > 0.45 && v < 0.5 ? 11 : 1);
+  const offKinks = (r: Any) => [0.45, 0.5].every((k) => Math.abs(r.v - k) > 0.0006);
+
+  it('every curve row, 2 mg: dQ/dV = ∓1 (off the box) or ∓11 mAh/V (on it) / 0.002 g; Q at the row voltage = the analytic Q(V) / 0.002 g', () => {
+    const rows = nd(['dqdv', withMass, '--step', '0.001']).filter(offKinks);
+    const dis = rows.filter((r) => r.branch === 'discharge'), ch = rows.filter((r) => r.branch === 'charge');
+    expect(dis.length).toBeGreaterThan(800);
+    expect(ch.length).toBeGreaterThan(800);
+    for (const r of dis) {
+      expect(r.dqdv_mAh_g_V, `discharge ${r.v} V`).toBeCloseTo(-slope(r.v) / 0.002, 4);
+      expect(r.q_mAh_g, `discharge ${r.v} V`).toBeCloseTo(qDis(r.v) / 0.002, 4);
+    }
+    for (const r of ch) {
+      expect(r.dqdv_mAh_g_V, `charge ${r.v} V`).toBeCloseTo(slope(r.v) / 0.002, 4);
+      expect(r.q_mAh_g, `charge ${r.v} V`).toBeCloseTo((qDis(0.1) - qDis(r.v)) / 0.002, 4);
+    }
+  });
+
+  it('without a mass: dqdv_mAh_V = −1 or −11 mAh/V and q_mAh = Q(V) on every discharge row', () => {
+    const dis = nd(['dqdv', noMass, '--step', '0.001']).filter((r) => r.branch === 'discharge').filter(offKinks);
+    for (const r of dis) {
+      expect(r.dqdv_mAh_V, `${r.v} V`).toBeCloseTo(-slope(r.v), 7);
+      expect(r.q_mAh, `${r.v} V`).toBeCloseTo(qDis(r.v), 7);
+    }
+    expect(dis[0]).not.toHaveProperty('dqdv_mAh_g_V');
+  });
+
+  it('--peaks: one peak per branch, on the box, 11 mAh/V high with prominence 11 − 1 = 10 mAh/V (5000 mAh/g/V with 2 mg)', () => {
+    const pk = nd(['dqdv', withMass, '--step', '0.001', '--peaks']);
+    expect(pk.map((p) => [p.branch, p.rank])).toEqual([['discharge', 1], ['charge', 1]]);
+    for (const p of pk) {
+      expect(p.peak_v).toBeGreaterThanOrEqual(0.45);
+      expect(p.peak_v).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(p.dqdv_mAh_g_V)).toBeCloseTo(5500, 6);
+      expect(p.prominence_mAh_g_V).toBeCloseTo(5000, 6);
+    }
+    const plain = nd(['dqdv', noMass, '--step', '0.001', '--peaks']);
+    for (const p of plain) expect(p.prominence_mAh_V).toBeCloseTo(10, 9);
+  });
+
+  it('--dvdq: dV/dQ = −1 V/mAh off the box and −1/11 on it; per gram × 0.002 g: −0.002 and −0.002/11 V/(mAh/g)', () => {
+    const dis = nd(['dqdv', noMass, '--dvdq']).filter((r) => r.branch === 'discharge');
+    expect(near(dis, 'q_mAh', 0.2).dvdq_V_mAh).toBeCloseTo(-1, 6);   // V = 0.8
+    expect(near(dis, 'q_mAh', 0.75).dvdq_V_mAh).toBeCloseTo(-1 / 11, 6); // inside the box (Q 0.5…1.05)
+    expect(near(dis, 'q_mAh', 1.2).dvdq_V_mAh).toBeCloseTo(-1, 6);   // V = 0.3
+    const g = nd(['dqdv', withMass, '--dvdq']).filter((r) => r.branch === 'discharge');
+    expect(near(g, 'q_mAh_g', 100).dvdq_V_mAh_g).toBeCloseTo(-0.002, 9);
+    expect(near(g, 'q_mAh_g', 375).dvdq_V_mAh_g).toBeCloseTo(-0.002 / 11, 9);
+    expect(near(g, 'q_mAh_g', 100).v).toBeCloseTo(0.8, 3);
+  });
+});
