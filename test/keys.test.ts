@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { landFile, mixedCsv, encodeLines, recordLines, type Branch, type CellPlan } from '../src/generate/land.js';
 import { defaultGittPlan, gittRun } from '../src/generate/gitt.js';
-import { hcarb, one } from './helpers/io.js';
+import * as G from '../src/generate/eis.js';
+import { parseChiText, column } from '../src/readers/chi/chi.js';
+import { fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
+import { hcarb, one, ROOT } from './helpers/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -378,5 +381,138 @@ describe('dqdv keys on a hand-built branch with a box peak (11 mAh/V between 0.4
     expect(near(g, 'q_mAh_g', 100).dvdq_V_mAh_g).toBeCloseTo(-0.002, 9);
     expect(near(g, 'q_mAh_g', 375).dvdq_V_mAh_g).toBeCloseTo(-0.002 / 11, 9);
     expect(near(g, 'q_mAh_g', 100).v).toBeCloseTo(0.8, 3);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// EIS standard errors, χ², AIC and BIC recomputed here: the model is the generator's own element
+// formulas (src/generate/eis.ts) at the fitted values, the Jacobian by central differences, the
+// covariance s² (JᵀJ)⁻¹ with s² = χ² / (2N − p), residuals (Z_model − Z_data) / |Z_data| (the
+// modulus weighting of science.md), AIC = 2N ln(χ²/2N) + 2p, BIC = 2N ln(χ²/2N) + p ln 2N.
+// ---------------------------------------------------------------------------------------------
+type Zf = (w: number) => { re: number; im: number };
+interface Spec { f: Float64Array; re: Float64Array; im: Float64Array }
+function specOf(text: string): Spec {
+  const f = parseChiText(text, 'gen.txt');
+  return { f: column(f, 'freqHz')!, re: column(f, 'zReOhm')!, im: column(f, 'zImOhm')! };
+}
+function residuals(s: Spec, z: Zf): number[] {
+  const out: number[] = [];
+  s.f.forEach((f, k) => {
+    const m = z(2 * Math.PI * f), w = 1 / Math.hypot(s.re[k]!, s.im[k]!);
+    out.push(w * (m.re - s.re[k]!), w * (m.im - s.im[k]!));
+  });
+  return out;
+}
+/** Inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination with pivoting. */
+function inverse(a: number[][]): number[][] {
+  const n = a.length;
+  const m = a.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    const d = m[c]![c]!;
+    for (let j = 0; j < 2 * n; j++) m[c]![j]! /= d;
+    for (let r = 0; r < n; r++) if (r !== c) { const f = m[r]![c]!; for (let j = 0; j < 2 * n; j++) m[r]![j]! -= f * m[c]![j]!; }
+  }
+  return m.map((row) => row.slice(n));
+}
+/** Standard errors and fit statistics of `model(values)` on `s`, worked here. */
+function independentSe(s: Spec, values: number[], model: (v: number[]) => Zf) {
+  const r0 = residuals(s, model(values));
+  const chi2 = r0.reduce((a, x) => a + x * x, 0);
+  const J = values.map((v, j) => {
+    const h = Math.abs(v) * 1e-6;
+    const up = [...values], dn = [...values];
+    up[j] = v + h; dn[j] = v - h;
+    const a = residuals(s, model(up)), b = residuals(s, model(dn));
+    return a.map((x, k) => (x - b[k]!) / (2 * h));
+  });
+  const p = values.length, n2 = 2 * s.f.length;
+  const jtj = J.map((ci) => J.map((cj) => ci.reduce((acc, x, k) => acc + x * cj[k]!, 0)));
+  const inv = inverse(jtj);
+  const s2 = chi2 / (n2 - p);
+  return {
+    se: inv.map((row, j) => Math.sqrt(s2 * row[j]!)), chi2, chi2_dof: s2,
+    aic: n2 * Math.log(chi2 / n2) + 2 * p, bic: n2 * Math.log(chi2 / n2) + p * Math.log(n2),
+  };
+}
+
+describe('EIS standard errors and fit statistics against an independent recomputation (generated spectra, 0.3 % noise)', () => {
+  const cases: { name: string; circuit: string; text: string; keys: string[]; aliases: Record<string, string>; model: (v: number[]) => Zf }[] = [
+    {
+      name: 'randles', circuit: 'randles',
+      text: G.chiEisText(G.randles({ r0: 5, rct: 50, cdl: 2e-5, sigma: 30 }), { noisePct: 0.3, seed: 11 }),
+      keys: ['R0_ohm', 'R1_ohm', 'C1_F', 'W1_sigma_ohm_s05'],
+      aliases: { R0_ohm: 'r_ohm', R1_ohm: 'r_ct_ohm', C1_F: 'c_dl_f', W1_sigma_ohm_s05: 'sigma_w_ohm_s05' },
+      model: ([r0, rct, cdl, sigma]) => G.randles({ r0: r0!, rct: rct!, cdl: cdl!, sigma: sigma! }),
+    },
+    {
+      name: 'randles-cpe', circuit: 'randles-cpe',
+      text: G.chiEisText(G.series(G.R(5), G.parallel(G.CPE(4e-5, 0.85), G.series(G.R(50), G.W(30)))), { noisePct: 0.3, seed: 12 }),
+      keys: ['R0_ohm', 'CPE1_q', 'CPE1_n', 'R1_ohm', 'W1_sigma_ohm_s05'],
+      aliases: { R0_ohm: 'r_ohm', R1_ohm: 'r_ct_ohm', CPE1_q: 'q_cpe', CPE1_n: 'n_cpe', W1_sigma_ohm_s05: 'sigma_w_ohm_s05' },
+      model: ([r0, q, n, rct, sigma]) => G.series(G.R(r0!), G.parallel(G.CPE(q!, n!), G.series(G.R(rct!), G.W(sigma!)))),
+    },
+    {
+      name: 'two-arc preset', circuit: 'two-arc',
+      text: G.chiEisText(G.twoArcW({ r0: 10, r1: 30, q1: 2e-5, n1: 0.9, r2: 100, q2: 5e-4, n2: 0.85, sigma: 20 }), { noisePct: 0.3, seed: 14 }),
+      keys: ['R0_ohm', 'R1_ohm', 'CPE1_q', 'CPE1_n', 'R2_ohm', 'CPE2_q', 'CPE2_n', 'W1_sigma_ohm_s05'],
+      aliases: { R0_ohm: 'r_ohm', R1_ohm: 'r_sei_ohm', R2_ohm: 'r_ct_ohm', W1_sigma_ohm_s05: 'sigma_w_ohm_s05' },
+      model: ([r0, r1, q1, n1, r2, q2, n2, sigma]) => G.twoArcW({ r0: r0!, r1: r1!, q1: q1!, n1: n1!, r2: r2!, q2: q2!, n2: n2!, sigma: sigma! }),
+    },
+    {
+      name: 'two arcs, Warburg and a series inductance', circuit: 'L0-R0-p(R1,CPE1)-p(R2,CPE2)-W1',
+      text: G.chiEisText(G.twoArcW({ l: 2e-7, r0: 10, r1: 30, q1: 2e-5, n1: 0.9, r2: 100, q2: 5e-4, n2: 0.85, sigma: 20 }), { noisePct: 0.3, seed: 13, fHigh: 1e6 }),
+      keys: ['L0_H', 'R0_ohm', 'R1_ohm', 'CPE1_q', 'CPE1_n', 'R2_ohm', 'CPE2_q', 'CPE2_n', 'W1_sigma_ohm_s05'],
+      aliases: {},
+      model: ([l, r0, r1, q1, n1, r2, q2, n2, sigma]) => G.twoArcW({ l: l!, r0: r0!, r1: r1!, q1: q1!, n1: n1!, r2: r2!, q2: q2!, n2: n2!, sigma: sigma! }),
+    },
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))('%s: every _se (and its paper-name alias) within 1 %, χ², χ²/dof, AIC and BIC', (_n, c) => {
+    const s = specOf(c.text);
+    const f = fitCircuit(s, c.circuit);
+    const row = fitRow(f) as Record<string, number | null>;
+    expect(f.undetermined).toEqual([]);
+    const values = c.keys.map((k) => row[k] as number);
+    const mine = independentSe(s, values, c.model);
+    c.keys.forEach((k, j) => {
+      expect(Math.abs((row[k + '_se'] as number) / mine.se[j]! - 1), `${k}_se ${row[k + '_se']} vs ${mine.se[j]}`).toBeLessThan(0.01);
+      const a = c.aliases[k];
+      if (a) expect(row[a + '_se'], a).toBe(row[k + '_se']);
+    });
+    expect(Math.abs(row.chi2! / mine.chi2 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(row.chi2_dof! / mine.chi2_dof - 1)).toBeLessThan(1e-6);
+    expect(row.aic!).toBeCloseTo(mine.aic, 4);
+    expect(row.bic!).toBeCloseTo(mine.bic, 4);
+    expect(row.points).toBe(s.f.length);
+  });
+});
+
+describe('eis --nyquist rows on the bundled Randles sample', () => {
+  it("z_re_ohm, z_im_ohm are the file's Z′, Z″; fit_z_* are the generator's Randles formula at the fitted values", () => {
+    const SAMPLE = ROOT + 'samples/npnhc-eis.txt';
+    const d = json(['eis', SAMPLE, '--model', 'randles']);
+    const z = G.randles({ r0: d.R0_ohm, rct: d.R1_ohm, cdl: d.C1_F, sigma: d.W1_sigma_ohm_s05 });
+    const text = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => /^\d/.test(l)).map((l) => l.split(',').map(Number));
+    const r = hcarb(['eis', SAMPLE, '--model', 'randles', '--nyquist', '--format', 'ndjson', '-q']);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Any);
+    expect(rows).toHaveLength(text.length);
+    rows.forEach((p, k) => {
+      expect([p.freq_hz, p.z_re_ohm, p.z_im_ohm]).toEqual([text[k]![0], text[k]![1], text[k]![2]]);
+      const m = z(2 * Math.PI * p.freq_hz);
+      expect(Math.abs(p.fit_z_re_ohm / m.re - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(p.fit_z_im_ohm / m.im - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(p.fit_z_mod_ohm / Math.hypot(m.re, m.im) - 1)).toBeLessThan(1e-9);
+      expect(p.fit_phase_deg).toBeCloseTo(Math.atan2(m.im, m.re) * 180 / Math.PI, 6);
+      expect(p.fitted).toBe(true);
+    });
+  });
+
+  it('--conc 1e-3: the SE of D is 2 D · SE(σ)/σ (D ∝ σ⁻²), under both names', () => {
+    const d = json(['eis', ROOT + 'samples/npnhc-eis.txt', '--model', 'randles', '--conc', '1e-3']);
+    expect(d.W1_d_cm2_s_se).toBe(d.d_cm2_s_se);
+    expect(d.W1_d_cm2_s_se / (2 * d.W1_d_cm2_s * d.W1_sigma_ohm_s05_se / d.W1_sigma_ohm_s05)).toBeCloseTo(1, 9);
   });
 });
