@@ -11,6 +11,7 @@ import { defaultGittPlan, gittRun } from '../src/generate/gitt.js';
 import * as G from '../src/generate/eis.js';
 import { parseChiText, column } from '../src/readers/chi/chi.js';
 import { fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
+import { chiCvModelText, cvModel, modelCurrent, type GenCvOptions } from '../src/generate/cv.js';
 import { hcarb, one, ROOT } from './helpers/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-keys-'));
@@ -514,5 +515,59 @@ describe('eis --nyquist rows on the bundled Randles sample', () => {
     const d = json(['eis', ROOT + 'samples/npnhc-eis.txt', '--model', 'randles', '--conc', '1e-3']);
     expect(d.W1_d_cm2_s_se).toBe(d.d_cm2_s_se);
     expect(d.W1_d_cm2_s_se / (2 * d.W1_d_cm2_s * d.W1_sigma_ohm_s05_se / d.W1_sigma_ohm_s05)).toBeCloseTo(1, 9);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// CV keys against the generator's model (src/generate/cv.ts): Gaussian peaks
+// h·exp(−((E − e)/w)²) in k1 on a flat background, current = k1 · v.
+// ---------------------------------------------------------------------------------------------
+const putCv = (name: string, o: GenCvOptions) => put(name, chiCvModelText(o));
+
+describe('cv peak rows on a generated CV: one Gaussian per sweep (h = 10 µA, w = 40 mV) on a flat 2 µA background, 1 V/s', () => {
+  const h = 1e-5, w = 0.04;
+  const model = cvModel({ slope: { at0: 2e-6, perV: 0 }, k1Anodic: [{ e: 0.31, height: h, width: w }], k1Cathodic: [{ e: 0.23, height: h, width: w }] });
+  const f = putCv('one-peak.txt', { low: -0.2, high: 0.8, init: -0.2, initDir: 'P', rate: 1, segments: 2, model });
+  const r = hcarb(['cv', f, '--format', 'ndjson', '-q']);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Any);
+
+  it('scan_rate_v_s is the 1 V/s written; prominence_a = h within 2 % (the background is flat on both sides)', () => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows.map((x) => [x.sweep, x.direction])).toEqual([[1, 'anodic'], [2, 'cathodic']]);
+    for (const x of rows) {
+      expect(x.scan_rate_v_s).toBe(1);
+      expect(Math.abs(x.prominence_a / h - 1), `sweep ${x.sweep}`).toBeLessThan(0.02);
+    }
+  });
+
+  it('baseline_from_v … baseline_to_v lies before the peak in the sweep direction, where the Gaussian is below 1 % of h', () => {
+    const [an, ca] = rows;
+    const gauss = (e: number, e0: number) => Math.exp(-(((e - e0) / w) ** 2));
+    expect(an.baseline_from_v).toBeLessThan(an.baseline_to_v);
+    expect(an.baseline_to_v).toBeLessThan(an.ep_v);
+    expect(ca.baseline_from_v).toBeGreaterThan(ca.baseline_to_v);
+    expect(ca.baseline_to_v).toBeGreaterThan(ca.ep_v);
+    for (const e of [an.baseline_from_v, an.baseline_to_v]) expect(gauss(e, 0.31)).toBeLessThan(0.01);
+    for (const e of [ca.baseline_from_v, ca.baseline_to_v]) expect(gauss(e, 0.23)).toBeLessThan(0.01);
+  });
+});
+
+describe("cv --dunn charges against the model's integrals (five scan rates, 0.5 % noise, the cv-cli model)", () => {
+  const P = { k2a: { e: 0.35, height: 3e-3, width: 0.05 }, k1a: { e: 0.6, height: 0.02, width: 0.05 }, k1c: { e: 0.3, height: 0.03, width: 0.05 }, k2c: { e: 0.3, height: 1.5e-3, width: 0.05 } };
+  const model = cvModel({ capF: 0.02, slope: { at0: 0.004, perV: 0.01 }, k2Anodic: [P.k2a], k1Anodic: [P.k1a], k1Cathodic: [P.k1c], k2Cathodic: [P.k2c] });
+  const rates = [0.0002, 0.0005, 0.001, 0.002, 0.005];
+  const files = rates.map((v, k) => putCv(`dunn-${v}.txt`, { low: 0, high: 0.9, init: 0, initDir: 'P', rate: v, segments: 6, model, noisePct: 0.5, seed: 100 + k }));
+
+  it('q_total_c = ∫|i| dE / v within 2 %; q_capacitive_c = ∫|k1·v| dE / v within 2 % of q_total (the share test\'s tolerance)', () => {
+    const d = json(['cv', ...files, '--dunn']);
+    expect(d.shares).toHaveLength(10);
+    for (const x of d.shares as Any[]) {
+      const dirn = x.direction === 'anodic' ? 1 : -1, v = x.scan_rate_v_s as number, dE = 0.0005;
+      let qc = 0, qt = 0;
+      for (let e = x.e_from_v; e <= x.e_to_v + 1e-9; e += dE) { qc += Math.abs(model.k1(e, dirn) * v) * dE / v; qt += Math.abs(modelCurrent(model, e, dirn, v)) * dE / v; }
+      expect(Math.abs(Math.abs(x.q_total_c) / qt - 1), `${v} ${x.direction}`).toBeLessThan(0.02);
+      expect(Math.abs(Math.abs(x.q_capacitive_c) - qc) / qt, `${v} ${x.direction}`).toBeLessThan(0.02);
+      expect(x.capacitive_share_pct).toBeCloseTo(Math.abs(x.q_capacitive_c / x.q_total_c) * 100, 6);
+    }
   });
 });
