@@ -181,6 +181,36 @@ describe('summary on the analytic 30-cycle cell (--skip 20 --window 5 by default
     expect(d.dis_plateau_pct).toBeCloseTo(4, 6);
     expect(d.ch_plateau_pct).toBeCloseTo(4, 6);
     expect(d.irreversible_mAh).toBeCloseTo(0.2, 9);
+    expect(d.q_dis_mAh).toBeCloseTo(1.0, 9);
+    expect(d.q_ch_mAh).toBeCloseTo(0.8, 9);
+  });
+});
+
+describe('retention through the CLI on the analytic 30-cycle cell', () => {
+  const file = put('analytic30-ret.csv', landFile(analyticPlan()));
+  it('--skip 5 --window 4: reference mean Q_ch(6…9) = 0.735 mAh, final mean Q_ch(27…30) = 0.525 mAh, fade −0.01 mAh (−5 mAh/g) per cycle', () => {
+    const d = json(['retention', file, '--mass', '2', '--skip', '5', '--window', '4']);
+    expect([d.skip, d.window, d.cycles, d.reference_cycles, d.final_cycles]).toEqual([5, 4, 30, '6-9', '27-30']);
+    expect(d.reference_mAh).toBeCloseTo(0.735, 9);
+    expect(d.final_mAh).toBeCloseTo(0.525, 9);
+    expect(d.reference_mAh_g).toBeCloseTo(367.5, 6);
+    expect(d.final_mAh_g).toBeCloseTo(262.5, 6);
+    expect(d.retention_pct).toBeCloseTo(0.525 / 0.735 * 100, 6);
+    expect(d.plain_ratio_pct).toBeCloseTo(qCh(30) / qCh(6) * 100, 6);
+    expect(d.fade_mAh_per_cycle).toBeCloseTo(-0.01, 9);
+    expect(d.fade_mAh_g_per_cycle).toBeCloseTo(-5, 6);
+    expect(d.fade_pct_per_100_cycles).toBeCloseTo(-0.01 / 0.735 * 1e4, 4);
+  });
+  it('--ref-cycle 3 --at 10,30: Q_rev(10) = 0.71 mAh = 355 mAh/g, Q_rev(30) = 0.51 mAh, against Q_ch(3) = 0.78 mAh = 390 mAh/g', () => {
+    const d = json(['retention', file, '--mass', '2', '--ref-cycle', '3', '--at', '10,30']);
+    const [a, b] = d.at;
+    expect([a.cycle, b.cycle]).toEqual([10, 30]);
+    expect(a.q_rev_mAh).toBeCloseTo(0.71, 9);
+    expect(a.q_rev_mAh_g).toBeCloseTo(355, 6);
+    expect(b.q_rev_mAh).toBeCloseTo(0.51, 9);
+    expect(b.retention_pct).toBeCloseTo(0.51 / 0.78 * 100, 6);
+    expect(a.reference_mAh_g).toBeCloseTo(390, 6);
+    expect(a.reference_cycles).toBe('3');
   });
 });
 
