@@ -570,6 +570,11 @@ describe('cv peak rows on a generated CV: one Gaussian per sweep (h = 10 µA, w 
     }
   });
 
+  it('inspect: 1001 + 1000 points (−0.2 → 0.8 → −0.2 V at 1 mV), 2 sweeps, no Segment blocks in the data', () => {
+    const d = json(['inspect', f]);
+    expect(d).toMatchObject({ instrument: 'CHI', technique: 'Cyclic Voltammetry', technique_key: 'cv', points: 2001, sweeps: 2, segment_blocks_in_data: false });
+  });
+
   it('baseline_from_v … baseline_to_v lies before the peak in the sweep direction, where the Gaussian is below 1 % of h', () => {
     const [an, ca] = rows;
     const gauss = (e: number, e0: number) => Math.exp(-(((e - e0) / w) ** 2));
