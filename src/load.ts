@@ -89,15 +89,16 @@ export async function openRecords(input: Input, options: import('./readers/types
   };
   // No reader claims it: the LAND reader, which finds a record header anywhere and says what is
   // missing, reads it as the fallback.
-  const choice = chooseReader(head, input.name) ?? { reader: (await import('./readers/land/index.js')).landReader, confidence: 0, others: [] };
-  const r = await choice.reader.read(peeked, options);
-  r.info.reader = choice.reader.name;
-  r.info.readerReason = choice.confidence === 0 ? 'no reader recognised the content: read as a LAND-style record table (the fallback)'
-    : `content sniffed: ${choice.reader.name} ${choice.confidence.toFixed(2)}${choice.others.filter((o) => o.confidence > 0).map((o) => `, ${o.name} ${o.confidence.toFixed(2)}`).join('')}`;
+  const choice = chooseReader(head, input.name);
+  const reader = choice ? await choice.reader.load() : (await import('./readers/land/index.js')).landReader;
+  const r = await reader.read(peeked, options);
+  r.info.reader = reader.name;
+  r.info.readerReason = !choice ? 'no reader recognised the content: read as a LAND-style record table (the fallback)'
+    : `content sniffed: ${reader.name} ${choice.confidence.toFixed(2)}${choice.others.filter((o) => o.confidence > 0).map((o) => `, ${o.name} ${o.confidence.toFixed(2)}`).join('')}`;
   // The LAND text and workbook parsers check every number as they read it; the other readers'
   // records (binary formats above all) are checked here, so a damaged file cannot feed 1e302 mAh
   // or a NaN to the analysis.
-  const records = choice.reader.name === 'land' ? r.batches : checkedRecords(r.batches, input.name);
+  const records = reader.name === 'land' ? r.batches : checkedRecords(r.batches, input.name);
   return { info: r.info, kind: sniffKind(head.subarray(0, 8)), records };
 }
 

@@ -163,7 +163,7 @@ describe('start-up loads only the command that runs', () => {
   it('the lazy list names the same commands, in the same order, as the definitions', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual([...COMMAND_NAMES]);
   });
-  it('hcarb ice does not load the EIS, CV, GITT or plot code, nor chalk, papaparse or fflate', () => {
+  it('hcarb ice does not load the EIS, CV, GITT or plot code, the other instruments\' readers (only their sniffers), chalk, papaparse or fflate', () => {
     // A loader hook records every module the run resolves.
     const dir = mkdtempSync(join(tmpdir(), 'hcarb-mods-'));
     writeFileSync(join(dir, 'hook.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('MODULE ' + r.url + '\\n'); return r; }\n");
@@ -172,7 +172,7 @@ describe('start-up loads only the command that runs', () => {
     expect(r.status).toBe(0);
     const mods = r.stderr.split('\n').filter((l) => l.startsWith('MODULE ')).map((l) => l.slice(7));
     expect(mods.some((m) => m.endsWith('/dist/commands/ice.js'))).toBe(true);
-    const heavy = mods.filter((m) => /\/dist\/(analysis\/(eis|cv|gitt|dqdv)|plot\/|commands\/(eis|cv|gitt|plot|summary|report|inspect|dqdv)\b)|node_modules\/(chalk|papaparse|fflate|simple-statistics|cli-table3)\//.test(m));
+    const heavy = mods.filter((m) => /\/dist\/(analysis\/(eis|cv|gitt|dqdv)|plot\/|commands\/(eis|cv|gitt|plot|summary|report|inspect|dqdv)\b|readers\/(neware|biologic|gamry|arbin)\/(?!sniff|columns))|node_modules\/(chalk|papaparse|fflate|simple-statistics|cli-table3)\//.test(m));
     expect(heavy).toEqual([]);
     expect(r.stdout.split('\n')[0]).toMatch(/^file,cycle,q_dis_mAh_g/);
   });

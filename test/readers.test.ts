@@ -16,6 +16,17 @@ describe.skipIf(!HAVE_CORPUS)('reader choice on the corpus', () => {
 
   it('the corpus has every instrument folder', () => expect(files.length).toBeGreaterThan(20));
 
+  it("the registry's light sniffers give what the loaded readers' own sniff gives, on every corpus file", async () => {
+    for (const entry of readers) {
+      const reader = await entry.load();
+      expect(reader.name).toBe(entry.name);
+      for (const [dir, f] of files) {
+        const head = new Uint8Array(readFileSync(`${CORPUS}${dir}/${f}`)).subarray(0, SNIFF_BYTES);
+        expect(reader.sniff(head, f), `${entry.name} on ${dir}/${f}`).toBe(entry.sniff(head, f));
+      }
+    }
+  });
+
   for (const [dir, f] of files) {
     it(`${dir}/${f}: ${names.has(dir) ? `the ${dir} reader and no other claims it` : 'no reader of another instrument claims it'}`, () => {
       const head = new Uint8Array(readFileSync(`${CORPUS}${dir}/${f}`)).subarray(0, SNIFF_BYTES);

@@ -18,8 +18,11 @@ import type { ChiFile, ChiTechnique, ChiColumn, ChiParameter } from '../chi/chi.
 import type { ColumnInfo, CyclerRecord, Kind, SourceInfo } from '../../types.js';
 import { type Reader, type ReadResult } from '../types.js';
 import { sweepSegments } from '../shared/sweeps.js';
-import { isMpr, parseMpr } from './mpr.js';
-import { looksLikeMpt, parseMpt } from './mpt.js';
+import { parseMpr } from './mpr.js';
+import { parseMpt } from './mpt.js';
+import { sniffBiologic } from './sniff.js';
+
+export { sniffBiologic };
 import { col, type BioTable } from './table.js';
 
 export { parseMpr, parseMpt };
@@ -29,12 +32,6 @@ export type { BioTable };
 export const MAX_BIOLOGIC_BYTES = 2 * 1024 ** 3 - 1;
 const BATCH = 4096;
 
-export function sniffBiologic(head: Uint8Array): { kind: 'mpr' | 'mpt'; confidence: number } | null {
-  if (isMpr(head)) return { kind: 'mpr', confidence: 0.99 };
-  const text = new TextDecoder('latin1').decode(head.subarray(0, 256));
-  if (looksLikeMpt(text)) return { kind: 'mpt', confidence: 0.95 };
-  return null;
-}
 
 async function readTable(input: Input): Promise<BioTable> {
   const bytes = await collect(input.chunks(), MAX_BIOLOGIC_BYTES, () => new DataError(`larger than ${MAX_BIOLOGIC_BYTES >> 20} MB: too large to read whole`, { file: input.name }));

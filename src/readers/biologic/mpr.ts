@@ -14,8 +14,11 @@
 import { DataError } from '../../errors.js';
 import type { BioTable } from './table.js';
 import { oleDate } from './table.js';
+import { MPR_MAGIC, isMpr } from './sniff.js';
 
-export const MPR_MAGIC = 'BIO-LOGIC MODULAR FILE\x1a';
+export { MPR_MAGIC, isMpr };
+
+
 
 export type FieldType = 'f4' | 'f8' | 'u2' | 'u4' | 'flag';
 export const TYPE_SIZE: Record<Exclude<FieldType, 'flag'>, number> = { f4: 4, f8: 8, u2: 2, u4: 4 };
@@ -47,11 +50,6 @@ export const MPR_TECHNIQUES: Record<number, string> = {
   0x1e: 'Galvano Electrochemical Impedance Spectroscopy', 0x6c: 'Linear Sweep Voltammetry', 0x7f: 'Modulo Bat',
 };
 
-export function isMpr(b: Uint8Array): boolean {
-  if (b.length < MPR_MAGIC.length) return false;
-  for (let i = 0; i < MPR_MAGIC.length; i++) if (b[i] !== MPR_MAGIC.charCodeAt(i)) return false;
-  return true;
-}
 
 interface Module { short: string; long: string; version: number; date: string; start: number; length: number; newHeader: boolean }
 

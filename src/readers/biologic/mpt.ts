@@ -7,13 +7,12 @@
  */
 import { DataError } from '../../errors.js';
 import type { BioParam, BioTable } from './table.js';
+import { MPT_MAGIC, looksLikeMpt } from './sniff.js';
 
-export const MPT_MAGIC = /^(EC|BT)-Lab ASCII FILE\s*$/;
+export { MPT_MAGIC, looksLikeMpt };
 
-export function looksLikeMpt(text: string): boolean {
-  const [l1, l2] = text.split(/\r?\n/, 2);
-  return !!l1 && MPT_MAGIC.test(l1) && /^Nb header lines\s*:\s*\d+/.test(l2 ?? '');
-}
+
+
 
 /** `03/02/2021 16:17:59(.886)` (month first) → ISO local time. */
 function mptDate(s: string): string | null {

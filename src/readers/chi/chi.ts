@@ -81,6 +81,11 @@ export function parseChiDate(s: string): string | null {
   return `${m[3]}-${p(mon)}-${p(m[2]!)}T${p(m[4]!)}:${m[5]}:${m[6]}`;
 }
 
+/** The CHI reader's claim on a file from its head (the registry asks it without loading the reader). */
+export function sniffChi(head: Uint8Array): number {
+  return looksLikeChi(new TextDecoder('latin1').decode(head.subarray(0, 4096))) ? 0.95 : 0;
+}
+
 /** Cheap test used to route a text file: does it look like a CHI export? */
 export function looksLikeChi(text: string): boolean {
   const lines = text.split(/\r?\n/, 40).map((l) => l.trim()).filter((l) => l);

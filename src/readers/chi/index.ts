@@ -6,14 +6,14 @@
 import { DataError } from '../../errors.js';
 import type { Input } from '../../io.js';
 import { loadChi } from '../../load.js';
-import { looksLikeChi } from './chi.js';
+import { sniffChi } from './chi.js';
 import { istepRecords } from './records.js';
 import type { SourceInfo } from '../../types.js';
 import type { ReadOptions, Reader, ReadResult } from '../types.js';
 
 export const chiReader: Reader = {
   name: 'chi',
-  sniff: (head) => (looksLikeChi(new TextDecoder('latin1').decode(head.subarray(0, 4096))) ? 0.95 : 0),
+  sniff: (head) => sniffChi(head),
   async read(input: Input, o: ReadOptions = {}): Promise<ReadResult> {
     const f = await loadChi(input);
     if (f.kind !== 'istep') {

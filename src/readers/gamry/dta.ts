@@ -6,6 +6,9 @@
  * indented. Latin-1 or UTF-8 text, LF or CRLF.
  */
 import { DataError } from '../../errors.js';
+import { looksLikeDta } from './sniff.js';
+
+export { looksLikeDta };
 
 export interface GamryParam { key: string; type: string; values: string[]; line: number }
 
@@ -34,10 +37,6 @@ export interface GamryFile {
   warnings: string[];
 }
 
-export function looksLikeDta(text: string): boolean {
-  const [l1, l2] = text.split('\n', 2);
-  return (l1 ?? '').replace(/\r$/, '').trim() === 'EXPLAIN' && /^TAG\t\S/.test(l2 ?? '');
-}
 
 function decode(bytes: Uint8Array): { text: string; encoding: string } {
   try { return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' }; } catch {

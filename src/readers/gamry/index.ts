@@ -16,18 +16,16 @@ import type { ChiColumn, ChiFile, ChiParameter, ChiTechnique } from '../chi/chi.
 import type { ColumnInfo, CyclerRecord, SourceInfo } from '../../types.js';
 import type { Reader, ReadResult } from '../types.js';
 import { sweepSegments } from '../shared/sweeps.js';
-import { looksLikeDta, param, parseDta, tableColumn, type GamryFile, type GamryTable } from './dta.js';
+import { sniffGamry } from './sniff.js';
+import { param, parseDta, tableColumn, type GamryFile, type GamryTable } from './dta.js';
 
 export { parseDta };
+export { sniffGamry };
 export type { GamryFile, GamryTable };
 
 export const MAX_GAMRY_BYTES = 512 << 20;
 const BATCH = 4096;
 
-export function sniffGamry(head: Uint8Array): number {
-  if (head.subarray(0, 1024).includes(0)) return 0;
-  return looksLikeDta(new TextDecoder('latin1').decode(head.subarray(0, 256))) ? 0.95 : 0;
-}
 
 async function readFile(input: Input): Promise<GamryFile> {
   const bytes = await collect(input.chunks(), MAX_GAMRY_BYTES, () => new DataError(`larger than ${MAX_GAMRY_BYTES >> 20} MB: not a Gamry .DTA file`, { file: input.name }));

@@ -16,54 +16,18 @@ import { collect, type Input } from '../../io.js';
 import type { CyclerRecord, SourceInfo } from '../../types.js';
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { takeHead } from '../shared/decode.js';
-import { readBtsdaText, sniffNewareEncoding, isNewareCycleHeader, isNewareRecordHeader } from './text.js';
-import { ndaVersion, readNda } from './nda.js';
-import { isCfb } from '../shared/cfb.js';
+import { readBtsdaText } from './text.js';
+import { readNda } from './nda.js';
+import { sniffNeware, type NewareKind } from './sniff.js';
+
+export { sniffNeware, type NewareKind };
 
 /** Largest binary file (.nda, .ndax, .xls) read: they are read whole. */
 export const MAX_BINARY_BYTES = 2 * 1024 ** 3 - 1;
 
-export type NewareKind = 'nda' | 'ndax' | 'xls' | 'csv';
 
-function latin1(b: Uint8Array): string {
-  return new TextDecoder('latin1').decode(b);
-}
 
-function has(b: Uint8Array, s: string): boolean {
-  const l = latin1(b);
-  if (l.includes(s)) return true;
-  let u = '';
-  for (const ch of s) u += ch + '\0';
-  return l.includes(u);
-}
 
-/** What kind of Neware file `head` begins, with a confidence; null when none. */
-export function sniffNeware(head: Uint8Array): { kind: NewareKind; confidence: number } | null {
-  if (ndaVersion(head) !== null) return { kind: 'nda', confidence: 0.99 };
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    const nameLen = head.length >= 30 ? head[26]! | (head[27]! << 8) : 0;
-    const first = latin1(head.subarray(30, 30 + nameLen));
-    const l = latin1(head.subarray(0, 1 << 16));
-    if (/\.ndc$/i.test(first) || /^(EditStep|Step|TestInfo|VersionInfo)\d*\.xml$/i.test(first)) return { kind: 'ndax', confidence: 0.95 };
-    if (l.includes('data.ndc') || (l.includes('TestInfo.xml') && l.includes('Step.xml'))) return { kind: 'ndax', confidence: 0.9 };
-    return null;
-  }
-  if (isCfb(head)) {
-    // The sheet names sit near the start of the workbook stream, in 8-bit or UTF-16 form.
-    if (has(head, 'Detail_') && (has(head, 'Statis_') || has(head, 'Cycle_'))) return { kind: 'xls', confidence: 0.9 };
-    return null;
-  }
-  const sample = head.subarray(0, 1 << 14);
-  if (sample.subarray(0, 4096).includes(0) && !(sample[0] === 0xff && sample[1] === 0xfe) && !(sample[0] === 0xfe && sample[1] === 0xff)) return null;
-  const { encoding, bomLength } = sniffNewareEncoding(sample);
-  let text: string;
-  try { text = new TextDecoder(encoding).decode(sample.subarray(bomLength)); } catch { return null; }
-  const lines = text.split('\n', 4).map((l) => l.replace(/\r$/, '').split(','));
-  if (!lines[0]) return null;
-  if (isNewareRecordHeader(lines[0])) return { kind: 'csv', confidence: 0.9 };
-  if (isNewareCycleHeader(lines[0]) && lines[2] && isNewareRecordHeader(lines[2])) return { kind: 'csv', confidence: 0.95 };
-  return null;
-}
 
 export function newareSourceInfo(source: string): SourceInfo {
   return { source, instrument: 'Neware', layout: 'unknown', columns: [], ignoredColumns: [], records: 0, skipped: [], skippedCount: 0, notes: [], warnings: [] };

@@ -12,6 +12,9 @@ import { DataError } from '../../errors.js';
 import type { CyclerRecord, SourceInfo } from '../../types.js';
 import { Bytes, rangeMultiplier, TotalTime } from './binary.js';
 import { STEP_TYPES, stepTypeKind } from './columns.js';
+import { ndaVersion } from './sniff.js';
+
+export { ndaVersion };
 
 const BATCH = 4096;
 
@@ -23,11 +26,6 @@ function findBytes(b: Uint8Array, pat: number[], from = 0): number {
   return -1;
 }
 
-export function ndaVersion(b: Uint8Array): number | null {
-  if (b.length < 15) return null;
-  for (let i = 0; i < 6; i++) if (b[i] !== 'NEWARE'.charCodeAt(i)) return null;
-  return b[14]!;
-}
 
 function ascii(b: Uint8Array, from: number, max: number): string {
   let s = '';

@@ -12,34 +12,18 @@
 import { DataError } from '../../errors.js';
 import { lineTooLong, MAX_LINE_CHARS, takeHead } from '../shared/decode.js';
 import type { CyclerRecord, SourceInfo, VendorCycle } from '../../types.js';
+import { CYCLE_FIELDS, RECORD_FIELDS, isNewareCycleHeader, isNewareRecordHeader, sniffNewareEncoding } from './sniff.js';
 import { auxKey, matchRecordColumns, newareKind, parseNwDuration, splitHeader, type NwColumn, type NwField } from './columns.js';
+
+export { isNewareCycleHeader, isNewareRecordHeader, sniffNewareEncoding };
 
 const BATCH = 2048;
 const SNIFF_BYTES = 1 << 16;
 
-import { sniffEncoding } from '../shared/decode.js';
 
-const RECORD_FIELDS: NwField[] = ['index', 'cycle', 'stepIndex', 'stepNumber', 'stepType', 'totalTime', 'stepTime', 'current',
-  'voltage', 'capacity', 'chgCap', 'dchgCap', 'specCap', 'date', 'stepMark'];
 const STEP_FIELDS: NwField[] = ['stepIndex', 'stepNumber', 'stepType'];
-const CYCLE_FIELDS: NwField[] = ['cycle', 'cycChgCap', 'cycDchgCap', 'cycEff'];
 
-const CHINESE_TOKENS = ['电流', '电压', '容量', '循环', '工步', '时间', '序号'];
 
-/** The encoding of a Neware text export from its first bytes. */
-export function sniffNewareEncoding(head: Uint8Array): { encoding: string; bomLength: number } {
-  // BOMs and valid UTF-8 as every text reader decides them; only the 8-bit choice is Neware's own.
-  const common = sniffEncoding(head);
-  if (common.encoding !== 'gb18030') return common;
-  // GB18030 when the header, read so, names columns in Chinese; else the Windows code page of
-  // English BTSDA (`µ` = B5, which GB18030 would join with the next byte into a Chinese character).
-  const nl = head.indexOf(0x0a);
-  const firstLines = head.subarray(0, nl < 0 ? Math.min(head.length, 4096) : Math.min(head.length, nl + 4096));
-  const asGb = new TextDecoder('gb18030').decode(firstLines);
-  const header = asGb.split('\n').slice(0, 3).join('\n');
-  if (CHINESE_TOKENS.some((t) => header.includes(t))) return { encoding: 'gb18030', bomLength: 0 };
-  return { encoding: 'windows-1252', bomLength: 0 };
-}
 
 /** Lines of a byte stream (without their line end), numbered from 1, decoded. */
 async function* decodedLines(chunks: AsyncIterable<Uint8Array>, source: string, onEncoding: (e: string) => void): AsyncGenerator<{ line: number; text: string }> {
@@ -85,21 +69,7 @@ function indent(cells: string[]): number {
   return i;
 }
 
-/** True when a header line names Neware record columns (used by sniff and read). */
-export function isNewareRecordHeader(cells: string[]): boolean {
-  const { named } = matchRecordColumns(cells, RECORD_FIELDS);
-  if (!named.has('voltage') || !named.has('current')) return false;
-  const names = cells.map((c) => splitHeader(c).name);
-  const hasParenUnits = cells.some((c) => /\([^()]{1,12}\)\s*$/.test(c.trim()));
-  const neware = names.some((n) => ['datapoint', 'step type', 'record id', 'record index', '数据序号', 'total time', '总时间'].includes(n));
-  return hasParenUnits && neware;
-}
 
-/** True when the first header line is a BTSDA cycle-layer header. */
-export function isNewareCycleHeader(cells: string[]): boolean {
-  const { cols } = matchRecordColumns(cells, CYCLE_FIELDS);
-  return !!(cols.cycle && (cols.cycChgCap || cols.cycDchgCap));
-}
 
 export interface Ctx { cycle: number | null; stepIndex: number | null; stepType: string | null }
 
