@@ -21,10 +21,10 @@ export async function loadChi(input: Input): Promise<ChiFile> {
   // Potentiostat techniques of other instruments arrive in the same shape (a ChiFile): BioLogic
   // EC-Lab (.mpt, .mpr) and Gamry (.DTA) CV and impedance files.
   const again: Input = { name: input.name, async *chunks() { yield bytes; } };
-  const { sniffBiologic, readBiologicTechnique } = await import('./readers/biologic/index.js');
-  if (sniffBiologic(bytes.subarray(0, 1 << 18))) return readBiologicTechnique(again);
-  const { sniffGamry, readGamryTechnique } = await import('./readers/gamry/index.js');
-  if (sniffGamry(bytes.subarray(0, 1 << 18))) return readGamryTechnique(again);
+  // Their sniffers are light; a reader loads only for its own files.
+  const head = bytes.subarray(0, 1 << 18);
+  if ((await import('./readers/biologic/sniff.js')).sniffBiologic(head)) return (await import('./readers/biologic/index.js')).readBiologicTechnique(again);
+  if ((await import('./readers/gamry/sniff.js')).sniffGamry(head)) return (await import('./readers/gamry/index.js')).readGamryTechnique(again);
   const kind = sniffKind(bytes.subarray(0, 8));
   if (kind === 'zip' || kind === 'ole') throw new DataError('this is a workbook, not a CHI text export: expected a date on line 1 and the technique on line 2 (save from the CHI software as .txt or .csv)', { file: input.name, line: 1 });
   const { encoding, bomLength } = sniffEncoding(bytes.subarray(0, 1 << 16));
