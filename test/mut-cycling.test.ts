@@ -6,6 +6,8 @@ import { crossCheck } from '../src/analysis/crosscheck.js';
 import { maxOf, minOf } from '../src/analysis/extent.js';
 import type { Cycle, CyclingData, HalfCycle } from '../src/analysis/cycling.js';
 import type { VendorCycle } from '../src/types.js';
+import { rateSteps } from '../src/analysis/rate.js';
+import type { CycleRow } from '../src/analysis/metrics.js';
 
 /** A half-cycle with the given direction, capacity and vendor cycle number; every other field neutral. */
 function hc(dir: 'D' | 'C', capacityMAh: number, vendorCycle: number | null = null, over: Partial<HalfCycle> = {}): HalfCycle {
@@ -176,5 +178,75 @@ describe('maxOf / minOf', () => {
     expect(minOf([1, NaN, 0])).toBeNaN();
     expect(maxOf([NaN, 3])).toBeNaN();
     expect(minOf([NaN, -3])).toBeNaN();
+  });
+});
+
+describe('rate steps: the leftovers of docs/testing.md (rows written by hand, 2 mg, anode)', () => {
+  /** A cycle row: insertion (discharge) current i mA/g (mA = i × 0.002), reversible (charge) capacity qc mAh, discharge qc + 0.01. */
+  const row = (cycle: number, i: number | null, qc: number | null, mA: number | null = i === null ? null : i * 0.002) => ({
+    cycle, i_dis_mA_g: i, i_dis_mA: mA, i_ch_mA_g: null, i_ch_mA: null,
+    q_ch_mAh: qc, q_dis_mAh: qc === null ? null : qc + 0.01,
+    q_ch_mAh_g: qc === null ? null : qc * 500, q_dis_mAh_g: qc === null ? null : (qc + 0.01) * 500,
+    ce_pct: qc === null ? null : qc / (qc + 0.01) * 100,
+  }) as unknown as CycleRow;
+
+  it('zero current is skipped (two cycles: plural); exactly 5 % off the step\'s first current still joins it; the last step back is used', () => {
+    // cycle 1 formation; 100 and 105 (|105 − 100| = 5 = 5 % of 100) one step; 4 and 5 carry 0 mA/g;
+    // then 200, 95 (exactly 5 % below), 210, 100: steps 3 and 5 are both back at 100, the last (5) counts.
+    const rows = [row(1, 50, 0.7), row(2, 100, 0.6), row(3, 105, 0.58), row(4, 0, 0.3), row(5, 0, 0.3),
+      row(6, 200, 0.5), row(7, 95, 0.5), row(8, 210, 0.4), row(9, 100, 0.472)];
+    const r = rateSteps(rows);
+    expect(r.steps.map((s) => [s.first_cycle, s.last_cycle])).toEqual([[2, 3], [6, 6], [7, 7], [8, 8], [9, 9]]);
+    expect(r.skipped_cycles).toEqual([4, 5]);
+    expect(r.warnings).toEqual(['cycles 4, 5 carry no insertion current: left out of the rate steps']);
+    // reference 0.59 (mean of 0.6, 0.58), step 5 holds 0.472: 80 %
+    expect(r.recovery_step).toBe(5);
+    expect(r.recovery_pct).toBeCloseTo(0.472 / 0.59 * 100, 9);
+    expect(r.assumptions.step_rule).toBe("consecutive cycles whose discharge (insertion) constant-current density is within ±5 % of the step's first cycle");
+    expect(r.assumptions.sd).toBe('sample standard deviation (n − 1); null for a one-cycle step');
+    expect(r.assumptions.recovery).toBe("mean reversible capacity of the last step back at the first step's current / that of the first step × 100");
+  });
+
+  it('a return exactly 5 % from the first current counts as a return; no skipped cycle, no warning', () => {
+    const r = rateSteps([row(1, 100, 0.5), row(2, 300, 0.4), row(3, 105, 0.45)], { formationCycles: 0 });
+    expect(r.steps).toHaveLength(3);
+    expect(r.warnings).toEqual([]);
+    expect(r.recovery_step).toBe(3);
+    expect(r.recovery_pct).toBeCloseTo(90, 9);
+    const r2 = rateSteps([row(1, 100, 0.5), row(2, 300, 0.4), row(3, 95, 0.45)], { formationCycles: 0 });
+    expect(r2.recovery_step).toBe(3);
+  });
+
+  it('a first step with no reversible charge: no ratio to it and no recovery', () => {
+    const r = rateSteps([row(1, 100, 0), row(2, 200, 0.4), row(3, 100, 0.3)], { formationCycles: 0 });
+    expect(r.steps.map((s) => s.rev_vs_first_pct)).toEqual([null, null, null]);
+    expect(r.recovery_pct).toBeNull();
+    expect(r.recovery_step).toBeNull();
+    expect(r.recovery_note).toBe('the first step passes no reversible charge');
+  });
+
+  it('a step without reversible capacity has no ratio, and as the return step gives no recovery', () => {
+    const r = rateSteps([row(1, 100, 0.5), row(2, 200, null), row(3, 100, null)], { formationCycles: 0 });
+    expect(r.steps.map((s) => s.rev_vs_first_pct)).toEqual([100, null, null]);
+    expect(r.recovery_pct).toBeNull();
+    expect(r.recovery_note).toBe('the first step passes no reversible charge');
+  });
+
+  it('no step at all: only formation cycles, or none', () => {
+    for (const rows of [[row(1, 50, 0.7)], []]) {
+      const r = rateSteps(rows);
+      expect(r.steps).toEqual([]);
+      expect(r.recovery_pct).toBeNull();
+      expect(r.recovery_note).toBe('no rate step found');
+      expect(r.assumptions.steps_detected).toBe('');
+    }
+  });
+
+  it('a step whose current cannot be averaged (infinite mA/g, no mA) is written "?"', () => {
+    const r = rateSteps([row(1, 50, 0.7), row(2, Infinity, 0.5, null)]);
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]!.i_mA_g).toBeNull();
+    expect(r.assumptions.steps_detected).toBe('? mA/g: cycles 2–2');
+    expect(r.recovery_note).toBe("no later step returns to the first step's current (? mA/g)");
   });
 });
