@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { crossCheck } from '../src/analysis/crosscheck.js';
 import { maxOf, minOf } from '../src/analysis/extent.js';
-import type { Cycle, CyclingData, HalfCycle } from '../src/analysis/cycling.js';
-import type { VendorCycle } from '../src/types.js';
+import { CyclingReducer, ccCurrent, classifyRecord, segment } from '../src/analysis/cycling.js';
+import type { Cycle, CyclingData, CyclingOptions, HalfCycle } from '../src/analysis/cycling.js';
+import type { CyclerRecord, VendorCycle } from '../src/types.js';
 import { rateSteps } from '../src/analysis/rate.js';
 import type { CycleRow } from '../src/analysis/metrics.js';
 
@@ -248,5 +249,209 @@ describe('rate steps: the leftovers of docs/testing.md (rows written by hand, 2 
     expect(r.steps[0]!.i_mA_g).toBeNull();
     expect(r.assumptions.steps_detected).toBe('? mA/g: cycles 2–2');
     expect(r.recovery_note).toBe("no later step returns to the first step's current (? mA/g)");
+  });
+});
+
+/** One cycler record; unspecified fields empty (null). */
+function rec(line: number, o: { t?: number | null; st?: number | null; v: number; i: number; cap?: number | null; spec?: number | null; cyc?: number | null; step?: number | null; state?: 'D' | 'C' | 'R' | null }): CyclerRecord {
+  return {
+    line, timeS: o.t ?? null, stepTimeS: o.st ?? null, voltageV: o.v, currentMA: o.i, capacityMAh: o.cap ?? null,
+    specificCapacityMAhG: o.spec ?? null, cycleIndex: o.cyc ?? null, stepIndex: o.step ?? null, stateKind: o.state ?? null,
+  };
+}
+function run(records: CyclerRecord[], opts: Partial<CyclingOptions> = {}): { data: CyclingData; red: CyclingReducer } {
+  const red = new CyclingReducer({ first: 'discharge', splitV: 0.1, ...opts });
+  for (const r of records) red.push(r);
+  return { data: red.finish(), red };
+}
+
+describe('CyclingReducer: a LAND-like file (state column, capacity accumulating per half-cycle)', () => {
+  // 4 mg: SpeCap = Capacity × 250 (line 2 writes 260, an inconsistent smaller record: the largest capacity decides).
+  const recs = [
+    rec(1, { t: 0, v: 2.0, i: 0, cap: 0, spec: 0, cyc: 1, step: 1, state: 'R' }),
+    rec(2, { t: 3600, st: 3600, v: 1.0, i: -1, cap: 1.0, spec: 260, cyc: 1, step: 2, state: 'D' }),
+    rec(3, { t: 7200, st: 7200, v: 0.2, i: -1, cap: 2.0, spec: 500, cyc: 1, step: 2, state: 'D' }),
+    rec(4, { t: 10800, st: 10800, v: 0.0, i: -1, cap: 3.0, spec: 750, cyc: 1, step: 2, state: 'D' }),
+    rec(5, { t: 12600, st: 1800, v: 0.5, i: 0, cap: 0, spec: 0, cyc: 1, step: 3, state: 'R' }),
+    rec(6, { t: 16200, st: 3600, v: 0.05, i: 2, cap: 2.0, spec: 500, cyc: 1, step: 4, state: 'C' }),
+    rec(7, { t: 19800, st: 7200, v: 1.0, i: 2, cap: 4.0, spec: 1000, cyc: 1, step: 4, state: 'C' }),
+    rec(8, { t: 21600, st: 1800, v: 0.5, i: -1, cap: 0.5, spec: 125, cyc: 2, step: 5, state: 'D' }),
+  ];
+  const points: unknown[] = [];
+  const { data, red } = run(recs, { onPoint: (...a) => points.push(a) });
+  const [d1, c1, d2] = data.halfCycles;
+
+  it('three half-cycles, two cycles (the second without its charge), counts of records, rests and steps', () => {
+    expect(data.halfCycles.map((h) => [h.index, h.dir, h.firstLine, h.lastLine, h.records])).toEqual([[0, 'D', 2, 4, 3], [1, 'C', 6, 7, 2], [2, 'D', 8, 8, 1]]);
+    expect(data.cycles.map((c) => [c.n, c.insertion.index, c.extraction?.index ?? null])).toEqual([[1, 0, 1], [2, 2, null]]);
+    expect(data.leading).toEqual([]);
+    expect([data.records, data.restRecords, data.steps]).toEqual([8, 2, 5]);
+    expect(data.timeSpanS).toBe(21600);
+    expect(data.capacitySource).toBe('column');
+    expect(data.partial).toBeNull();
+    expect(data.warnings).toEqual([]);
+    expect([data.first, data.splitV]).toEqual(['discharge', 0.1]);
+    expect(red.unsigned).toBe(false);
+    expect(red.specAllZero).toBe(false);
+    expect(red.done).toBe(false);
+  });
+
+  it('the stated mass from the largest capacity: 4.0 mAh / 1000 mAh/g = 4 mg', () => {
+    expect(data.statedMassMg).toBe(4);
+  });
+
+  it('first discharge: 3 mAh from the column, ∫|I|dt = 1 mA × 3 h (the step time covers the first hour) = 3 mAh', () => {
+    expect([d1!.columnMAh, d1!.integratedMAh, d1!.capacityMAh]).toEqual([3, 3, 3]);
+    expect([d1!.startTimeS, d1!.endTimeS, d1!.vendorCycle]).toEqual([3600, 10800, 1]);
+    expect([d1!.startV, d1!.endV, d1!.minV, d1!.maxV]).toEqual([1.0, 0.0, 0.0, 1.0]);
+    // 0.1 V is reached between 0.2 V (2 mAh) and 0.0 V (3 mAh): halfway, 2.5 mAh
+    expect(d1!.crossMAh).toBeCloseTo(2.5, 12);
+    // ∫V dQ: 1.0 × 1 (from Q = 0 at the first point's voltage) + (1.0 + 0.2)/2 × 1 + (0.2 + 0)/2 × 1 = 1.7 mWh
+    expect(d1!.energyMWh).toBeCloseTo(1.7, 12);
+    expect([d1!.resets, d1!.counterCarried, d1!.maxAbsCurrentMA, d1!.ccCurrentMA, d1!.ccRecords]).toEqual([0, false, 1, 1, 3]);
+  });
+
+  it('charge: 4 mAh; ∫|I|dt = 2 mA × (1 h step time + 1 h) = 4 mAh; 0.1 V crossed at 2 + 2 × 0.05/0.95 mAh', () => {
+    expect([c1!.columnMAh, c1!.integratedMAh, c1!.capacityMAh]).toEqual([4, 4, 4]);
+    expect(c1!.crossMAh).toBeCloseTo(2 + 2 / 19, 12);
+    // 0.05 × 2 + (0.05 + 1.0)/2 × 2 = 1.15 mWh
+    expect(c1!.energyMWh).toBeCloseTo(1.15, 12);
+    expect([c1!.minV, c1!.maxV, c1!.endV, c1!.ccCurrentMA, c1!.maxAbsCurrentMA]).toEqual([0.05, 1.0, 1.0, 2, 2]);
+    expect(c1!.counterCarried).toBe(false);
+  });
+
+  it('second discharge: one record, 0.5 mAh (the step time 1800 s at 1 mA), not down to the split', () => {
+    expect([d2!.columnMAh, d2!.integratedMAh, d2!.capacityMAh, d2!.crossMAh, d2!.vendorCycle]).toEqual([0.5, 0.5, 0.5, null, 2]);
+    expect(d2!.energyMWh).toBeCloseTo(0.25, 12);
+  });
+
+  it('the point hook sees every current record with its cycle, direction, voltage, running capacity and line', () => {
+    expect(points).toEqual([[1, 'D', 1.0, 1, 2], [1, 'D', 0.2, 2, 3], [1, 'D', 0.0, 3, 4], [1, 'C', 0.05, 2, 6], [1, 'C', 1.0, 4, 7], [2, 'D', 0.5, 0.5, 8]]);
+  });
+});
+
+describe('CyclingReducer: capacity columns that reset per step or never reset', () => {
+  it('a reset inside a half-cycle (CC then CV step) adds the segments: 2.0 + 0.5 mAh; one reset counted', () => {
+    const { data } = run([
+      rec(1, { t: 3600, v: 1.0, i: -1, cap: 1.0, state: 'D' }),
+      rec(2, { t: 7200, v: 0.5, i: -1, cap: 2.0, state: 'D' }),
+      rec(3, { t: 9000, v: 0.5, i: -0.5, cap: 0.25, state: 'D' }),
+      rec(4, { t: 10800, v: 0.5, i: -0.25, cap: 0.5, state: 'D' }),
+      rec(5, { t: 12600, v: 0.5, i: 1, cap: 0.4, state: 'C' }),
+      rec(6, { t: 14040, v: 1.5, i: 1, cap: 0.8, state: 'C' }),
+    ]);
+    const [d, c] = data.halfCycles;
+    expect([d!.columnMAh, d!.capacityMAh, d!.resets, d!.counterCarried]).toEqual([2.5, 2.5, 0 + 1, false]);
+    // no step time: the first record adds nothing; then (1+1)/2·1 h + (1+0.5)/2·0.5 h + (0.5+0.25)/2·0.5 h = 1.5625 mAh
+    expect(d!.integratedMAh).toBeCloseTo(1.5625, 12);
+    // most common current 1 mA (2 records); 0.5 and 0.25 mA lie far outside 2 %
+    expect([d!.ccCurrentMA, d!.ccRecords, d!.maxAbsCurrentMA]).toEqual([1, 2, 1]);
+    // the charge starts at 0.4 < 0.5 (where the column stood): a fresh count, 0.8 mAh; ∫ = 1 mA × 0.4 h
+    expect([c!.columnMAh, c!.counterCarried, c!.resets]).toEqual([0.8, false, 0]);
+    expect(c!.integratedMAh).toBeCloseTo(0.4, 12);
+    // ∫V dQ of the discharge: 1.0·1 + 0.75·1 + 0.5·0.25 + 0.5·0.25 = 2.0 mWh
+    expect(d!.energyMWh).toBeCloseTo(2.0, 12);
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a counter that never resets is differenced at each reversal, with a warning naming the first such half-cycle', () => {
+    const { data } = run([
+      rec(1, { v: 1.0, i: -1, cap: 1.0, state: 'D' }),
+      rec(2, { v: 0.5, i: -1, cap: 2.0, state: 'D' }),
+      rec(3, { v: 0.6, i: 1, cap: 2.5, state: 'C' }),
+      rec(4, { v: 1.0, i: 1, cap: 3.0, state: 'C' }),
+      rec(5, { v: 0.9, i: -1, cap: 3.4, state: 'D' }),
+      rec(6, { v: 0.4, i: -1, cap: 3.8, state: 'D' }),
+    ]);
+    expect(data.halfCycles.map((h) => [h.dir, h.counterCarried])).toEqual([['D', false], ['C', true], ['D', true]]);
+    const caps = data.halfCycles.map((h) => h.capacityMAh);
+    expect(caps[0]).toBe(2);
+    expect(caps[1]).toBeCloseTo(1.0, 12);
+    expect(caps[2]).toBeCloseTo(0.8, 12); // 3.8 − 3.0
+    expect(data.halfCycles.map((h) => h.integratedMAh)).toEqual([null, null, null]);
+    expect(data.capacitySource).toBe('column');
+    expect(data.timeSpanS).toBeNull();
+    expect(data.warnings).toEqual(['the capacity column does not restart when the current reverses (2 half-cycles, first at line 3): capacities are taken as differences']);
+    // the charge's energy: 0.6 × 0.5 + (0.6 + 1.0)/2 × 0.5 = 0.7 mWh (from Q = 0 at its start, not the counter's 2.0)
+    expect(data.halfCycles[1]!.energyMWh).toBeCloseTo(0.7, 12);
+  });
+
+  it('a first record still showing the previous total, then a restart, is a fresh count, not a carried counter', () => {
+    const { data } = run([
+      rec(1, { v: 1.0, i: -1, cap: 1.0, state: 'D' }),
+      rec(2, { v: 0.5, i: -1, cap: 2.0, state: 'D' }),
+      rec(3, { v: 0.6, i: 1, cap: 2.0, state: 'C' }),
+      rec(4, { v: 0.8, i: 1, cap: 0.3, state: 'C' }),
+      rec(5, { v: 1.0, i: 1, cap: 0.6, state: 'C' }),
+    ]);
+    const c = data.halfCycles[1]!;
+    expect([c.counterCarried, c.resets]).toEqual([false, 0]);
+    expect(c.capacityMAh).toBeCloseTo(0.6, 12);
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a carried start whose column then falls below the start (not by half): the baseline is dropped', () => {
+    // C starts at 2.2 ≥ 2.0 (carried, baseline 2.0, 0.2 mAh so far), then 1.5: under the baseline but above
+    // half of 2.2, so no reset: the column restarted, the baseline goes to 0 and the running capacity is 1.5.
+    const q: number[] = [];
+    const { data } = run([
+      rec(1, { v: 1.0, i: -1, cap: 2.0, state: 'D' }),
+      rec(2, { v: 0.6, i: 1, cap: 2.2, state: 'C' }),
+      rec(3, { v: 0.8, i: 1, cap: 1.5, state: 'C' }),
+    ], { onPoint: (_c, _d, _v, qq) => q.push(qq) });
+    expect(q[1]).toBeCloseTo(0.2, 12);
+    expect(q[2]).toBe(1.5);
+    expect(data.halfCycles[1]!.counterCarried).toBe(false);
+    expect(data.warnings).toEqual([]);
+  });
+});
+
+describe('CyclingReducer: no capacity column, no state column (sign of the current, ∫|I|dt)', () => {
+  const recs = [
+    rec(1, { t: 0, v: 2.0, i: 0 }),
+    rec(2, { t: 1800, st: 1800, v: 1.0, i: -2 }),
+    rec(3, { t: 3600, v: 0.5, i: -2 }),
+    rec(4, { t: 5400, v: 0.6, i: 0 }),
+    rec(5, { t: 7200, st: 1800, v: 0.4, i: -2 }),
+    rec(6, { t: 9000, v: 0.5, i: 1 }),
+    rec(7, { t: 12600, v: 1.0, i: 1 }),
+    rec(8, { t: 12000, v: 1.1, i: 1 }),
+    rec(9, { t: 12600, v: 1.2, i: 1 }),
+    rec(10, { t: 12000, v: 1.3, i: 1 }),
+  ];
+  const { data, red } = run(recs);
+  it('discharge 2 mA: 1 mAh (step time) + 1 mAh (trapezoid) + 1 mAh (step time after the rest) = 3 mAh', () => {
+    const d = data.halfCycles[0]!;
+    expect(d.integratedMAh).toBeCloseTo(3, 12);
+    expect(d.capacityMAh).toBeCloseTo(3, 12);
+    expect(d.columnMAh).toBeNull();
+    expect([d.records, d.firstLine, d.lastLine]).toEqual([3, 2, 5]);
+    expect(data.capacitySource).toBe('integrated');
+    expect([data.records, data.restRecords]).toEqual([10, 2]);
+  });
+  it('charge: no step time at its start; 1 mA × 1 h, a backward jump is skipped, then 600 s: 1 + 1/6 mAh; the warning counts two jumps', () => {
+    expect(data.halfCycles[1]!.integratedMAh).toBeCloseTo(1 + 1 / 6, 12);
+    expect(data.warnings).toEqual(['time goes backwards 2 times (first at line 8); those intervals are not integrated']);
+    // the span is last time − first time as read (12000 − 0), not the largest time
+    expect(data.timeSpanS).toBe(12000);
+    expect(red.unsigned).toBe(false);
+  });
+  it('one backward jump: "1 time"', () => {
+    const { data: d } = run(recs.slice(0, 9));
+    expect(d.warnings).toEqual(['time goes backwards 1 time (first at line 8); those intervals are not integrated']);
+  });
+  it('all current positive and no state column: unsigned; no record at all: not', () => {
+    expect(run([rec(1, { v: 1, i: 1 }), rec(2, { v: 1.1, i: 1 })]).red.unsigned).toBe(true);
+    expect(run([rec(1, { v: 1, i: 1, state: 'C' })]).red.unsigned).toBe(false);
+    expect(run([]).red.unsigned).toBe(false);
+  });
+  it('the rest current threshold: |I| at or below it is rest', () => {
+    expect(classifyRecord(rec(1, { v: 1, i: 1e-6 }))).toBe('R');
+    expect(classifyRecord(rec(1, { v: 1, i: -2e-6 }))).toBe('D');
+    expect(classifyRecord(rec(1, { v: 1, i: 0.5 }), 0.5)).toBe('R');
+    expect(classifyRecord(rec(1, { v: 1, i: 0.6 }), 0.5)).toBe('C');
+    expect(classifyRecord(rec(1, { v: 1, i: 0.6, state: 'D' }), 0.5)).toBe('D');
+    const red = new CyclingReducer({ first: 'discharge', splitV: 0.1, restCurrentMA: 0.5 });
+    expect(red.classify(rec(1, { v: 1, i: -0.5 }))).toBe('R');
   });
 });
