@@ -455,3 +455,258 @@ describe('CyclingReducer: no capacity column, no state column (sign of the curre
     expect(red.classify(rec(1, { v: 1, i: -0.5 }))).toBe('R');
   });
 });
+
+describe('CyclingReducer: current noise without a state column', () => {
+  // D 1 mA (2 records), a 0.001 mA blip of "charge", D 1.2 mA (3 records), C 1 mA (2 records). Largest 1.2 mA:
+  // 0.001 < 0.5 % × 1.2 = 0.006, so the blip is rest and the two discharges are one.
+  const recs = [
+    rec(1, { t: 0, v: 1.0, i: -1 }),
+    rec(2, { t: 3600, v: 0.8, i: -1 }),
+    rec(3, { t: 3700, v: 0.8, i: 0.001 }),
+    rec(4, { t: 7300, v: 0.6, i: -1.2 }),
+    rec(5, { t: 10300, v: 0.4, i: -1.2 }),
+    rec(6, { t: 13300, v: 0.3, i: -1.2 }),
+    rec(7, { t: 16900, v: 0.5, i: 1 }),
+    rec(8, { t: 20500, v: 1.0, i: 1 }),
+  ];
+  const { data } = run(recs, { splitV: 0.5 });
+  const [d, c] = data.halfCycles;
+  it('joins the discharges: 1 + 2 mAh, 5 records, lines 1–6, the CC current of the longer part (1.2 mA, 3 records)', () => {
+    expect(data.halfCycles).toHaveLength(2);
+    expect([d!.index, c!.index]).toEqual([0, 1]);
+    expect(d!.capacityMAh).toBeCloseTo(3, 12);
+    expect(d!.integratedMAh).toBeCloseTo(3, 12);
+    expect([d!.records, d!.firstLine, d!.lastLine, d!.endTimeS, d!.endV, d!.minV, d!.maxV]).toEqual([5, 1, 6, 13300, 0.3, 0.3, 1.0]);
+    expect([d!.ccCurrentMA, d!.ccRecords, d!.maxAbsCurrentMA, d!.resets]).toEqual([1.2, 3, 1.2, 0]);
+    // energy 0.9 (first part: (1.0 + 0.8)/2 × 1) + 0.5 + 0.35 (second part from its own Q = 0)
+    expect(d!.energyMWh).toBeCloseTo(1.75, 12);
+    // 0.5 V is first reached in the second part, halfway between 0.6 V (0) and 0.4 V (1 mAh): 1 + 0.5 mAh
+    expect(d!.crossMAh).toBeCloseTo(1.5, 12);
+    // the charge starts at the split: crossing at 0
+    expect(c!.crossMAh).toBe(0);
+    expect(c!.integratedMAh).toBeCloseTo(1, 12);
+    expect(data.cycles).toHaveLength(1);
+  });
+  it('says how many stretches were taken as rest and where the first was', () => {
+    expect(data.warnings).toEqual(['1 stretch(es) of current below 0.5 % of the largest current (first at lines 3–3) taken as rest: noise with no state column to say so']);
+  });
+  it('with a state column nothing is dropped: the blip is a charge of its own', () => {
+    const st = recs.map((r) => ({ ...r, stateKind: (r.currentMA < 0 ? 'D' : 'C') as 'D' | 'C' }));
+    expect(run(st, { splitV: 0.5 }).data.halfCycles).toHaveLength(4);
+  });
+  it('the shorter part keeps its CC current when the later part has fewer CC records; column capacities add too', () => {
+    const { data: dd } = run([
+      rec(1, { v: 1.0, i: -1, cap: 0.1 }), rec(2, { v: 0.9, i: -1, cap: 0.2 }), rec(3, { v: 0.8, i: -1, cap: 0.3 }),
+      rec(4, { v: 0.8, i: 0.001, cap: 0.001 }),
+      rec(5, { v: 0.7, i: -2, cap: 0.4 }),
+      rec(6, { v: 1.0, i: 1, cap: 0.5 }),
+    ]);
+    const h = dd.halfCycles[0]!;
+    // 0.3 mAh; the blip restarts the column (0.001 < 0.3: no carry); the second part starts at 0.4 ≥ 0.001, so it is
+    // carried from the blip: 0.4 − 0.001 = 0.399; joined 0.699. The charge (0.5 ≥ 0.4) is carried too: 0.1.
+    expect([h.ccCurrentMA, h.ccRecords, h.records]).toEqual([1, 3, 4]);
+    expect(h.columnMAh).toBeCloseTo(0.699, 12);
+    expect(h.capacityMAh).toBeCloseTo(0.699, 12);
+    expect(h.integratedMAh).toBeNull();
+    expect(dd.halfCycles[1]!.capacityMAh).toBeCloseTo(0.1, 12);
+    expect(dd.warnings).toEqual([
+      '1 stretch(es) of current below 0.5 % of the largest current (first at lines 4–4) taken as rest: noise with no state column to say so',
+      'the capacity column does not restart when the current reverses (1 half-cycles, first at line 6): capacities are taken as differences',
+    ]);
+  });
+  it('one half-cycle only: nothing to drop, no warning', () => {
+    const { data: one } = run([rec(1, { v: 1, i: -1 }), rec(2, { v: 0.9, i: -1 })]);
+    expect(one.halfCycles).toHaveLength(1);
+    expect(one.warnings).toEqual([]);
+  });
+});
+
+describe('CyclingReducer: warnings', () => {
+  /** n records of one direction at |I| = 1 mA every 360 s (0.1 mAh apart), the column at `colStep` mAh per record. */
+  const branch = (from: number, n: number, dir: 'D' | 'C', colStep: number, st: number | null = null) =>
+    Array.from({ length: n }, (_, k) => rec(from + k, { t: 360 * (from + k), st: k === 0 ? st : null, v: dir === 'D' ? 1 - 0.05 * k : 0.5 + 0.05 * k, i: dir === 'D' ? -1 : 1, cap: colStep * (k + 1), state: dir }));
+
+  it('column and ∫|I|dt more than 0.5 % apart over 10 records or more: a warning per branch, naming the cycle', () => {
+    // 10 records: the column says 1.0 mAh, ∫|I|dt 9 × 0.1 = 0.9 mAh (no step time for the first): 10.00 %
+    const { data } = run([...branch(1, 10, 'D', 0.1), ...branch(11, 10, 'C', 0.1, 360)]);
+    expect(data.warnings).toEqual(['cycle 1 discharge: capacity column 1.0000 mAh and ∫|I|dt 0.90000 mAh differ by 10.00 % (lines 1–10); the column is used']);
+    // 9 records only: no warning
+    expect(run(branch(1, 9, 'D', 0.1)).data.warnings).toEqual([]);
+    // charge first: the charge is the named branch
+    const { data: c } = run(branch(1, 10, 'C', 0.1), { first: 'charge' });
+    expect(c.warnings).toEqual(['cycle 1 charge: capacity column 1.0000 mAh and ∫|I|dt 0.90000 mAh differ by 10.00 % (lines 1–10); the column is used']);
+    // a zero column (nothing to compare against) and a branch without time are not compared
+    expect(run(branch(1, 10, 'D', 0)).data.warnings).toEqual([]);
+    expect(run(branch(1, 10, 'D', 0.1).map((r) => ({ ...r, timeS: null }))).data.warnings).toEqual([]);
+    // 0.1 × 9 + the step time 360 s × 1 mA = 1.0: equal, no warning
+    expect(run(branch(1, 10, 'D', 0.1, 360)).data.warnings).toEqual([]);
+    // a leading extraction (before the first insertion) is not checked
+    expect(run(branch(1, 10, 'C', 0.1)).data.warnings).toEqual([]);
+    // a difference of 0.4 %: column 1.004 (0.1004 per record) against ∫ 1.0 → below 0.5 %, no warning
+    expect(run(branch(1, 10, 'D', 0.1004, 360)).data.warnings).toEqual([]);
+    expect(run(branch(1, 10, 'D', 0.1006, 360)).data.warnings).toHaveLength(1);
+  });
+
+  it('a voltage outside −5…10 V: the unit is probably wrong (the highest is named when both ends are out)', () => {
+    const vs = (v: number[]) => run(v.map((x, k) => rec(k + 1, { v: x, i: -1, state: 'D' }))).data.warnings;
+    expect(vs([1, 12, 2])).toEqual(['the voltage reaches 12 V (line 2), outside any plausible cell voltage (-5 to 10 V): check the voltage unit (mV written as V?)']);
+    expect(vs([1, -6, -7, 2])).toEqual(['the voltage reaches -7 V (line 3), outside any plausible cell voltage (-5 to 10 V): check the voltage unit (mV written as V?)']);
+    expect(vs([-7, 11, 12, 12])).toEqual(['the voltage reaches 12 V (line 3), outside any plausible cell voltage (-5 to 10 V): check the voltage unit (mV written as V?)']);
+    expect(vs([-5, 10, 3])).toEqual([]);
+  });
+
+  it('half-cycles marked by the state column but carrying no current', () => {
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: 1, state: 'D' }),
+      rec(2, { v: 1, i: 0, cap: 0.5, state: 'C' }), rec(3, { v: 1, i: 0, cap: 0.9, state: 'C' }),
+      rec(4, { v: 1, i: -1, cap: 0.5, state: 'D' }),
+      rec(5, { v: 1, i: 0, cap: 0.2, state: 'C' }),
+    ]);
+    expect(data.warnings).toEqual(['2 half-cycle(s) are marked charge or discharge by the state column but carry no current (first at lines 2–3); their capacity comes from the capacity column alone']);
+    expect(data.halfCycles[1]!.capacityMAh).toBe(0.9);
+    expect(data.halfCycles[1]!.ccCurrentMA).toBeNull();
+  });
+});
+
+describe('CyclingReducer: mass, leading half-cycles, the charge-first convention', () => {
+  it('specAllZero when the specific-capacity column holds only zeros; no stated mass', () => {
+    const { data, red } = run([rec(1, { v: 1, i: -1, cap: 1, spec: 0 }), rec(2, { v: 1, i: -1, cap: 2, spec: 0 })]);
+    expect(red.specAllZero).toBe(true);
+    expect(data.statedMassMg).toBeNull();
+    const z = run([rec(1, { v: 1, i: -1, cap: 0, spec: 10 })]);
+    expect(z.red.specAllZero).toBe(true);
+    const none = run([rec(1, { v: 1, i: -1, cap: 1 })]);
+    expect(none.red.specAllZero).toBe(false);
+    expect(none.data.statedMassMg).toBeNull();
+    // a negative column (discharge written negative): the magnitudes, 3.8 mg to 6 digits
+    const neg = run([rec(1, { v: 1, i: -1, cap: -0.38, spec: -100 })]);
+    expect(neg.data.statedMassMg).toBe(3.8);
+    expect(neg.red.specAllZero).toBe(false);
+    // equal capacities: the first one met stays (0.5 / 100 → 5 mg, not 0.5 / 200)
+    expect(run([rec(1, { v: 1, i: -1, cap: 0.5, spec: 100 }), rec(2, { v: 1, i: -1, cap: 0.5, spec: 200 })]).data.statedMassMg).toBe(5);
+    // to 6 significant digits: 1 / 3 mAh/g·1000 → 333.333 mg
+    expect(run([rec(1, { v: 1, i: -1, cap: 1, spec: 3 })]).data.statedMassMg).toBe(333.333);
+  });
+
+  it('charge first (a cathode): charges are insertions; a discharge before the first charge is leading', () => {
+    const points: number[] = [];
+    const { data } = run([
+      rec(1, { v: 3.0, i: -1, cap: 2.5, state: 'D' }),
+      rec(2, { v: 3.5, i: 1, cap: 1.0, state: 'C' }),
+      rec(3, { v: 4.0, i: 1, cap: 2.0, state: 'C' }),
+      rec(4, { v: 3.8, i: -1, cap: 1.5, state: 'D' }),
+      rec(5, { v: 3.6, i: 1, cap: 0.5, state: 'C' }),
+    ], { first: 'charge', splitV: 3.75, onPoint: (cyc) => points.push(cyc) });
+    expect(data.leading.map((h) => h.firstLine)).toEqual([1]);
+    expect(data.cycles.map((c) => [c.n, c.insertion.firstLine, c.extraction?.firstLine ?? null])).toEqual([[1, 2, 4], [2, 5, null]]);
+    expect(points).toEqual([0, 1, 1, 1, 2]);
+    // charge reaches 3.75 V halfway between 3.5 (1.0) and 4.0 (2.0): 1.5 mAh; the discharge starts at 3.8 > 3.75 and
+    // reaches it... never (one record at 3.8): null
+    expect(data.cycles[0]!.insertion.crossMAh).toBeCloseTo(1.5, 12);
+    expect(data.cycles[0]!.extraction!.crossMAh).toBeNull();
+    expect(data.first).toBe('charge');
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a split crossing at a record equal in voltage to the one before counts the whole step (f = 1)', () => {
+    // discharge at 0.1 V twice: the first record is already at the split → 0; with 0.2, 0.1, 0.1 → crossing at Q of the second
+    const { data } = run([rec(1, { v: 0.2, i: -1, cap: 1, state: 'D' }), rec(2, { v: 0.1, i: -1, cap: 2, state: 'D' }), rec(3, { v: 0.1, i: -1, cap: 3, state: 'D' })]);
+    expect(data.halfCycles[0]!.crossMAh).toBe(2);
+    const { data: same } = run([rec(1, { v: 0.3, i: -1, cap: 1, state: 'D' }), rec(2, { v: 0.3, i: -1, cap: 2, state: 'D' }), rec(3, { v: 0.05, i: -1, cap: 3, state: 'D' })]);
+    // from 0.3 V at 2 mAh to 0.05 at 3: (0.1 − 0.3)/(0.05 − 0.3) = 0.8 → 2.8
+    expect(same.halfCycles[0]!.crossMAh).toBeCloseTo(2.8, 12);
+    const { data: charge } = run([rec(1, { v: 0.05, i: 1, cap: 1, state: 'C' }), rec(2, { v: 0.1, i: 1, cap: 2, state: 'C' })], { first: 'charge' });
+    expect(charge.halfCycles[0]!.crossMAh).toBe(2);
+  });
+
+  it('segment() runs the reducer over batches', async () => {
+    async function* batches() { yield [rec(1, { v: 1, i: -1, cap: 1, state: 'D' })]; yield [rec(2, { v: 1, i: 1, cap: 0.5, state: 'C' })]; }
+    const d = await segment(batches(), { first: 'discharge', splitV: 0.1 });
+    expect(d.cycles.map((c) => [c.insertion.capacityMAh, c.extraction!.capacityMAh])).toEqual([[1, 0.5]]);
+  });
+});
+
+describe('ccCurrent: the median current of the records near the most common bin', () => {
+  const bins = (...e: [number, number, number][]) => new Map(e.map(([k, n, s]) => [k, { n, s }]));
+  it('no bins: no CC current', () => {
+    expect(ccCurrent(new Map())).toEqual({ ccCurrentMA: null, ccRecords: 0 });
+  });
+  it('a tie between two far bins: the larger current (larger bin), whichever comes first', () => {
+    expect(ccCurrent(bins([0, 2, 2], [1000, 2, 6]))).toEqual({ ccCurrentMA: 3, ccRecords: 2 });
+    expect(ccCurrent(bins([1000, 2, 6], [0, 2, 2]))).toEqual({ ccCurrentMA: 3, ccRecords: 2 });
+    expect(ccCurrent(bins([0, 3, 3], [1000, 2, 6]))).toEqual({ ccCurrentMA: 1, ccRecords: 3 });
+  });
+  it('the band is ceil(ln 1.02 / ln 1.001) = 20 bins: 20 away is in, 21 is out; the lower median of an even count', () => {
+    // mode bin 0 (4 records); bins 10 (3) and 20 (3) within the band, 21 and −21 outside: 10 records, the median in bin 10.
+    const r = ccCurrent(bins([0, 4, 4], [10, 3, 3.3], [20, 3, 3.6], [21, 1, 1.5], [-21, 1, 0.9]));
+    expect(r.ccCurrentMA).toBeCloseTo(1.1, 12);
+    expect(r.ccRecords).toBe(10);
+    // two bins of 2 records (the tie goes to bin 10): 4 records, the lower median is in bin 0
+    expect(ccCurrent(bins([0, 2, 2], [10, 2, 2.2]))).toEqual({ ccCurrentMA: 1, ccRecords: 4 });
+    expect(ccCurrent(bins([10, 2, 2.2], [0, 2, 2]))).toEqual({ ccCurrentMA: 1, ccRecords: 4 });
+  });
+});
+
+describe('CyclingReducer: early stop after cycle N', () => {
+  const seq = (spec: [number, 'D' | 'C' | 'R'][], state: boolean) => spec.map(([i, k], n) =>
+    rec(n + 1, { t: 60 * n, v: k === 'D' ? 1 - 0.01 * n : 0.5 + 0.01 * n, i, cap: null, state: state ? k : null }));
+
+  it('with a state column: the first record of cycle 2 ends the read; the charge before it is closed', () => {
+    const recs = seq([[-1, 'D'], [-1, 'D'], [0, 'R'], [1, 'C'], [1, 'C'], [-1, 'D'], [-1, 'D']], true);
+    const { data, red } = run(recs, { stopAfterCycle: 1 });
+    expect(red.done).toBe(true);
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 5 });
+    expect(data.records).toBe(5);
+    expect(data.halfCycles.map((h) => [h.dir, h.firstLine, h.lastLine])).toEqual([['D', 1, 2], ['C', 4, 5]]);
+    expect(data.cycles).toHaveLength(1);
+    expect(data.warnings).toEqual([]);
+    // a record after the stop changes nothing
+    red.push(rec(99, { v: 1, i: 1, state: 'C' }));
+    expect(red.finish().records).toBe(5);
+    // stopAfterCycle 2 on the same records reads them all
+    const all = run(recs, { stopAfterCycle: 2 });
+    expect(all.red.done).toBe(false);
+    expect(all.data.partial).toBeNull();
+    expect(all.data.records).toBe(7);
+  });
+
+  it('a state column seen only from the second record on still counts every run', () => {
+    const recs = seq([[-1, 'D'], [1, 'C'], [-1, 'D']], true);
+    recs[0] = { ...recs[0]!, stateKind: null };
+    const { data, red } = run(recs, { stopAfterCycle: 1 });
+    expect(red.done).toBe(true);
+    expect(data.partial!.lastLineRead).toBe(2);
+  });
+
+  it('without a state column a run counts from 3 records on: a 2-record charge does not end cycle 1', () => {
+    const recs = seq([[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D'], [-1, 'D']], false);
+    const { data } = run(recs, { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 11 });
+    expect(data.records).toBe(11);
+    // three records of charge end it at the next discharge
+    const three = run(seq([[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D']], false), { stopAfterCycle: 1 });
+    expect(three.data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 6 });
+    // a 2-record discharge run before the charge is not counted as an insertion either
+    const short = run(seq([[-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D'], [-1, 'D']], false), { stopAfterCycle: 1 });
+    expect(short.data.partial).toBeNull();
+  });
+
+  it('without a state column faint records neither count nor end a run; a current far above all before restarts the count', () => {
+    // D −1 ×3, faint +0.001 ×3 (below 0.5 % of 1 mA), D −1 ×1, C +1 ×3, D: the faint ones are ignored, the stop is at the last D
+    const faint = seq([[-1, 'D'], [-1, 'D'], [-1, 'D'], [0.001, 'C'], [0.001, 'C'], [0.001, 'C'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D']], false);
+    expect(run(faint, { stopAfterCycle: 1 }).data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 10 });
+    // noise of ±0.001 mA ×3 each, then 1 mA: 1 × 0.5 % > 0.001, everything before was noise; cycle 1 is lines 7–12
+    const noise = seq([[-0.001, 'D'], [-0.001, 'D'], [-0.001, 'D'], [0.001, 'C'], [0.001, 'C'], [0.001, 'C'], [-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D']], false);
+    const { data } = run(noise, { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 12 });
+    expect(data.cycles.map((c) => [c.insertion.firstLine, c.extraction!.lastLine])).toEqual([[7, 12]]);
+  });
+
+  it('charge first: the stop comes at the first charge record of cycle 2', () => {
+    const recs = seq([[1, 'C'], [-1, 'D'], [1, 'C']], true);
+    const { data } = run(recs, { stopAfterCycle: 1, first: 'charge' });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 2 });
+    // with discharge first the same records are a leading charge, then cycle 1 (a discharge) not yet complete
+    expect(run(recs, { stopAfterCycle: 1 }).data.partial).toBeNull();
+  });
+});
