@@ -9,6 +9,8 @@ import type { Cycle, CyclingData, CyclingOptions, HalfCycle } from '../src/analy
 import type { CyclerRecord, VendorCycle } from '../src/types.js';
 import { rateSteps } from '../src/analysis/rate.js';
 import type { CycleRow } from '../src/analysis/metrics.js';
+import { averageVoltage, cycleRows, ice, pct, resolveMass, retention, retentionAt, specific, split } from '../src/analysis/metrics.js';
+import { DataError, UsageError } from '../src/errors.js';
 
 /** A half-cycle with the given direction, capacity and vendor cycle number; every other field neutral. */
 function hc(dir: 'D' | 'C', capacityMAh: number, vendorCycle: number | null = null, over: Partial<HalfCycle> = {}): HalfCycle {
@@ -708,5 +710,213 @@ describe('CyclingReducer: early stop after cycle N', () => {
     expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 2 });
     // with discharge first the same records are a leading charge, then cycle 1 (a discharge) not yet complete
     expect(run(recs, { stopAfterCycle: 1 }).data.partial).toBeNull();
+  });
+});
+
+describe('metrics on hand-built cycles (2 mg)', () => {
+  const mass = { massMg: 2, source: 'flag' as const };
+  // Cycle 1: D 1.0 mAh (∫V dQ 0.6 mWh, CC 0.5 mA, 0.1 V at 0.6 mAh), C 0.8 mAh (0.8 mWh, CC 0.4 mA, 0.1 V at 0.3 mAh);
+  // cycle 2: D 0.9 (0.45 mWh, CC 1.0), C with no charge; cycle 3: D 0.5, no charge after it.
+  const q = () => cdata([
+    hc('D', 1.0, 1, { firstLine: 1, lastLine: 5, energyMWh: 0.6, ccCurrentMA: 0.5, endV: 0.01, crossMAh: 0.6 }),
+    hc('C', 0.8, 1, { firstLine: 6, lastLine: 10, energyMWh: 0.8, ccCurrentMA: 0.4, endV: 2.5, crossMAh: 0.3 }),
+    hc('D', 0.9, 2, { firstLine: 11, lastLine: 15, energyMWh: 0.45, ccCurrentMA: 1.0, endV: 0.02 }),
+    hc('C', 0, 2, { firstLine: 16, lastLine: 16, energyMWh: 0, ccCurrentMA: null, endV: 0.3 }),
+    hc('D', 0.5, 3, { firstLine: 17, lastLine: 20, energyMWh: 0.3, ccCurrentMA: 0.5, endV: 0.2 }),
+  ]);
+
+  it('cycle rows: capacities, CE, currents, C-rate, voltages, energies and areal capacity, worked by hand', () => {
+    const [r1, r2, r3] = cycleRows(q(), mass, { areaCm2: 2, nominalMAhG: 250 });
+    expect(r1).toEqual({
+      cycle: 1, q_dis_mAh_g: 500, q_ch_mAh_g: 400, ce_pct: 80, q_dis_mAh: 1, q_ch_mAh: 0.8, vendor_cycle: 1, first_line: 1, last_line: 10,
+      i_dis_mA: 0.5, i_ch_mA: 0.4, i_dis_mA_g: 250, i_ch_mA_g: 200, c_rate: 1, v_avg_dis_V: 0.6, v_avg_ch_V: 1, e_dis_mWh: 0.6, e_ch_mWh: 0.8,
+      e_dis_mWh_g: 300, e_ch_mWh_g: 400, ee_pct: expect.closeTo(75, 12), hysteresis_V: expect.closeTo(0.4, 12), v_end_dis_V: 0.01, v_end_ch_V: 2.5,
+      q_dis_mAh_cm2: 0.5, q_ch_mAh_cm2: 0.4,
+    });
+    // a charge that passes nothing: CE 0, no average voltage, no EE, no hysteresis, no current; areal 0
+    expect([r2!.ce_pct, r2!.v_avg_ch_V, r2!.ee_pct, r2!.hysteresis_V, r2!.i_ch_mA, r2!.i_ch_mA_g, r2!.q_ch_mAh_cm2, r2!.e_ch_mWh]).toEqual([0, null, null, null, null, null, 0, 0]);
+    expect(r2!.v_avg_dis_V).toBeCloseTo(0.5, 12);
+    expect(r2!.c_rate).toBe(2); // 1.0 mA / 2 mg = 500 mA/g over 250
+    // incomplete: the last line is the discharge's
+    expect([r3!.last_line, r3!.ce_pct, r3!.q_ch_mAh, r3!.q_ch_mAh_g, r3!.v_end_ch_V, r3!.q_ch_mAh_cm2, r3!.e_ch_mWh, r3!.vendor_cycle]).toEqual([20, null, null, null, null, null, null, 3]);
+    expect(r3!.q_dis_mAh_cm2).toBe(0.25);
+  });
+
+  it('charge first: the insertion is the charge; discharge figures come from the extraction; C-rate from the charge current', () => {
+    const d = cdata([hc('C', 1.0, 1, { ccCurrentMA: 0.5, energyMWh: 3.5 }), hc('D', 0.9, 1, { ccCurrentMA: 0.6, energyMWh: 3.0 })], 'charge');
+    const [r] = cycleRows(d, mass, { nominalMAhG: 500 });
+    expect([r!.q_dis_mAh, r!.q_ch_mAh, r!.i_dis_mA, r!.i_ch_mA, r!.c_rate]).toEqual([0.9, 1.0, 0.6, 0.5, 0.5]);
+    expect(r!.ce_pct).toBeCloseTo(90, 12);
+    expect(r!.ee_pct).toBeCloseTo(3.0 / 3.5 * 100, 12);
+    expect(r!.hysteresis_V).toBeCloseTo(3.5 - 3.0 / 0.9, 12);
+    const i = ice(d, mass, 'src');
+    expect([i.q_dis_mAh, i.q_ch_mAh, i.q_dis_mAh_g, i.q_ch_mAh_g]).toEqual([0.9, 1.0, 450, 500]);
+    expect(i.ice_pct).toBeCloseTo(90, 12);
+    expect(i.irreversible_mAh).toBeCloseTo(0.1, 12);
+    expect(i.irreversible_mAh_g).toBeCloseTo(50, 9);
+  });
+
+  it('the area and nominal capacity must be positive', () => {
+    for (const a of [0, -1, NaN]) expect(() => cycleRows(q(), mass, { areaCm2: a })).toThrow(new UsageError(`the electrode area must be a positive number of cm², not ${a}`));
+    for (const n of [0, -300]) expect(() => cycleRows(q(), mass, { nominalMAhG: n })).toThrow(new UsageError(`--nominal must be a positive number of mAh/g, not ${n}`));
+    expect(cycleRows(q(), mass, { areaCm2: null, nominalMAhG: null })[0]!.c_rate).toBeNull();
+  });
+
+  it('ICE of cycle 1: 0.8 / 1.0; lines 1–10; a first discharge with no charge is an error at its first line', () => {
+    const i = ice(q(), mass, 'src');
+    expect(i).toMatchObject({ cycle: 1, ice_pct: 80, q_dis_mAh_g: 500, q_ch_mAh_g: 400, first_line: 1, last_line: 10, q_dis_mAh: 1, q_ch_mAh: 0.8 });
+    expect(i.irreversible_mAh).toBeCloseTo(0.2, 12);
+    const z = cdata([hc('D', 0, 1, { firstLine: 3, lastLine: 4 }), hc('C', 0.1, 1)]);
+    const e = (() => { try { ice(z, mass, 'src'); } catch (err) { return err as DataError; } })();
+    expect(e).toBeInstanceOf(DataError);
+    expect(e!.message).toBe('the first discharge passes no charge (lines 3–4); ICE is undefined');
+    expect([e!.file, e!.line]).toEqual(['src', 3]);
+    expect(() => ice(cdata([hc('D', -1, 1), hc('C', 0.1, 1)]), mass, 'src')).toThrow(/passes no charge/);
+  });
+
+  it('split: slope until the split voltage, plateau after it; a branch that never reaches it is all slope (discharge) or all plateau (charge)', () => {
+    const s = split(q(), mass, 1, 'src');
+    expect(s).toMatchObject({ split_v: 0.1, cycle: 1, dis_slope_mAh: 0.6, ch_plateau_mAh: 0.3, dis_reached_split: true, ch_reached_split: true });
+    expect(s.dis_plateau_mAh).toBeCloseTo(0.4, 12);
+    expect(s.ch_slope_mAh).toBeCloseTo(0.5, 12);
+    expect(s.dis_slope_pct).toBeCloseTo(60, 12);
+    expect(s.dis_plateau_pct).toBeCloseTo(40, 12);
+    expect(s.ch_slope_pct).toBeCloseTo(62.5, 12);
+    expect(s.ch_plateau_pct).toBeCloseTo(37.5, 12);
+    expect(s.dis_slope_mAh_g).toBeCloseTo(300, 9);
+    expect(s.dis_plateau_mAh_g).toBeCloseTo(200, 9);
+    expect(s.ch_slope_mAh_g).toBeCloseTo(250, 9);
+    expect(s.ch_plateau_mAh_g).toBeCloseTo(150, 9);
+    const s2 = split(q(), mass, 2, 'src');
+    expect([s2.dis_slope_mAh, s2.dis_plateau_mAh, s2.ch_slope_mAh, s2.ch_plateau_mAh, s2.dis_reached_split, s2.ch_reached_split]).toEqual([0.9, 0, 0, 0, false, false]);
+    expect([s2.dis_slope_pct, s2.dis_plateau_pct, s2.ch_slope_pct, s2.ch_plateau_pct]).toEqual([100, 0, null, null]);
+  });
+
+  it('getCycle: no insertion at all, a cycle that does not exist, an incomplete cycle', () => {
+    const msg = (f: () => unknown) => { try { f(); } catch (e) { return [(e as DataError).message, (e as DataError).file, (e as DataError).line]; } return null; };
+    expect(msg(() => ice(cdata([hc('C', 1), hc('C', 1)]), mass, 'src'))).toEqual(['no discharge half-cycle found, so there is no cycle 1 (it holds 2 charge half-cycle(s) only); check --first', 'src', undefined]);
+    expect(msg(() => ice(cdata([hc('D', 1)], 'charge'), mass, 'src'))).toEqual(['no charge half-cycle found, so there is no cycle 1 (it holds 1 discharge half-cycle(s) only); check --first', 'src', undefined]);
+    expect(msg(() => ice(cdata([]), mass, 'src'))).toEqual(['no discharge half-cycle found, so there is no cycle 1 (no current flows in it); check --first', 'src', undefined]);
+    expect(msg(() => split(q(), mass, 4, 'src'))).toEqual(['there is no cycle 4: the file has 3 cycle(s)', 'src', undefined]);
+    expect(msg(() => split(q(), mass, 0, 'src'))).toEqual(['there is no cycle 0: the file has 3 cycle(s)', 'src', undefined]);
+    expect(msg(() => split(q(), mass, 3, 'src'))).toEqual(['cycle 3 is incomplete: the discharge at lines 17–20 has no charge after it, so the split cannot be computed', 'src', 20]);
+    const c = cdata([hc('C', 1, null, { firstLine: 2, lastLine: 7 })], 'charge');
+    expect(msg(() => ice(c, mass, 'f'))).toEqual(['cycle 1 is incomplete: the charge at lines 2–7 has no discharge after it, so the ICE cannot be computed', 'f', 7]);
+  });
+
+  it('resolveMass: a given mass wins (a warning over 1 % off the file\'s), else the file\'s, else none; specific and pct', () => {
+    const withStated = cdata([], 'discharge', { statedMassMg: 100 });
+    const w: string[] = [];
+    expect(resolveMass({ massMg: 101, source: 'flag' }, withStated, w)).toEqual({ massMg: 101, source: 'flag' });
+    expect(w).toEqual([]); // exactly 1 %
+    expect(resolveMass({ massMg: 98.5, source: 'loading' }, withStated, w)).toEqual({ massMg: 98.5, source: 'loading' });
+    expect(w).toEqual(["the mass given (98.50 mg) differs from the file's (100.0 mg, from Capacity / SpeCap) by 1.5 %; using the mass given"]);
+    expect(resolveMass({ massMg: 5, source: 'flag' }, cdata([]), w)).toEqual({ massMg: 5, source: 'flag' });
+    expect(w).toHaveLength(1);
+    expect(resolveMass(null, withStated, w)).toEqual({ massMg: 100, source: 'file' });
+    expect(resolveMass(null, cdata([]), w)).toEqual({ massMg: null, source: 'none' });
+    expect(specific(1, { massMg: 4, source: 'flag' })).toBe(250);
+    expect(specific(null, mass)).toBeNull();
+    expect(specific(1, { massMg: null, source: 'none' })).toBeNull();
+    expect(pct(1, 4)).toBe(25);
+    expect([pct(null, 1), pct(1, null), pct(1, 0)]).toEqual([null, null, null]);
+    expect(averageVoltage(null)).toBeNull();
+    expect(averageVoltage(hc('D', 2, null, { energyMWh: 1 }))).toBe(0.5);
+    expect(averageVoltage(hc('D', -1, null, { energyMWh: 1 }))).toBeNull();
+  });
+});
+
+describe('retention on hand-built cycles (reversible capacities 1.0, 0.9, 0.9, 0.7, 0.7, 0.5 mAh; 2 mg)', () => {
+  const mass = { massMg: 2, source: 'flag' as const };
+  const qs = [1.0, 0.9, 0.9, 0.7, 0.7, 0.5];
+  const build = (rev: number[], incomplete = false) => cdata([
+    ...rev.flatMap((x, k) => [hc('D', 1.1, k + 1, { firstLine: 10 * k + 1, lastLine: 10 * k + 5 }), hc('C', x, k + 1, { firstLine: 10 * k + 6, lastLine: 10 * k + 9 })]),
+    ...(incomplete ? [hc('D', 1, 99, { firstLine: 900, lastLine: 901 })] : []),
+  ]);
+  const data = build(qs, true);
+  const err = (f: () => unknown) => { try { f(); } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } return null; };
+
+  it('--skip 1 --window 2: reference cycles 2–3 (0.9), final 5–6 (0.6); fade by least squares over cycles 2–6: −0.1 mAh per cycle', () => {
+    // x = 2…6, y = 0.9, 0.9, 0.7, 0.7, 0.5: x̄ = 4, ȳ = 0.74, Σ(x−x̄)(y−ȳ) = −1.0, Σ(x−x̄)² = 10
+    const r = retention(data, mass, 1, 2, 'src');
+    expect(r.retention_pct).toBeCloseTo(0.6 / 0.9 * 100, 9);
+    expect(r.reference_mAh).toBeCloseTo(0.9, 12);
+    expect(r.final_mAh).toBeCloseTo(0.6, 12);
+    expect(r.reference_mAh_g).toBeCloseTo(450, 9);
+    expect(r.final_mAh_g).toBeCloseTo(300, 9);
+    expect(r.plain_ratio_pct).toBeCloseTo(0.5 / 0.9 * 100, 9);
+    expect(r.fade_mAh_per_cycle).toBeCloseTo(-0.1, 12);
+    expect(r.fade_mAh_g_per_cycle).toBeCloseTo(-50, 9);
+    expect(r.fade_pct_per_100_cycles).toBeCloseTo(-0.1 / 0.9 * 1e4, 8);
+    expect([r.skip, r.window, r.cycles, r.reference_cycles, r.final_cycles]).toEqual([1, 2, 6, '2-3', '5-6']);
+  });
+
+  it('--ref-cycle 3: reference 0.9, the fade over cycles 3–6 (x̄ = 4.5, ȳ = 0.7, Σ = −0.6 / 5 = −0.12)', () => {
+    const r = retention(data, mass, 0, 2, 'src', { refCycle: 3 });
+    expect(r.retention_pct).toBeCloseTo(0.6 / 0.9 * 100, 9);
+    expect(r.fade_mAh_per_cycle).toBeCloseTo(-0.12, 12);
+    expect(r.fade_mAh_g_per_cycle).toBeCloseTo(-60, 9);
+    expect(r.fade_pct_per_100_cycles).toBeCloseTo(-0.12 / 0.9 * 1e4, 8);
+    expect(r.plain_ratio_pct).toBeCloseTo(0.5 / 0.9 * 100, 9);
+    expect([r.skip, r.window, r.cycles, r.reference_cycles, r.final_cycles, r.reference_mAh, r.final_mAh_g]).toEqual([2, 2, 6, '3', '5-6', 0.9, expect.closeTo(300, 9)]);
+    expect(r.reference_mAh_g).toBeCloseTo(450, 9);
+    // cycle 4 with window 2: cycles 4, 5, 6 are exactly the 1 + 2 needed
+    expect(retention(data, mass, 0, 2, 'src', { refCycle: 4 }).reference_cycles).toBe('4');
+  });
+
+  it('refuses bad --skip / --window, and says what would work when there are too few cycles', () => {
+    expect(err(() => retention(data, mass, 1.5, 2, 'src'))).toBe('UsageError: --skip must be a whole number ≥ 0, not 1.5');
+    expect(err(() => retention(data, mass, -1, 2, 'src'))).toBe('UsageError: --skip must be a whole number ≥ 0, not -1');
+    expect(err(() => retention(data, mass, 0, 0, 'src'))).toBe('UsageError: --window must be a whole number ≥ 1, not 0');
+    expect(err(() => retention(data, mass, 0, 1.5, 'src'))).toBe('UsageError: --window must be a whole number ≥ 1, not 1.5');
+    expect(err(() => retention(data, mass, 3, 2, 'src'))).toBe('DataError: too few cycles for --skip 3 --window 2: needs 7 complete cycles, the file has 6 (--skip 2 would work)');
+    expect(err(() => retention(data, mass, 0, 4, 'src'))).toBe('DataError: too few cycles for --skip 0 --window 4: needs 8 complete cycles, the file has 6; try --skip 0 --window 3');
+    expect(err(() => retention(data, mass, 5, 4, 'src'))).toBe('DataError: too few cycles for --skip 5 --window 4: needs 13 complete cycles, the file has 6; try --skip 4 --window 1');
+    expect(err(() => retention(data, mass, 2, 2, 'src'))).toBeNull(); // 2 + 4 = 6: just enough
+    expect(err(() => retention(build([1.0]), mass, 0, 1, 'src'))).toBe('DataError: too few cycles for --skip 0 --window 1: needs 2 complete cycles, the file has 1');
+    expect(err(() => retention(build([1.0, 0.9]), mass, 1, 1, 'src'))).toBe('DataError: too few cycles for --skip 1 --window 1: needs 3 complete cycles, the file has 2 (--skip 0 would work)');
+    expect(err(() => retention(build([1.0, 0.9, 0.8]), mass, 1, 2, 'src'))).toBe('DataError: too few cycles for --skip 1 --window 2: needs 5 complete cycles, the file has 3; try --skip 1 --window 1');
+    expect(err(() => retention(build([0, 0, 0.5, 0.5]), mass, 0, 2, 'src'))).toBe('DataError: the reference cycles 1–2 pass no charge; retention is undefined');
+  });
+
+  it('refuses a bad --ref-cycle and too few cycles after it', () => {
+    expect(err(() => retention(data, mass, 0, 0, 'src', { refCycle: 2 }))).toBe('UsageError: --window must be a whole number ≥ 1, not 0');
+    expect(err(() => retention(data, mass, 0, 2, 'src', { refCycle: 0 }))).toBe('UsageError: --ref-cycle must be a cycle number ≥ 1, not 0');
+    expect(err(() => retention(data, mass, 0, 2, 'src', { refCycle: 1.5 }))).toBe('UsageError: --ref-cycle must be a cycle number ≥ 1, not 1.5');
+    expect(err(() => retention(data, mass, 0, 2, 'src', { refCycle: 5 }))).toBe('DataError: too few cycles after --ref-cycle 5 for --window 2: needs 3 complete cycles from cycle 5 on, the file has 2');
+    expect(err(() => retention(build([0, 0.5, 0.5]), mass, 0, 1, 'src', { refCycle: 1 }))).toBe('DataError: the reference cycle 1 passes no reversible charge; retention is undefined');
+    expect(err(() => retention(data, mass, 0, 1, 'src', { refCycle: 7 }))).toBe('DataError: cycle 7 is incomplete: the discharge at lines 900–901 has no charge after it, so --ref-cycle 7 cannot be computed');
+  });
+
+  it('capacities beyond floating-point range give no fade rate', () => {
+    const r = retention(build([1e308, 1.5e308, 1.2e308]), mass, 0, 1, 'src');
+    expect(r.fade_mAh_per_cycle).toBeNull();
+    expect(r.fade_pct_per_100_cycles).toBeNull();
+    expect(r.fade_mAh_g_per_cycle).toBeNull();
+    expect(r.retention_pct).toBeCloseTo(120, 9);
+  });
+
+  it('--at: capacity and retention at given cycles against one cycle or a window', () => {
+    const a = retentionAt(data, mass, [4, 6], { refCycle: 2 }, 'src');
+    expect(a.map((x) => [x.cycle, x.q_rev_mAh, x.reference_cycles, x.reference_mAh])).toEqual([[4, 0.7, '2', 0.9], [6, 0.5, '2', 0.9]]);
+    expect(a[0]!.retention_pct).toBeCloseTo(0.7 / 0.9 * 100, 9);
+    expect(a[1]!.retention_pct).toBeCloseTo(0.5 / 0.9 * 100, 9);
+    expect(a[0]!.q_rev_mAh_g).toBeCloseTo(350, 9);
+    expect(a[0]!.reference_mAh_g).toBeCloseTo(450, 9);
+    const w = retentionAt(data, mass, [6], { skip: 2, window: 3 }, 'src');
+    // window cycles 3–5: (0.9 + 0.7 + 0.7) / 3
+    expect(w[0]!.reference_cycles).toBe('3-5');
+    expect(w[0]!.reference_mAh).toBeCloseTo(2.3 / 3, 12);
+    expect(w[0]!.retention_pct).toBeCloseTo(0.5 / (2.3 / 3) * 100, 9);
+    expect(retentionAt(data, mass, [6], { skip: 4, window: 2 }, 'src')[0]!.reference_cycles).toBe('5-6');
+    expect(err(() => retentionAt(data, mass, [], { refCycle: 2 }, 'src'))).toBe('UsageError: --at needs at least one cycle number');
+    expect(err(() => retentionAt(data, mass, [6], { skip: -1, window: 2 }, 'src'))).toBe('UsageError: --skip must be a whole number ≥ 0, not -1');
+    expect(err(() => retentionAt(data, mass, [6], { skip: 0.5, window: 2 }, 'src'))).toBe('UsageError: --skip must be a whole number ≥ 0, not 0.5');
+    expect(err(() => retentionAt(data, mass, [6], { skip: 0, window: 0 }, 'src'))).toBe('UsageError: --window must be a whole number ≥ 1, not 0');
+    expect(err(() => retentionAt(data, mass, [6], { skip: 0, window: 2.5 }, 'src'))).toBe('UsageError: --window must be a whole number ≥ 1, not 2.5');
+    expect(err(() => retentionAt(data, mass, [6], { skip: 5, window: 2 }, 'src'))).toBe('DataError: too few cycles for the reference window (--skip 5 --window 2): the file has 6 complete cycles');
+    expect(err(() => retentionAt(build([0, 0.5]), mass, [2], { skip: 0, window: 1 }, 'src'))).toBe('DataError: the reference (cycle 1-1) passes no reversible charge; retention is undefined');
+    expect(err(() => retentionAt(build([0, 0.5]), mass, [2], { refCycle: 1 }, 'src'))).toBe('DataError: the reference (cycle 1) passes no reversible charge; retention is undefined');
+    expect(err(() => retentionAt(data, mass, [0], { refCycle: 1 }, 'src'))).toBe('UsageError: --at cycle must be a cycle number ≥ 1, not 0');
   });
 });
