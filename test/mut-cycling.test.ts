@@ -704,6 +704,20 @@ describe('CyclingReducer: early stop after cycle N', () => {
     expect(data.cycles.map((c) => [c.insertion.firstLine, c.extraction!.lastLine])).toEqual([[7, 12]]);
   });
 
+  it('a stop whose cycle turns out to be noise at the end (the current grew 10000-fold in steps): a warning to read it all', () => {
+    // D −1 ×3 counts as an insertion; the charge ramps 1 → 100 → 10000 mA (never 200× the largest before it, so no
+    // restart); the next discharge stops the read. At the end the 1 mA discharge is below 0.5 % of 10000: noise,
+    // so the charge is a leading half-cycle and no cycle is complete.
+    const recs = seq([[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [100, 'C'], [10000, 'C'], [-10000, 'D']], false);
+    const { data } = run(recs, { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 6 });
+    expect(data.cycles).toEqual([]);
+    expect(data.warnings).toEqual([
+      '1 stretch(es) of current below 0.5 % of the largest current (first at lines 1–3) taken as rest: noise with no state column to say so',
+      'reading stopped after what looked like cycle 1 (line 6), but only 0 complete cycle(s) were found in it: read the whole file (--full)',
+    ]);
+  });
+
   it('charge first: the stop comes at the first charge record of cycle 2', () => {
     const recs = seq([[1, 'C'], [-1, 'D'], [1, 'C']], true);
     const { data } = run(recs, { stopAfterCycle: 1, first: 'charge' });
