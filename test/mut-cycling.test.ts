@@ -245,6 +245,11 @@ describe('rate steps: the leftovers of docs/testing.md (rows written by hand, 2 
     }
   });
 
+  it('without a mass the note gives the first current in mA', () => {
+    const r = rateSteps([row(1, null, 0.5, 0.2), row(2, null, 0.4, 0.4)], { formationCycles: 0 });
+    expect(r.recovery_note).toBe("no later step returns to the first step's current (0.2 mA)");
+  });
+
   it('a step whose current cannot be averaged (infinite mA/g, no mA) is written "?"', () => {
     const r = rateSteps([row(1, 50, 0.7), row(2, Infinity, 0.5, null)]);
     expect(r.steps).toHaveLength(1);
