@@ -939,3 +939,149 @@ describe('retention on hand-built cycles (reversible capacities 1.0, 0.9, 0.9, 0
     expect(err(() => retentionAt(data, mass, [0], { refCycle: 1 }, 'src'))).toBe('UsageError: --at cycle must be a cycle number ≥ 1, not 0');
   });
 });
+
+describe('CyclingReducer: edges', () => {
+  it('steps count changes of kind or of step index (a CV step of the same discharge is a step)', () => {
+    const { data } = run([
+      rec(1, { v: 1, i: -1, step: 1, state: 'D' }), rec(2, { v: 1, i: -0.5, step: 2, state: 'D' }),
+      rec(3, { v: 1, i: 0, step: 2, state: 'R' }), rec(4, { v: 1, i: 1, step: 2, state: 'C' }),
+    ]);
+    expect(data.steps).toBe(4);
+    expect(data.halfCycles).toHaveLength(2);
+    expect(run([rec(1, { v: 1, i: -1 }), rec(2, { v: 1, i: 0 }), rec(3, { v: 1, i: -1 }), rec(4, { v: 1, i: 1 })]).data.steps).toBe(4);
+  });
+
+  it('a lowest voltage met twice is named at its first line', () => {
+    const { data } = run([rec(1, { v: 1, i: -1, state: 'D' }), rec(2, { v: -7, i: -1, state: 'D' }), rec(3, { v: -7, i: -1, state: 'D' })]);
+    expect(data.warnings).toEqual(['the voltage reaches -7 V (line 2), outside any plausible cell voltage (-5 to 10 V): check the voltage unit (mV written as V?)']);
+  });
+
+  it('a specific capacity without a capacity gives no mass', () => {
+    const { data, red } = run([rec(1, { v: 1, i: -1, spec: 100 })]);
+    expect(data.statedMassMg).toBeNull();
+    expect(red.specAllZero).toBe(true);
+  });
+
+  it('a record exactly at 0.5 % of the largest current is real: the charge run ends cycle 1', () => {
+    const recs = [[-1, 'D'], [-1, 'D'], [-1, 'D'], [0.005, 'C'], [0.005, 'C'], [0.005, 'C'], [-1, 'D']].map(([i, k], n) =>
+      rec(n + 1, { v: k === 'D' ? 0.5 : 0.6, i: i as number }));
+    const { data } = run(recs, { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 6 });
+    // and the end-of-file noise pass keeps it too (0.005 is not below 0.5 % of 1): one complete cycle, no warning
+    expect(data.cycles.map((c) => c.extraction?.records ?? null)).toEqual([3]);
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a faint start of cycle 2 before its first real record is dropped at the stop, not kept', () => {
+    const recs = [[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-0.001, 'D'], [-1, 'D']].map(([i], n) =>
+      rec(n + 1, { v: 0.5, i: i as number }));
+    const { data } = run(recs, { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 7 });
+    expect(data.halfCycles.map((h) => [h.dir, h.firstLine, h.lastLine])).toEqual([['D', 1, 3], ['C', 4, 6]]);
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a column standing at 0 when the current reverses is not a carried counter', () => {
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: 0, state: 'D' }), rec(2, { v: 1, i: -1, cap: 0, state: 'D' }),
+      rec(3, { v: 1, i: 1, cap: 0.3, state: 'C' }), rec(4, { v: 1, i: 1, cap: 0.6, state: 'C' }),
+    ]);
+    expect(data.halfCycles[1]!.counterCarried).toBe(false);
+    expect(data.halfCycles[1]!.capacityMAh).toBe(0.6);
+    expect(data.warnings).toEqual([]);
+  });
+
+  it('a column falling to exactly half is not a restart; below half it is', () => {
+    const col = (caps: number[]) => run(caps.map((c, k) => rec(k + 1, { v: 1, i: -1, cap: c, state: 'D' }))).data.halfCycles[0]!;
+    const half = col([1.0, 2.0, 1.0]);
+    expect([half.resets, half.columnMAh]).toEqual([0, 2.0]);
+    const below = col([1.0, 2.0, 0.9]);
+    expect([below.resets, below.columnMAh]).toEqual([1, 2.9]);
+  });
+
+  it('a carried counter that then restarts mid-branch: the part before counts, the flag stays', () => {
+    // D 1, 2; C 2.5, 3.0 (carried from 2.0: 1.0 so far), then 0.4 (a restart), 0.8: 1.0 + 0.8 = 1.8 mAh
+    const q: number[] = [];
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: 1, state: 'D' }), rec(2, { v: 1, i: -1, cap: 2, state: 'D' }),
+      rec(3, { v: 1, i: 1, cap: 2.5, state: 'C' }), rec(4, { v: 1, i: 1, cap: 3.0, state: 'C' }),
+      rec(5, { v: 1, i: 1, cap: 0.4, state: 'C' }), rec(6, { v: 1, i: 1, cap: 0.8, state: 'C' }),
+    ], { onPoint: (_c, _d, _v, qq) => q.push(qq) });
+    const c = data.halfCycles[1]!;
+    expect([c.counterCarried, c.resets]).toEqual([true, 1]);
+    expect(c.capacityMAh).toBeCloseTo(1.8, 12);
+    expect(q.slice(2)).toEqual([0.5, 1.0, 1.4, 1.8].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('a stale start followed by a second restart counts that restart', () => {
+    // C starts at the previous 2.0 (stale), restarts at 0.3, rises to 0.6, restarts again at 0.2, rises to 0.4: 0.6 + 0.4
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: 2, state: 'D' }),
+      rec(2, { v: 1, i: 1, cap: 2.0, state: 'C' }), rec(3, { v: 1, i: 1, cap: 0.3, state: 'C' }), rec(4, { v: 1, i: 1, cap: 0.6, state: 'C' }),
+      rec(5, { v: 1, i: 1, cap: 0.2, state: 'C' }), rec(6, { v: 1, i: 1, cap: 0.4, state: 'C' }),
+    ]);
+    const c = data.halfCycles[1]!;
+    expect([c.counterCarried, c.resets]).toEqual([false, 1]);
+    expect(c.capacityMAh).toBeCloseTo(1.0, 12);
+  });
+
+  it('a branch without capacity values in a file with a capacity column: its capacity is ∫|I|dt; with neither, 0', () => {
+    // the charge: 10 records 360 s apart at 1 mA, no capacity: 0.9 mAh integrated; not compared with a column
+    const recs = [
+      rec(1, { t: 0, v: 1, i: -1, cap: 0.5, state: 'D' }), rec(2, { t: 1800, v: 0.9, i: -1, cap: 1.0, state: 'D' }),
+      ...Array.from({ length: 10 }, (_, k) => rec(3 + k, { t: 3600 + 360 * k, v: 1 + 0.01 * k, i: 1, cap: null, state: 'C' })),
+    ];
+    const { data } = run(recs);
+    const c = data.halfCycles[1]!;
+    expect(c.columnMAh).toBeNull();
+    expect(c.integratedMAh).toBeCloseTo(0.9, 12);
+    expect(c.capacityMAh).toBeCloseTo(0.9, 12);
+    expect(data.capacitySource).toBe('column');
+    expect(data.warnings).toEqual([]);
+    const none = run([rec(1, { v: 1, i: -1, state: 'D' }), rec(2, { v: 1, i: -1, state: 'D' })]).data.halfCycles[0]!;
+    expect([none.columnMAh, none.integratedMAh, none.capacityMAh]).toEqual([null, null, 0]);
+  });
+
+  it('a first timed record after untimed ones uses its step time, not the gap from "no time"', () => {
+    // 1 mA; the first record has no time, the second says t = 3600 s with 1800 s into the step: 0.5 mAh
+    const { data } = run([rec(1, { v: 1, i: -1, state: 'D' }), rec(2, { t: 3600, st: 1800, v: 1, i: -1, state: 'D' })]);
+    expect(data.halfCycles[0]!.integratedMAh).toBeCloseTo(0.5, 12);
+  });
+
+  it('noise: two half-cycles with one faint; the exact 0.5 % share is kept; two faint stretches named by the first', () => {
+    const mk = (is: number[]) => run(is.map((i, k) => rec(k + 1, { v: 0.5, i }))).data;
+    const two = mk([-1, -1, 0.001]);
+    expect(two.halfCycles).toHaveLength(1);
+    expect(two.warnings).toEqual(['1 stretch(es) of current below 0.5 % of the largest current (first at lines 3–3) taken as rest: noise with no state column to say so']);
+    expect(mk([-1, 0.005, -1]).halfCycles).toHaveLength(3);
+    const many = mk([-1, 0.001, 0.001, -1, 0.002, -1, 1]);
+    expect(many.halfCycles.map((h) => [h.dir, h.firstLine, h.lastLine, h.records])).toEqual([['D', 1, 6, 3], ['C', 7, 7, 1]]);
+    expect(many.warnings).toEqual(['2 stretch(es) of current below 0.5 % of the largest current (first at lines 2–3) taken as rest: noise with no state column to say so']);
+  });
+
+  it('joining keeps the first part\'s crossing, adds resets', () => {
+    // part 1: 1, 2 mAh (0.1 V crossed at 1.5: from 0.2 to 0.0), a restart at 0.2 (reset); blip; part 2 from 0.0005:
+    // 0.0005, 1.0 (crossing at its start), a restart at 0.1
+    const { data } = run([
+      rec(1, { v: 0.2, i: -1, cap: 1 }), rec(2, { v: 0.0, i: -1, cap: 2 }), rec(3, { v: 0.0, i: -1, cap: 0.2 }),
+      rec(4, { v: 0.3, i: 0.001, cap: 0.001 }),
+      rec(5, { v: 0.05, i: -1, cap: 0.0005 }), rec(6, { v: 0.0, i: -1, cap: 1.0 }), rec(7, { v: 0.0, i: -1, cap: 0.1 }),
+      rec(8, { v: 1, i: 1, cap: 0.5 }),
+    ]);
+    const d = data.halfCycles[0]!;
+    expect(d.resets).toBe(2);
+    expect(d.crossMAh).toBeCloseTo(1.5, 12);
+    // part 1: 2 + 0.2 = 2.2; part 2: 1.0 + 0.1 = 1.1
+    expect(d.capacityMAh).toBeCloseTo(3.3, 12);
+  });
+
+  it('at most 2048 current bins per branch: later new currents are not counted', () => {
+    // |I| = 1.002^k, k = 0…2099: every record its own bin (about 2 bins apart). Bins are kept for k ≤ 2047; the most
+    // common (a tie of ones) is the largest kept, k = 2047; those within 20 bins are k = 2037 or 2038 … 2047 and the
+    // median of 11 (or the lower median of 10) is k = 2042.
+    const red = new CyclingReducer({ first: 'discharge', splitV: 0.1 });
+    for (let k = 0; k < 2100; k++) red.push(rec(k + 1, { v: 1, i: -(1.002 ** k), state: 'D' }));
+    const h = red.finish().halfCycles[0]!;
+    expect(h.ccCurrentMA! / 1.002 ** 2042).toBeCloseTo(1, 9);
+  });
+});
