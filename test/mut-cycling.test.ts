@@ -759,6 +759,17 @@ describe('metrics on hand-built cycles (2 mg)', () => {
     // incomplete: the last line is the discharge's
     expect([r3!.last_line, r3!.ce_pct, r3!.q_ch_mAh, r3!.q_ch_mAh_g, r3!.v_end_ch_V, r3!.q_ch_mAh_cm2, r3!.e_ch_mWh, r3!.vendor_cycle]).toEqual([20, null, null, null, null, null, null, 3]);
     expect(r3!.q_dis_mAh_cm2).toBe(0.25);
+    expect([r3!.ee_pct, r3!.hysteresis_V, r3!.v_avg_ch_V]).toEqual([null, null, null]);
+    // without an area both areal capacities are null
+    const plain = cycleRows(q(), mass)[0]!;
+    expect([plain.q_dis_mAh_cm2, plain.q_ch_mAh_cm2]).toEqual([null, null]);
+  });
+
+  it('an incomplete charge-first cycle: no discharge, so no EE and no hysteresis', () => {
+    const d = cdata([hc('C', 1.0, 1, { energyMWh: 3.5 })], 'charge');
+    const [r] = cycleRows(d, mass);
+    expect([r!.q_dis_mAh, r!.e_dis_mWh, r!.v_avg_dis_V, r!.ee_pct, r!.hysteresis_V]).toEqual([null, null, null, null, null]);
+    expect(r!.v_avg_ch_V).toBe(3.5);
   });
 
   it('charge first: the insertion is the charge; discharge figures come from the extraction; C-rate from the charge current', () => {
@@ -896,6 +907,24 @@ describe('retention on hand-built cycles (reversible capacities 1.0, 0.9, 0.9, 0
     expect(err(() => retention(build([1.0, 0.9]), mass, 1, 1, 'src'))).toBe('DataError: too few cycles for --skip 1 --window 1: needs 3 complete cycles, the file has 2 (--skip 0 would work)');
     expect(err(() => retention(build([1.0, 0.9, 0.8]), mass, 1, 2, 'src'))).toBe('DataError: too few cycles for --skip 1 --window 2: needs 5 complete cycles, the file has 3; try --skip 1 --window 1');
     expect(err(() => retention(build([0, 0, 0.5, 0.5]), mass, 0, 2, 'src'))).toBe('DataError: the reference cycles 1–2 pass no charge; retention is undefined');
+    // two cycles and a window of 2: try the whole of them, one each
+    expect(err(() => retention(build([1.0, 0.9]), mass, 0, 2, 'src'))).toBe('DataError: too few cycles for --skip 0 --window 2: needs 4 complete cycles, the file has 2; try --skip 0 --window 1');
+  });
+
+  it('the data errors name the file', () => {
+    const fileOf = (f: () => unknown) => { try { f(); } catch (e) { return (e as DataError).file; } return 'no error'; };
+    expect(fileOf(() => retention(data, mass, 3, 2, 'a.csv'))).toBe('a.csv');
+    expect(fileOf(() => retention(build([0, 0, 0.5, 0.5]), mass, 0, 2, 'b.csv'))).toBe('b.csv');
+    expect(fileOf(() => retention(build([0, 0.5, 0.5]), mass, 0, 1, 'c.csv', { refCycle: 1 }))).toBe('c.csv');
+    expect(fileOf(() => retention(data, mass, 0, 2, 'd.csv', { refCycle: 5 }))).toBe('d.csv');
+    expect(fileOf(() => retentionAt(data, mass, [6], { skip: 5, window: 2 }, 'e.csv'))).toBe('e.csv');
+    expect(fileOf(() => retentionAt(build([0, 0.5]), mass, [2], { skip: 0, window: 1 }, 'f.csv'))).toBe('f.csv');
+  });
+
+  it('two complete cycles, no skip, window 1: the fade is their difference, 0.9 − 1.0', () => {
+    const r = retention(build([1.0, 0.9]), mass, 0, 1, 'src');
+    expect(r.fade_mAh_per_cycle).toBeCloseTo(-0.1, 12);
+    expect(r.retention_pct).toBeCloseTo(90, 9);
   });
 
   it('refuses a bad --ref-cycle and too few cycles after it', () => {
@@ -937,6 +966,7 @@ describe('retention on hand-built cycles (reversible capacities 1.0, 0.9, 0.9, 0
     expect(err(() => retentionAt(build([0, 0.5]), mass, [2], { skip: 0, window: 1 }, 'src'))).toBe('DataError: the reference (cycle 1-1) passes no reversible charge; retention is undefined');
     expect(err(() => retentionAt(build([0, 0.5]), mass, [2], { refCycle: 1 }, 'src'))).toBe('DataError: the reference (cycle 1) passes no reversible charge; retention is undefined');
     expect(err(() => retentionAt(data, mass, [0], { refCycle: 1 }, 'src'))).toBe('UsageError: --at cycle must be a cycle number ≥ 1, not 0');
+    expect(err(() => retentionAt(data, mass, [2], { refCycle: 0 }, 'src'))).toBe('UsageError: --ref-cycle must be a cycle number ≥ 1, not 0');
   });
 });
 
