@@ -284,11 +284,11 @@ describe('CyclingReducer: a LAND-like file (state column, capacity accumulating 
     rec(7, { t: 19800, st: 7200, v: 1.0, i: 2, cap: 4.0, spec: 1000, cyc: 1, step: 4, state: 'C' }),
     rec(8, { t: 21600, st: 1800, v: 0.5, i: -1, cap: 0.5, spec: 125, cyc: 2, step: 5, state: 'D' }),
   ];
-  const points: unknown[] = [];
-  const { data, red } = run(recs, { onPoint: (...a) => points.push(a) });
-  const [d1, c1, d2] = data.halfCycles;
+  // Run inside each test (not at collection time), so that a mutant active during the test is the one run.
+  const S = () => { const points: unknown[] = []; const { data, red } = run(recs, { onPoint: (...a) => points.push(a) }); const [d1, c1, d2] = data.halfCycles; return { points, data, red, d1, c1, d2 }; };
 
   it('three half-cycles, two cycles (the second without its charge), counts of records, rests and steps', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect(data.halfCycles.map((h) => [h.index, h.dir, h.firstLine, h.lastLine, h.records])).toEqual([[0, 'D', 2, 4, 3], [1, 'C', 6, 7, 2], [2, 'D', 8, 8, 1]]);
     expect(data.cycles.map((c) => [c.n, c.insertion.index, c.extraction?.index ?? null])).toEqual([[1, 0, 1], [2, 2, null]]);
     expect(data.leading).toEqual([]);
@@ -304,10 +304,12 @@ describe('CyclingReducer: a LAND-like file (state column, capacity accumulating 
   });
 
   it('the stated mass from the largest capacity: 4.0 mAh / 1000 mAh/g = 4 mg', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect(data.statedMassMg).toBe(4);
   });
 
   it('first discharge: 3 mAh from the column, ∫|I|dt = 1 mA × 3 h (the step time covers the first hour) = 3 mAh', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect([d1!.columnMAh, d1!.integratedMAh, d1!.capacityMAh]).toEqual([3, 3, 3]);
     expect([d1!.startTimeS, d1!.endTimeS, d1!.vendorCycle]).toEqual([3600, 10800, 1]);
     expect([d1!.startV, d1!.endV, d1!.minV, d1!.maxV]).toEqual([1.0, 0.0, 0.0, 1.0]);
@@ -319,6 +321,7 @@ describe('CyclingReducer: a LAND-like file (state column, capacity accumulating 
   });
 
   it('charge: 4 mAh; ∫|I|dt = 2 mA × (1 h step time + 1 h) = 4 mAh; 0.1 V crossed at 2 + 2 × 0.05/0.95 mAh', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect([c1!.columnMAh, c1!.integratedMAh, c1!.capacityMAh]).toEqual([4, 4, 4]);
     expect(c1!.crossMAh).toBeCloseTo(2 + 2 / 19, 12);
     // 0.05 × 2 + (0.05 + 1.0)/2 × 2 = 1.15 mWh
@@ -328,11 +331,13 @@ describe('CyclingReducer: a LAND-like file (state column, capacity accumulating 
   });
 
   it('second discharge: one record, 0.5 mAh (the step time 1800 s at 1 mA), not down to the split', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect([d2!.columnMAh, d2!.integratedMAh, d2!.capacityMAh, d2!.crossMAh, d2!.vendorCycle]).toEqual([0.5, 0.5, 0.5, null, 2]);
     expect(d2!.energyMWh).toBeCloseTo(0.25, 12);
   });
 
   it('the point hook sees every current record with its cycle, direction, voltage, running capacity and line', () => {
+    const { points, data, red, d1, c1, d2 } = S();
     expect(points).toEqual([[1, 'D', 1.0, 1, 2], [1, 'D', 0.2, 2, 3], [1, 'D', 0.0, 3, 4], [1, 'C', 0.05, 2, 6], [1, 'C', 1.0, 4, 7], [2, 'D', 0.5, 0.5, 8]]);
   });
 });
@@ -426,8 +431,9 @@ describe('CyclingReducer: no capacity column, no state column (sign of the curre
     rec(9, { t: 12600, v: 1.2, i: 1 }),
     rec(10, { t: 12000, v: 1.3, i: 1 }),
   ];
-  const { data, red } = run(recs);
+  const S = () => run(recs);
   it('discharge 2 mA: 1 mAh (step time) + 1 mAh (trapezoid) + 1 mAh (step time after the rest) = 3 mAh', () => {
+    const { data, red } = S();
     const d = data.halfCycles[0]!;
     expect(d.integratedMAh).toBeCloseTo(3, 12);
     expect(d.capacityMAh).toBeCloseTo(3, 12);
@@ -437,6 +443,7 @@ describe('CyclingReducer: no capacity column, no state column (sign of the curre
     expect([data.records, data.restRecords]).toEqual([10, 2]);
   });
   it('charge: no step time at its start; 1 mA × 1 h, a backward jump is skipped, then 600 s: 1 + 1/6 mAh; the warning counts two jumps', () => {
+    const { data, red } = S();
     expect(data.halfCycles[1]!.integratedMAh).toBeCloseTo(1 + 1 / 6, 12);
     expect(data.warnings).toEqual(['time goes backwards 2 times (first at line 8); those intervals are not integrated']);
     // the span is last time − first time as read (12000 − 0), not the largest time
@@ -444,6 +451,7 @@ describe('CyclingReducer: no capacity column, no state column (sign of the curre
     expect(red.unsigned).toBe(false);
   });
   it('one backward jump: "1 time"', () => {
+    const { data, red } = S();
     const { data: d } = run(recs.slice(0, 9));
     expect(d.warnings).toEqual(['time goes backwards 1 time (first at line 8); those intervals are not integrated']);
   });
@@ -476,9 +484,9 @@ describe('CyclingReducer: current noise without a state column', () => {
     rec(7, { t: 16900, v: 0.5, i: 1 }),
     rec(8, { t: 20500, v: 1.0, i: 1 }),
   ];
-  const { data } = run(recs, { splitV: 0.5 });
-  const [d, c] = data.halfCycles;
+  const S = () => { const { data } = run(recs, { splitV: 0.5 }); const [d, c] = data.halfCycles; return { data, d, c }; };
   it('joins the discharges: 1 + 2 mAh, 5 records, lines 1–6, the CC current of the longer part (1.2 mA, 3 records)', () => {
+    const { data, d, c } = S();
     expect(data.halfCycles).toHaveLength(2);
     expect([d!.index, c!.index]).toEqual([0, 1]);
     expect(d!.capacityMAh).toBeCloseTo(3, 12);
@@ -495,13 +503,16 @@ describe('CyclingReducer: current noise without a state column', () => {
     expect(data.cycles).toHaveLength(1);
   });
   it('says how many stretches were taken as rest and where the first was', () => {
+    const { data, d, c } = S();
     expect(data.warnings).toEqual(['1 stretch(es) of current below 0.5 % of the largest current (first at lines 3–3) taken as rest: noise with no state column to say so']);
   });
   it('with a state column nothing is dropped: the blip is a charge of its own', () => {
+    const { data, d, c } = S();
     const st = recs.map((r) => ({ ...r, stateKind: (r.currentMA < 0 ? 'D' : 'C') as 'D' | 'C' }));
     expect(run(st, { splitV: 0.5 }).data.halfCycles).toHaveLength(4);
   });
   it('the shorter part keeps its CC current when the later part has fewer CC records; column capacities add too', () => {
+    const { data, d, c } = S();
     const { data: dd } = run([
       rec(1, { v: 1.0, i: -1, cap: 0.1 }), rec(2, { v: 0.9, i: -1, cap: 0.2 }), rec(3, { v: 0.8, i: -1, cap: 0.3 }),
       rec(4, { v: 0.8, i: 0.001, cap: 0.001 }),
@@ -522,6 +533,7 @@ describe('CyclingReducer: current noise without a state column', () => {
     ]);
   });
   it('one half-cycle only: nothing to drop, no warning', () => {
+    const { data, d, c } = S();
     const { data: one } = run([rec(1, { v: 1, i: -1 }), rec(2, { v: 0.9, i: -1 })]);
     expect(one.halfCycles).toHaveLength(1);
     expect(one.warnings).toEqual([]);
