@@ -1127,3 +1127,96 @@ describe('CyclingReducer: edges', () => {
     expect(h.ccCurrentMA! / 1.002 ** 2042).toBeCloseTo(1, 9);
   });
 });
+
+describe('CyclingReducer: the second round of survivors (cycling.ts)', () => {
+  const seqS = (spec: [number, 'D' | 'C' | 'R'][], state: boolean) => spec.map(([i, k], n) =>
+    rec(n + 1, { v: 0.5, i, state: state ? k : null }));
+
+  it('a rest between two parts of one discharge does not end a run (state column)', () => {
+    const { data } = run(seqS([[-1, 'D'], [0, 'R'], [-1, 'D'], [1, 'C'], [1, 'C'], [-1, 'D']], true), { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 5 });
+  });
+
+  it('a current exactly 200× the largest so far does not restart the count', () => {
+    // 0.005 mA noise-level runs, then 1 mA: 1 × 0.5 % = 0.005 is not above 0.005, so the runs before still count
+    const { data } = run(seqS([[-0.005, 'D'], [-0.005, 'D'], [-0.005, 'D'], [0.005, 'C'], [0.005, 'C'], [0.005, 'C'], [-1, 'D']], false), { stopAfterCycle: 1 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 6 });
+  });
+
+  it('with a largest current of 10 mA, 0.04 mA (0.4 %) is not real: no run, no stop', () => {
+    const { data } = run(seqS([[-10, 'D'], [-10, 'D'], [-10, 'D'], [0.04, 'C'], [0.04, 'C'], [0.04, 'C'], [-10, 'D']], false), { stopAfterCycle: 1 });
+    expect(data.partial).toBeNull();
+  });
+
+  it('a run in the direction already counted is not counted again (cycle 2 not reached)', () => {
+    const { data } = run(seqS([[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D']], false), { stopAfterCycle: 2 });
+    expect(data.partial).toBeNull();
+  });
+
+  it('charge first with a leading discharge: the discharge is not an insertion', () => {
+    const { data } = run(seqS([[-1, 'D'], [1, 'C'], [-1, 'D'], [1, 'C']], true), { stopAfterCycle: 1, first: 'charge' });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 1, lastLineRead: 3 });
+  });
+
+  it('the stop warning counts complete cycles only (1 of 2 here)', () => {
+    // D −1 ×3, C 1 ×3, D −1, −100, −10000, C 100 ×3, then D −10000 stops the read after cycle 2 by the count. At the end
+    // the 1 mA branches are below 0.5 % of 10000: noise; cycle 1 is the 10000 mA discharge and the 100 mA charge.
+    const { data } = run(seqS([[-1, 'D'], [-1, 'D'], [-1, 'D'], [1, 'C'], [1, 'C'], [1, 'C'], [-1, 'D'], [-100, 'D'], [-10000, 'D'], [100, 'C'], [100, 'C'], [100, 'C'], [-10000, 'D']], false), { stopAfterCycle: 2 });
+    expect(data.partial).toEqual({ stoppedAfterCycle: 2, lastLineRead: 12 });
+    expect(data.warnings[1]).toBe('reading stopped after what looked like cycle 2 (line 12), but only 1 complete cycle(s) were found in it: read the whole file (--full)');
+  });
+
+  it('a first record already past the split crosses at 0 even with capacity on it', () => {
+    const { data } = run([rec(1, { v: 0.05, i: -1, cap: 1, state: 'D' }), rec(2, { v: 0.01, i: -1, cap: 2, state: 'D' })]);
+    expect(data.halfCycles[0]!.crossMAh).toBe(0);
+  });
+
+  it('a carried counter that dips back to exactly its start stays carried (0 so far)', () => {
+    const q: number[] = [];
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: 2, state: 'D' }),
+      rec(2, { v: 1, i: 1, cap: 2.2, state: 'C' }), rec(3, { v: 1, i: 1, cap: 2.0, state: 'C' }),
+    ], { onPoint: (_c, _d, _v, qq) => q.push(qq) });
+    expect(q.slice(1).map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0.2, 0]);
+    expect(data.halfCycles[1]!.counterCarried).toBe(true);
+  });
+
+  it('the column-vs-integral difference is relative to the column: 2.0 against 0.9 is 55 %', () => {
+    const recs = Array.from({ length: 10 }, (_, k) => rec(k + 1, { t: 360 * (k + 1), v: 1, i: -1, cap: 0.2 * (k + 1), state: 'D' }));
+    expect(run(recs).data.warnings).toEqual(['cycle 1 discharge: capacity column 2.0000 mAh and ∫|I|dt 0.90000 mAh differ by 55.00 % (lines 1–10); the column is used']);
+  });
+
+  it('exactly 0.5 % apart (200 against 199 mAh) is not a warning', () => {
+    // the first record's step time: 199 mA × 1 h = 199 mAh; the next nine at the same time add nothing; the column ends at 200
+    const recs = Array.from({ length: 10 }, (_, k) => rec(k + 1, { t: 3600, st: k === 0 ? 3600 : null, v: 1, i: -199, cap: 20 * (k + 1), state: 'D' }));
+    const d = run(recs).data;
+    expect(d.halfCycles[0]!.integratedMAh).toBe(199);
+    expect(d.warnings).toEqual([]);
+  });
+
+  it('a top voltage of exactly 10 V with a bottom below −5 V: the bottom is named', () => {
+    const { data } = run([rec(1, { v: 10, i: -1, state: 'D' }), rec(2, { v: -6, i: -1, state: 'D' })]);
+    expect(data.warnings).toEqual(['the voltage reaches -6 V (line 2), outside any plausible cell voltage (-5 to 10 V): check the voltage unit (mV written as V?)']);
+  });
+
+  it('zero-current records of a state-marked branch do not make its CC current', () => {
+    const { data } = run([rec(1, { v: 1, i: -1, state: 'D' }), rec(2, { v: 1, i: 0, state: 'D' }), rec(3, { v: 1, i: 0, state: 'D' }), rec(4, { v: 1, i: 0, state: 'D' })]);
+    expect([data.halfCycles[0]!.ccCurrentMA, data.halfCycles[0]!.ccRecords]).toEqual([1, 1]);
+  });
+
+  it('records without a time in a timed file, and a negative step time, add nothing to ∫|I|dt', () => {
+    // t 0, (no time), t 7200 at 1 mA: the trapezoid from 0 to 7200 s = 2 mAh; the first record's step time is −3600: ignored
+    const { data } = run([
+      rec(1, { t: 0, st: -3600, v: 1, i: -1, state: 'D' }), rec(2, { t: null, st: 3600, v: 1, i: -1, state: 'D' }), rec(3, { t: 7200, v: 1, i: -1, state: 'D' }),
+    ]);
+    expect(data.halfCycles[0]!.integratedMAh).toBeCloseTo(2, 12);
+  });
+
+  it('joined parts that never reach the split and have no capacity column keep null crossing and null column', () => {
+    const { data } = run([rec(1, { t: 0, v: 1, i: -1 }), rec(2, { t: 3600, v: 0.9, i: -1 }), rec(3, { t: 3700, v: 0.9, i: 0.001 }), rec(4, { t: 7300, v: 0.8, i: -1 }), rec(5, { t: 10900, v: 0.7, i: -1 })]);
+    const h = data.halfCycles[0]!;
+    expect(data.halfCycles).toHaveLength(1);
+    expect([h.crossMAh, h.columnMAh]).toEqual([null, null]);
+    expect(h.integratedMAh).toBeCloseTo(2, 12);
+  });
+});
