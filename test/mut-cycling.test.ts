@@ -1220,3 +1220,28 @@ describe('CyclingReducer: the second round of survivors (cycling.ts)', () => {
     expect(h.integratedMAh).toBeCloseTo(2, 12);
   });
 });
+
+describe('CyclingReducer: the third round (cycling.ts)', () => {
+  it('the time span is last − first (a file starting at t = 100 s)', () => {
+    expect(run([rec(1, { t: 100, v: 1, i: -1, state: 'D' }), rec(2, { t: 400, v: 1, i: -1, state: 'D' })]).data.timeSpanS).toBe(300);
+  });
+  it('an untimed last record leaves the branch\'s end time at the last time read', () => {
+    const h = run([rec(1, { t: 0, v: 1, i: -1, state: 'D' }), rec(2, { t: 3600, v: 1, i: -1, state: 'D' }), rec(3, { t: null, v: 1, i: -1, state: 'D' })]).data.halfCycles[0]!;
+    expect([h.startTimeS, h.endTimeS]).toEqual([0, 3600]);
+  });
+  it('zero and positive currents without a state column: still unsigned', () => {
+    expect(run([rec(1, { v: 1, i: 0 }), rec(2, { v: 1, i: 1 })]).red.unsigned).toBe(true);
+  });
+  it('joined parts with as many CC records each keep the first part\'s CC current', () => {
+    const { data } = run([rec(1, { v: 1, i: -1 }), rec(2, { v: 1, i: -1 }), rec(3, { v: 1, i: 0.001 }), rec(4, { v: 1, i: -1.2 }), rec(5, { v: 1, i: -1.2 })]);
+    expect([data.halfCycles[0]!.ccCurrentMA, data.halfCycles[0]!.ccRecords]).toEqual([1, 2]);
+  });
+  it('a first part without capacity values joined to a part with them: no column capacity for the whole', () => {
+    const { data } = run([
+      rec(1, { v: 1, i: -1, cap: null }), rec(2, { v: 1, i: -1, cap: null }), rec(3, { v: 1, i: 0.001, cap: null }),
+      rec(4, { v: 1, i: -1, cap: 0.5 }), rec(5, { v: 1, i: -1, cap: 1.0 }),
+    ]);
+    expect(data.halfCycles).toHaveLength(1);
+    expect(data.halfCycles[0]!.columnMAh).toBeNull();
+  });
+});
