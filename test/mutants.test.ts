@@ -218,7 +218,7 @@ describe('rate steps (rate.ts) on cycle rows written by hand', () => {
     const r = rateSteps(rowsOf(true), { nominalMAhG: 300 });
     expect(r.formation).toEqual({ cycles: [1], i_mA_g: [50], i_mA: [0.1] });
     expect(r.skipped_cycles).toEqual([6]);
-    expect(r.warnings).toEqual(['cycle 6 carry no insertion current: left out of the rate steps']);
+    expect(r.warnings).toEqual(['cycle 6 carries no insertion current: left out of the rate steps']);
     expect(r.steps.map((s) => [s.step, s.first_cycle, s.last_cycle, s.n])).toEqual([[1, 2, 3, 2], [2, 4, 5, 2], [3, 7, 8, 2]]);
     const [a, b, c] = r.steps;
     expect(a!.i_mA_g).toBeCloseTo(101.5, 9);

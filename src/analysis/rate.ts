@@ -82,7 +82,7 @@ export function rateSteps(rows: CycleRow[], opts: RateOptions = {}): RateResult 
     if (ref !== null && Math.abs(i - ref) <= tol / 100 * ref) groups[groups.length - 1]!.push(r);
     else { groups.push([r]); ref = i; }
   }
-  if (skipped.length) warnings.push(`cycle${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} carry no insertion current: left out of the rate steps`);
+  if (skipped.length) warnings.push(`cycle${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} ${skipped.length > 1 ? 'carry' : 'carries'} no insertion current: left out of the rate steps`);
   const stat = (g: CycleRow[], k: keyof CycleRow) => meanSd(g.map((r) => r[k] as number | null));
   const steps: RateStepRow[] = groups.map((g, s) => {
     const iG = meanSd(g.map((r) => r[`i_${ins}_mA_g`])).mean;
