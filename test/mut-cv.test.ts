@@ -1,0 +1,346 @@
+// Mutation tests for src/analysis/cv.ts and src/analysis/cv/ (issue 20 point 4). In-process and small:
+// every input is built here by hand (sweeps, peaks, currents written as formulas), and every expected
+// number is worked from that input: by hand, from an analytic form (a Gaussian peak of known position
+// and height on a linear baseline, i = a·v^b, i = k1·v + k2·v^½), or from the rules in
+// docs/science.md ("CHI: cyclic voltammetry"). No generated corpus, no CLI.
+import { describe, expect, it } from 'vitest';
+import { grid, interpAt, lineFit, median, movingAverage, noiseSigma, regression, savitzkyGolay } from '../src/analysis/cv/util.js';
+import { pickSweep, sweepRange, type TraceFile } from '../src/analysis/cv/pick.js';
+import { cycleOf, findSei, SEI_CURRENT_FRACTION, SEI_WINDOW_V } from '../src/analysis/cv/sei.js';
+import { decideSign, FLAT_LOOP, loopRatio, resultsVotes, type ResultsContext } from '../src/analysis/cv/sign.js';
+import type { PeakRow } from '../src/analysis/cv/peaks.js';
+import type { Sweep } from '../src/analysis/cv.js';
+import type { ChiResult } from '../src/readers/chi/chi.js';
+
+const f64 = (a: number[]) => Float64Array.from(a);
+const sw = (index: number, direction: 'anodic' | 'cathodic', start: number, end: number): Sweep => ({ index, direction, start, end });
+const arr = (a: ArrayLike<number>) => Array.from(a);
+
+describe('cv/util', () => {
+  it('median: numeric order, even and odd counts, non-finite values dropped, NaN when empty', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([10, 9, 1])).toBe(9); // a string sort would put 10 first and answer 10
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([NaN, 1, Infinity, 3])).toBe(2);
+    expect(median([])).toBeNaN();
+    expect(median([NaN])).toBeNaN();
+  });
+
+  it('movingAverage: ±h points, the window shrinking symmetrically at the ends; h = 0 copies', () => {
+    const y = [1, 2, 4, 8, 16];
+    expect(arr(movingAverage(y, 0))).toEqual(y);
+    expect(arr(movingAverage(y, -1))).toEqual(y);
+    const m1 = arr(movingAverage(y, 1));
+    [1, 7 / 3, 14 / 3, 28 / 3, 16].forEach((v, k) => expect(m1[k]).toBeCloseTo(v, 12));
+    const m2 = arr(movingAverage(y, 2));
+    [1, 7 / 3, 31 / 5, 28 / 3, 16].forEach((v, k) => expect(m2[k]).toBeCloseTo(v, 12));
+  });
+
+  it('noiseSigma: 1.4826·MAD of the second differences / √6; 0 below 5 points', () => {
+    // Second differences of [0,0,1,4,10,20,35] are 1,2,3,4,5: median 3, MAD 1.
+    expect(noiseSigma([0, 0, 1, 4, 10, 20, 35])).toBeCloseTo(1.4826 / Math.sqrt(6), 12);
+    // Five points: second differences 1,2,3, median 2, MAD 1.
+    expect(noiseSigma([0, 0, 1, 4, 10])).toBeCloseTo(1.4826 / Math.sqrt(6), 12);
+    // Second differences −3, −1, 4, 8: median 1.5, deviations 4.5, 2.5, 2.5, 6.5 → MAD 3.5.
+    // y: 0, 0, −3, −7, −7, 1 (each y[k+1] = d + 2y[k] − y[k−1]).
+    expect(noiseSigma([0, 0, -3, -7, -7, 1])).toBeCloseTo((1.4826 * 3.5) / Math.sqrt(6), 12);
+    expect(noiseSigma([0, 0, 1, 4])).toBe(0);
+  });
+
+  it('lineFit: least squares over [from, to); null with fewer than 2 points or no spread', () => {
+    expect(lineFit([0, 1, 2, 3], [1, 3, 5, 7])).toEqual({ a: 1, b: 2 });
+    // x = 0,1,2, y = 0,2,1: mean 1 and 1, Sxx = 2, Sxy = 1 → b = 0.5, a = 0.5.
+    expect(lineFit([0, 1, 2], [0, 2, 1])).toEqual({ a: 0.5, b: 0.5 });
+    expect(lineFit([0, 1, 2, 3, 4], [100, 3, 5, 7, -100], 1, 4)).toEqual({ a: 1, b: 2 });
+    expect(lineFit([0, 1, 2, 3], [5, 5, 5, 5], 2, 3)).toBeNull();
+    expect(lineFit([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(lineFit([5, 5, 1, 2], [1, 2, 3, 4], 0, 2)).toBeNull();
+  });
+
+  it('regression: slope, intercept, standard error and R² by hand', () => {
+    // x 0..3, y 0,2,1,3: Sxx 5, Sxy 4 → slope 0.8, intercept 0.3; residuals −0.3, 0.9, −0.9, 0.3 → SSE 1.8; Syy 5.
+    const r = regression([0, 1, 2, 3], [0, 2, 1, 3]);
+    expect(r.slope).toBeCloseTo(0.8, 12);
+    expect(r.intercept).toBeCloseTo(0.3, 12);
+    expect(r.se!).toBeCloseTo(Math.sqrt(1.8 / 2 / 5), 12);
+    expect(r.r2!).toBeCloseTo(1 - 1.8 / 5, 12);
+    const two = regression([1, 3], [2, 6]);
+    expect(two.slope).toBeCloseTo(2, 12);
+    expect(two.intercept).toBeCloseTo(0, 12);
+    expect(two.se).toBeNull();
+    expect(two.r2).toBeNull();
+    const flat = regression([1, 2, 3], [4, 4, 4]);
+    expect(flat.slope).toBe(0);
+    expect(flat.r2).toBeNull();
+    expect(flat.se).toBe(0);
+  });
+
+  it('interpAt: either direction, nodes, a repeated x, and null outside or beyond [from, to)', () => {
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 2.5)).toBeCloseTo(30, 12);
+    expect(interpAt([3, 2, 1, 0], [40, 20, 10, 0], 0, 4, 2.5)).toBeCloseTo(30, 12);
+    expect(interpAt([3, 2, 1, 0], [40, 20, 10, 0], 0, 4, 0.25)).toBeCloseTo(2.5, 12);
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 1)).toBe(10);
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 3)).toBe(40);
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 0)).toBe(0);
+    expect(interpAt([1, 1, 2], [10, 30, 40], 0, 3, 1)).toBe(20);
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 3.5)).toBeNull();
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 2, 4, 0.5)).toBeNull();
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 2, 2.5)).toBeNull();
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 1, 4, 1.5)).toBeCloseTo(15, 12);
+  });
+
+  it('grid: multiples of the step inside [lo, hi], ends included where they land', () => {
+    expect(grid(0.013, 0.05, 0.01)).toEqual([0.02, 0.03, 0.04, 0.05]);
+    expect(grid(0.02, 0.05, 0.01)).toEqual([0.02, 0.03, 0.04, 0.05]);
+    expect(grid(-0.015, 0.005, 0.01)).toEqual([-0.01, 0]);
+    expect(grid(0.3, 0.3, 0.1)).toEqual([0.3]);
+    expect(grid(0.31, 0.39, 0.1)).toEqual([]);
+  });
+
+  it('savitzkyGolay: the 5-point quadratic weights (−3, 12, 17, 12, −3)/35, quadratics kept exactly', () => {
+    const delta = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0];
+    const s = arr(savitzkyGolay(delta, 2));
+    const want = [0, 0, 0, -3 / 35, 12 / 35, 17 / 35, 12 / 35, -3 / 35, 0, 0, 0];
+    want.forEach((v, k) => expect(s[k]).toBeCloseTo(v, 12));
+    // Near the ends the window shrinks to ±1 (identity for a quadratic of 3 points) and ±0.
+    const near = arr(savitzkyGolay([0, 1, 0, 0, 0, 0, 0], 2));
+    [0, 1, 12 / 35, -3 / 35, 0, 0, 0].forEach((v, k) => expect(near[k]).toBeCloseTo(v, 12));
+    const q = Array.from({ length: 12 }, (_, k) => 3 - 2 * k + 0.5 * k * k);
+    const sq = arr(savitzkyGolay(q, 3));
+    q.forEach((v, k) => expect(sq[k]).toBeCloseTo(v, 9));
+    expect(arr(savitzkyGolay(delta, 0))).toEqual(delta);
+    // ±3: weights (7, 6, 3, −2)/21 from the centre out.
+    const s3 = arr(savitzkyGolay([0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 3));
+    [-2 / 21, 3 / 21, 6 / 21, 7 / 21, 6 / 21, 3 / 21, -2 / 21].forEach((v, k) => expect(s3[k + 4]).toBeCloseTo(v, 12));
+  });
+});
+
+describe('cv/pick', () => {
+  const e = f64([0, 1, 2, 1, 0, 1, 2, 1, 0]);
+  const file = (sweeps: Sweep[]): TraceFile => ({ file: 'f', scan_rate_v_s: 0.1, trace: { e, i: new Float64Array(e.length), sweeps } });
+  const four = [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 2, 5), sw(3, 'anodic', 4, 7), sw(4, 'cathodic', 6, 9)];
+
+  it('pickSweep: the sweep of that cycle and direction, else the last of that direction, else none', () => {
+    expect(pickSweep(file(four), 1, 'anodic')).toEqual({ sweep: four[0], cycle: 1 });
+    expect(pickSweep(file(four), 2, 'anodic')).toEqual({ sweep: four[2], cycle: 2 });
+    expect(pickSweep(file(four), 2, 'cathodic')).toEqual({ sweep: four[3], cycle: 2 });
+    expect(pickSweep(file(four), 1, 'cathodic')).toEqual({ sweep: four[1], cycle: 1 });
+    expect(pickSweep(file(four), 5, 'cathodic')).toEqual({ sweep: four[3], cycle: 2 });
+    expect(pickSweep(file(four.slice(0, 3)), 3, 'anodic')).toEqual({ sweep: four[2], cycle: 2 });
+    expect(pickSweep(file([four[0]!, four[2]!]), 2, 'cathodic')).toEqual({ sweep: null, cycle: null });
+  });
+
+  it('sweepRange: min and max of e over [start, end)', () => {
+    const x = f64([0.5, 0.1, 0.9, 0.3, 2]);
+    expect(sweepRange(x, sw(1, 'anodic', 1, 4))).toEqual([0.1, 0.9]);
+    expect(sweepRange(x, sw(1, 'anodic', 0, 5))).toEqual([0.1, 2]);
+    expect(sweepRange(x, sw(1, 'anodic', 3, 5))).toEqual([0.3, 2]);
+  });
+});
+
+/** A minimal PeakRow: only the fields findSei reads matter. */
+const peak = (sweep: number, ep: number, ip: number, charge: number | null = null): PeakRow => ({
+  cycle: cycleOf(sw(sweep, 'anodic', 0, 0)), sweep, direction: sweep % 2 ? 'anodic' : 'cathodic', rank: 1, ep_v: ep, ip_a: ip, ip_raw_a: ip,
+  baseline: '', baseline_from_v: 0, baseline_to_v: 0, baseline_slope_a_per_v: 0, baseline_at_ep_a: 0, prominence_a: Math.abs(ip),
+  half_width_v: null, charge_c: charge, flags: [],
+});
+
+describe('cv/sei', () => {
+  it('cycleOf: two sweeps per cycle from sweep 1', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((k) => cycleOf(sw(k, 'anodic', 0, 2)))).toEqual([1, 1, 2, 2, 3, 3, 4]);
+  });
+
+  // Cycle 1: sweep 1 (anodic 0 → 1 V) is not used; sweep 2 cathodic 1 → −0.2 V; cycle 2: sweep 3 anodic, sweep 4 cathodic 1 → 0 V.
+  const e = f64([0, 0.5, 1, 0.5, 0, -0.2, 0, 0.5, 1, 0.5, 0]);
+  const sweeps = [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 2, 6), sw(3, 'anodic', 5, 9), sw(4, 'cathodic', 8, 11)];
+
+  it('notes when cycle 1 has no cathodic sweep or there is no later cycle', () => {
+    expect(findSei(e, [sweeps[0]!, sweeps[2]!, sweeps[3]!], [])).toEqual({ sei: [], note: 'SEI peak not assessed: cycle 1 has no cathodic sweep' });
+    expect(findSei(e, sweeps.slice(0, 3), [peak(2, 0.6, -1)])).toEqual({ sei: [], note: 'SEI peak not assessed: no later cycle to compare cycle 1 with' });
+    expect(findSei(e, sweeps, [])).toEqual({ sei: [], note: null });
+  });
+
+  it('a cycle-1 cathodic peak with no counterpart within ±50 mV and ≥ 1/3 of its current is flagged', () => {
+    expect(SEI_WINDOW_V).toBe(0.05);
+    expect(SEI_CURRENT_FRACTION).toBeCloseTo(1 / 3, 15);
+    const p = peak(2, 0.6, -3e-4, -0.12);
+    const r = findSei(e, sweeps, [peak(1, 0.6, 5e-4), p, peak(3, 0.6, 3e-4)]);
+    // The anodic peaks of sweeps 1 and 3 are neither candidates nor counterparts.
+    expect(r).toEqual({ sei: [{ cycle: 1, sweep: 2, ep_v: 0.6, ip_a: -3e-4, charge_c: -0.12, later_sweeps_checked: [4] }], note: null });
+    expect(p.flags).toEqual(['sei']);
+  });
+
+  it('the counterpart rules at their boundaries: exactly 50 mV away and exactly a third still count', () => {
+    // |0 − 0.05| is exactly the double 0.05; (1/3)·3 is exactly 1.
+    const at = (q: PeakRow) => findSei(e, sweeps, [peak(2, 0, -3), q]).sei.length;
+    expect(at(peak(4, 0.05, -1))).toBe(0);
+    expect(at(peak(4, -0.05, 1))).toBe(0); // |ip| is compared, whatever its sign
+    expect(at(peak(4, 0.0501, -1))).toBe(1);
+    expect(at(peak(4, 0.05, -0.999))).toBe(1);
+    expect(at(peak(4, 0, -3))).toBe(0);
+  });
+
+  it('a later sweep that does not cover the potential is no evidence; one covering it exactly at its end is', () => {
+    // Cycle-1 peak at −0.1 V: sweep 4 only reaches down to 0 V, so it is not checked and nothing is flagged.
+    expect(findSei(e, sweeps, [peak(2, -0.1, -1)])).toEqual({ sei: [], note: null });
+    // Peak at 0 V: sweep 4 ends at 0 V (its lowest point) and covers it; at 1 V its highest point.
+    expect(findSei(e, sweeps, [peak(2, 0, -1)]).sei.map((s) => s.later_sweeps_checked)).toEqual([[4]]);
+    expect(findSei(e, sweeps, [peak(2, 1, -1)]).sei.map((s) => s.ep_v)).toEqual([1]);
+    // Two later cathodic sweeps: only the one that covers the potential is listed; a match in either clears it.
+    const e6 = f64([0, 0.5, 1, 0.5, 0, -0.2, 0, 0.5, 1, 0.5, 0, 0.5, 1, 0.5, -0.3]);
+    const s6 = [...sweeps, sw(5, 'anodic', 10, 13), sw(6, 'cathodic', 12, 15)];
+    expect(findSei(e6, s6, [peak(2, -0.1, -1)]).sei[0]!.later_sweeps_checked).toEqual([6]);
+    expect(findSei(e6, s6, [peak(2, 0.3, -1)]).sei[0]!.later_sweeps_checked).toEqual([4, 6]);
+    expect(findSei(e6, s6, [peak(2, 0.3, -1), peak(6, 0.31, -0.5)]).sei).toEqual([]);
+  });
+});
+
+describe('cv/sign: loopRatio', () => {
+  it('∮ i dE / ∫|i||dE| over a pair, by hand', () => {
+    // Anodic 0 → 2 V with i 1,2,3; cathodic 2 → 0 V with i −1,1,1.
+    // Anodic: mid-currents 1.5, 2.5 × dE 1 → 4 (and 4). Cathodic: 0 × −1, 1 × −1 → −1 (and 1). Ratio 3/5.
+    const e = f64([0, 1, 2, 2, 1, 0]), i = f64([1, 2, 3, -1, 1, 1]);
+    expect(loopRatio(e, i, [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6)])).toBeCloseTo(0.6, 12);
+    // The same loop read the other way round (currents negated): −0.6.
+    expect(loopRatio(e, i.map((x) => -x), [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6)])).toBeCloseTo(-0.6, 12);
+  });
+
+  it('only the potential range both sweeps cover counts (an interval whose midpoint is on the edge counts)', () => {
+    // Cathodic sweep 2 → 0.5 V: the shared range is 0.5…2 V; anodic 0 → 0.5 → 1 → 2 with i 10 on the first
+    // interval (midpoint 0.25 V, outside).
+    const e = f64([0, 0.5, 1, 2, 2, 1, 0.5]), i = f64([10, 10, 1, 1, 3, 3, 3]);
+    // Anodic: [0,0.5] mid 0.25 excluded; [0.5,1] mid 0.75: im 5.5 × 0.5 = 2.75; [1,2]: 1 × 1 = 1.
+    // Cathodic: [2,1]: 3 × −1 = −3; [1,0.5]: 3 × −0.5 = −1.5. num = −0.75, den = 8.25.
+    expect(loopRatio(e, i, [sw(1, 'anodic', 0, 4), sw(2, 'cathodic', 4, 7)])).toBeCloseTo(-0.75 / 8.25, 12);
+    const e2 = f64([0, 1, 2, 2, 1.5, 0.5]), i2 = f64([4, 2, 2, 1, 1, 1]);
+    // Shared 0.5…2: anodic [0,1] mid 0.5 counted: 3 × 1; [1,2]: 2 × 1. Cathodic [2,1.5]: −0.5; [1.5,0.5]: −1. num 3.5, den 6.5.
+    expect(loopRatio(e2, i2, [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6)])).toBeCloseTo(3.5 / 6.5, 12);
+    // Shared 0…1.5 (anodic to 2 V, cathodic from 1.5 V): the anodic interval [1,2] has its midpoint 1.5 V on the edge, counted.
+    const e3 = f64([0, 1, 2, 1.5, 0]), i3 = f64([1, 1, -3, -1, -1]);
+    // Anodic: 1 × 1 + (−1) × 1 = 0 (den 2); cathodic [1.5,0]: −1 × −1.5 = 1.5. num 1.5, den 3.5.
+    expect(loopRatio(e3, i3, [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 5)])).toBeCloseTo(1.5 / 3.5, 12);
+  });
+
+  it('pairs are (1,2), (3,4), …; an unpaired sweep, a pair without overlap or a zero current give nothing', () => {
+    // Pairs (1,2) and (3,4) only: a (2,3) pair would add its own terms.
+    const e = f64([0, 1, 2, 1, 0, 1, 2, 1, 0]);
+    const i = f64([2, 2, 2, -2, -2, 1, 1, 1, 1]);
+    const s = [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 2, 5), sw(3, 'anodic', 4, 7), sw(4, 'cathodic', 6, 9)];
+    // Pair 1: anodic 2 + 2 = 4; cathodic (2+(−2))/2·(−1) = 0 then −2 × −1 = 2 → num 6, den 6.
+    // Pair 2: anodic (−2+1)/2 × 1 = −0.5, then 1 (den 1.5); cathodic 1 × −1 twice → −2 (den 2): num −1.5, den 3.5. Total 4.5 / 9.5.
+    expect(loopRatio(e, i, s)).toBeCloseTo(4.5 / 9.5, 12);
+    expect(loopRatio(e, i, s.slice(0, 3))).toBeCloseTo(1, 12);
+    expect(loopRatio(e, i, s.slice(0, 1))).toBeNull();
+    expect(loopRatio(e, new Float64Array(9), s)).toBeNull();
+    const apart = f64([0, 1, 2, 5, 4, 3]);
+    expect(loopRatio(apart, f64([1, 1, 1, 1, 1, 1]), [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6)])).toBeNull();
+    // Sweeps that touch at one potential only (2 V): no overlap.
+    const touch = f64([0, 1, 2, 3, 2.5, 2]);
+    expect(loopRatio(touch, f64([1, 1, 1, 1, 1, 1]), [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6)])).toBeNull();
+  });
+});
+
+describe('cv/sign: the Results block', () => {
+  const res = (segment: number | null, value: number, block: string | null = null, name = 'ip'): ChiResult => ({ channel: null, segment, block, name, value, unit: 'A', line: 1 });
+  const ctx = (results: ChiResult[], o: Partial<ResultsContext> = {}): ResultsContext => ({ results, block: null, initPN: null, singleSweepDir: null, sweeps: [], ...o });
+
+  it('votes: +1 per peak whose ip has the sign of its segment direction (Init P/N, else the sweeps)', () => {
+    // Init P: odd segments go positive. ip > 0 on segment 1 and ip < 0 on segment 2 are both anodic-positive.
+    expect(resultsVotes(ctx([res(1, 2e-6), res(2, -3e-6)], { initPN: 'P' }))).toEqual({ votes: 2, peaks: 2 });
+    expect(resultsVotes(ctx([res(1, 2e-6), res(2, -3e-6)], { initPN: 'N' }))).toEqual({ votes: -2, peaks: 2 });
+    expect(resultsVotes(ctx([res(3, -2e-6), res(4, 5e-6)], { initPN: 'N' }))).toEqual({ votes: 2, peaks: 2 });
+    // No Init P/N: the direction of the data's sweep of that number; a segment beyond the data is not counted.
+    const sweeps = [sw(1, 'cathodic', 0, 3), sw(2, 'anodic', 2, 5)];
+    expect(resultsVotes(ctx([res(1, -1e-6), res(2, 1e-6), res(3, 1e-6)], { sweeps }))).toEqual({ votes: 2, peaks: 2 });
+    expect(resultsVotes(ctx([res(1, 1e-6), res(2, 1e-6)], { sweeps, initPN: 'X' }))).toEqual({ votes: 0, peaks: 2 });
+    // No segment (LSV/DPV): the single sweep's direction; unknown → not counted.
+    expect(resultsVotes(ctx([res(null, -1e-6)], { singleSweepDir: -1 }))).toEqual({ votes: 1, peaks: 1 });
+    expect(resultsVotes(ctx([res(null, -1e-6)], { singleSweepDir: 1 }))).toEqual({ votes: -1, peaks: 1 });
+    expect(resultsVotes(ctx([res(null, -1e-6)]))).toEqual({ votes: 0, peaks: 0 });
+  });
+
+  it('only ip entries that are non-zero, of the chosen block', () => {
+    const rs = [res(1, 1e-6), res(1, 0), res(1, -5e-6, null, 'ep'), res(1, -1e-6, 'Current 2'), res(2, 1e-6, 'Current 2')];
+    expect(resultsVotes(ctx(rs, { initPN: 'P' }))).toEqual({ votes: 1, peaks: 1 });
+    // Channel 2: segment 1 ip < 0 (cathodic-positive), segment 2 ip > 0 (cathodic-positive).
+    expect(resultsVotes(ctx(rs, { initPN: 'P', block: 'Current 2' }))).toEqual({ votes: -2, peaks: 2 });
+  });
+});
+
+describe('cv/sign: decideSign', () => {
+  const res = (segment: number | null, value: number): ChiResult => ({ channel: null, segment, block: null, name: 'ip', value, unit: 'A', line: 1 });
+  const ctx = (results: ChiResult[] = []): ResultsContext => ({ results, block: null, initPN: 'P', singleSweepDir: null, sweeps: [] });
+  // One step up with current x, one step down with current y: ratio (x − y)/(|x| + |y|).
+  const e = f64([0, 1, 1, 0]);
+  const s = [sw(1, 'anodic', 0, 2), sw(2, 'cathodic', 2, 4)];
+  const loop = (x: number, y: number) => f64([x, x, y, y]);
+  const anodicRes = [res(1, 1e-6), res(2, -1e-6)]; // Results implying anodic-positive
+  const cathodicRes = [res(1, -1e-6), res(2, 1e-6)];
+
+  it('the loop decides when nothing else does; FLAT_LOOP = 0.02 is the edge (exactly 0.02 still tells)', () => {
+    expect(FLAT_LOOP).toBe(0.02);
+    const a = decideSign(e, loop(3, -1), s, ctx());
+    expect(a).toEqual({ current_sign: 'anodic-positive', current_sign_source: 'loop orientation', loop_ratio: 1, results_sign: null, results_peaks: 0, warnings: [] });
+    const c = decideSign(e, loop(-1, 3), s, ctx());
+    expect(c).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'loop orientation', loop_ratio: -1, warnings: [] });
+    // (51 − 49)/100 = 0.02 exactly: not flat.
+    expect(decideSign(e, loop(51, 49), s, ctx())).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'loop orientation', loop_ratio: 0.02, warnings: [] });
+    expect(decideSign(e, loop(49, 51), s, ctx())).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'loop orientation', loop_ratio: -0.02 });
+  });
+
+  it('a flat loop: default anodic-positive with the full warning', () => {
+    // (50.5 − 49.5)/100 = 0.01.
+    const r = decideSign(e, loop(50.5, 49.5), s, ctx());
+    expect(r).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'default', results_sign: null });
+    expect(r.loop_ratio).toBeCloseTo(0.01, 12);
+    expect(r.warnings).toEqual(['the voltammogram loop is too flat to tell the current sign (∮ i dE / ∫|i| |dE| = 0.010, |·| < 0.02); currents read as anodic-positive (IUPAC): check, or give the sign explicitly']);
+    // A flat loop under an explicit sign says nothing; under the Results block only the flatness.
+    expect(decideSign(e, loop(50.5, 49.5), s, ctx(), 'cathodic-positive').warnings).toEqual([]);
+    const withRes = decideSign(e, loop(50.5, 49.5), s, ctx(cathodicRes));
+    expect(withRes).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'results', results_sign: 'cathodic-positive', results_peaks: 2 });
+    expect(withRes.warnings).toEqual(['the voltammogram loop is too flat to tell the current sign (∮ i dE / ∫|i| |dE| = 0.010, |·| < 0.02)']);
+  });
+
+  it('no loop and no Results: default with its own warning', () => {
+    const one = [sw(1, 'anodic', 0, 2)];
+    const r = decideSign(e, loop(1, 1), one, ctx());
+    expect(r).toEqual({ current_sign: 'anodic-positive', current_sign_source: 'default', loop_ratio: null, results_sign: null, results_peaks: 0,
+      warnings: ['the current sign cannot be told from this file (no Results peaks, no closed loop); currents read as anodic-positive (IUPAC): check, or give the sign explicitly'] });
+    expect(decideSign(e, loop(1, 1), one, ctx(), 'cathodic-positive')).toEqual({ current_sign: 'cathodic-positive', current_sign_source: 'option', loop_ratio: null, results_sign: null, results_peaks: 0, warnings: [] });
+    expect(decideSign(e, loop(1, 1), one, ctx(cathodicRes)).warnings).toEqual([]);
+  });
+
+  it('Results before the loop; their disagreement is a warning', () => {
+    const agree = decideSign(e, loop(3, -1), s, ctx(anodicRes));
+    expect(agree).toEqual({ current_sign: 'anodic-positive', current_sign_source: 'results', loop_ratio: 1, results_sign: 'anodic-positive', results_peaks: 2, warnings: [] });
+    const dis = decideSign(e, loop(3, -1), s, ctx(cathodicRes));
+    expect(dis).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'results' });
+    expect(dis.warnings).toEqual(["the file's Results block implies cathodic-positive but the loop orientation (∮ i dE / ∫|i| |dE| = 1.000) implies anodic-positive; the Results block is used"]);
+  });
+
+  it('inconsistent Results: a majority still decides (with a warning); a tie does not', () => {
+    const three = [res(1, 1e-6), res(2, -1e-6), res(3, -1e-6)]; // votes +1 +1 −1
+    const r = decideSign(e, loop(3, -1), s, ctx(three));
+    expect(r).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results', results_sign: 'anodic-positive', results_peaks: 3 });
+    expect(r.warnings).toEqual(["the file's Results block is inconsistent: 2 of 3 peak currents imply anodic-positive, the others the opposite"]);
+    // Votes −1, −1, +1, −1, +1 (odd segments positive-going).
+    const c3 = decideSign(e, loop(3, -1), s, ctx([res(1, -1e-6), res(2, 1e-6), res(3, 1e-6), res(4, 1e-6), res(5, 1e-6)]));
+    expect(c3.warnings[0]).toBe("the file's Results block is inconsistent: 3 of 5 peak currents imply cathodic-positive, the others the opposite");
+    const tie = decideSign(e, loop(-1, 3), s, ctx([res(1, 1e-6), res(2, 1e-6)]));
+    expect(tie).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'loop orientation', results_sign: null, results_peaks: 2 });
+    expect(tie.warnings).toEqual(["the file's Results block is inconsistent (2 peaks, half each way): it does not settle the current sign"]);
+  });
+
+  it('an explicit sign wins; it warns when the Results block or else the loop disagrees', () => {
+    expect(decideSign(e, loop(3, -1), s, ctx(anodicRes), 'anodic-positive').warnings).toEqual([]);
+    const vsRes = decideSign(e, loop(3, -1), s, ctx(cathodicRes), 'anodic-positive');
+    expect(vsRes).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'option', results_sign: 'cathodic-positive' });
+    expect(vsRes.warnings).toEqual([
+      "the file's Results block implies cathodic-positive but the loop orientation (∮ i dE / ∫|i| |dE| = 1.000) implies anodic-positive; the explicit sign is used",
+      "the given current sign (anodic-positive) contradicts the file's Results block, which implies cathodic-positive",
+    ]);
+    const vsLoop = decideSign(e, loop(3, -1), s, ctx(), 'cathodic-positive');
+    expect(vsLoop.warnings).toEqual(["the given current sign (cathodic-positive) contradicts the file's loop orientation, which implies anodic-positive"]);
+    expect(decideSign(e, loop(-1, 3), s, ctx(), 'cathodic-positive').warnings).toEqual([]);
+  });
+});
