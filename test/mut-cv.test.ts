@@ -9,6 +9,8 @@ import { pickSweep, sweepRange, type TraceFile } from '../src/analysis/cv/pick.j
 import { cycleOf, findSei, SEI_CURRENT_FRACTION, SEI_WINDOW_V } from '../src/analysis/cv/sei.js';
 import { decideSign, FLAT_LOOP, loopRatio, resultsVotes, type ResultsContext } from '../src/analysis/cv/sign.js';
 import type { PeakRow } from '../src/analysis/cv/peaks.js';
+import { bValues, type BFile } from '../src/analysis/cv/bvalue.js';
+import { dunn } from '../src/analysis/cv/dunn.js';
 import type { Sweep } from '../src/analysis/cv.js';
 import type { ChiResult } from '../src/readers/chi/chi.js';
 
@@ -342,5 +344,281 @@ describe('cv/sign: decideSign', () => {
     const vsLoop = decideSign(e, loop(3, -1), s, ctx(), 'cathodic-positive');
     expect(vsLoop.warnings).toEqual(["the given current sign (cathodic-positive) contradicts the file's loop orientation, which implies anodic-positive"]);
     expect(decideSign(e, loop(-1, 3), s, ctx(), 'cathodic-positive').warnings).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// b-values and Dunn on hand-built files: a triangle 0 → top → 0 → … in N steps per sweep (10 mV for
+// top = 1 V, N = 100), consecutive sweeps sharing their vertex point; the current of each sweep
+// direction is a formula of E and v written in the test.
+type Cur = (e: number, v: number) => number;
+function cvTrace(name: string, v: number | null, an: Cur, ca: Cur, o: { sweeps?: number; top?: number; bottom?: number; n?: number; skip?: 'anodic' | 'cathodic' } = {}): TraceFile {
+  const nS = o.sweeps ?? 4, top = o.top ?? 1, bottom = o.bottom ?? 0, N = o.n ?? 100;
+  const e: number[] = [], i: number[] = [], sweeps: Sweep[] = [];
+  for (let s = 1; s <= nS; s++) {
+    const dir = s % 2 ? 'anodic' : 'cathodic';
+    for (let j = s === 1 ? 0 : 1; j <= N; j++) {
+      const E = dir === 'anodic' ? bottom + (j / N) * (top - bottom) : top - (j / N) * (top - bottom);
+      e.push(E);
+      i.push((dir === 'anodic' ? an : ca)(E, v ?? 1));
+    }
+    if (o.skip !== dir) sweeps.push(sw(s, dir, (s - 1) * N, s * N + 1));
+  }
+  return { file: name, scan_rate_v_s: v, trace: { e: f64(e), i: f64(i), sweeps } };
+}
+const withPeaks = (f: TraceFile, peaks: PeakRow[]): BFile => ({ ...f, peaks });
+/** A peak row of sweep `sweep` with rank, Ep and corrected ip. */
+const pk = (sweep: number, rank: number, ep: number, ip: number): PeakRow => ({ ...peak(sweep, ep, ip), rank });
+/** Least-squares slope of y on x, written out. */
+const slopeOf = (x: number[], y: number[]) => {
+  const mx = x.reduce((s, q) => s + q, 0) / x.length, my = y.reduce((s, q) => s + q, 0) / y.length;
+  return x.reduce((s, q, k) => s + (q - mx) * (y[k]! - my), 0) / x.reduce((s, q) => s + (q - mx) ** 2, 0);
+};
+
+describe('cv/bvalue: b per peak from i = a·v^b', () => {
+  const zero: Cur = () => 0;
+  const rates = [0.001, 0.01, 0.1];
+  // Anodic (sweep 3 of cycle 2): rank 1 i = 2e-3·v^0.5 at 0.3 V, rank 2 i = 5e-4·v^0.9 at 0.6 V;
+  // cathodic (sweep 4): rank 1 i = −1e-3·v^0.75 at 0.25 V. Cycle-1 peaks (sweeps 1, 2) are decoys.
+  const files = rates.map((v, k) => withPeaks(cvTrace(`f${k}`, v, zero, zero), [
+    pk(3, 2, 0.6, 5e-4 * v ** 0.9), pk(4, 1, 0.25, -1e-3 * v ** 0.75), pk(3, 1, 0.3 + 0.01 * k, 2e-3 * v ** 0.5),
+    pk(1, 1, 0.3, 1e-3 * v), pk(2, 1, 0.2, -1e-2),
+  ]));
+
+  it('recovers b of each rank and direction; lists rates, currents, potentials and files', () => {
+    const r = bValues(files);
+    expect(r.peaks.map((p) => [p.direction, p.rank, p.cycle, p.points])).toEqual([['anodic', 1, 2, 3], ['anodic', 2, 2, 3], ['cathodic', 1, 2, 3]]);
+    [0.5, 0.9, 0.75].forEach((b, k) => {
+      expect(r.peaks[k]!.b).toBeCloseTo(b, 10);
+      expect(r.peaks[k]!.b_se!).toBeCloseTo(0, 10);
+      expect(r.peaks[k]!.r2!).toBeCloseTo(1, 10);
+    });
+    expect(r.peaks[0]!.scan_rates_v_s).toEqual(rates);
+    expect(r.peaks[0]!.ip_a).toEqual(rates.map((v) => 2e-3 * v ** 0.5));
+    expect(r.peaks[0]!.ep_v).toEqual([0.3, 0.31, 0.32]);
+    expect(r.peaks[2]!.ip_a).toEqual(rates.map((v) => -1e-3 * v ** 0.75));
+    expect(r.peaks[0]!.files).toEqual(['f0', 'f1', 'f2']);
+    expect(r.warnings).toEqual([]);
+    expect(r.assumptions).toMatchObject({ cycle: 2, fit: 'least squares of log10|i| against log10 v', peak_current: 'baseline-corrected ip' });
+    expect(r.assumptions.b_of_v).toBe('current as recorded (Savitzky–Golay smoothing, quadratic, ±4 mV) at each potential of a 10 mV grid over the range all files share; null where the current changes sign between rates or is zero');
+  });
+
+  it('cycle 1 when asked; the standard error and R² of a scattered set by hand', () => {
+    const r = bValues(files, { cycle: 1 });
+    // Anodic: i = 1e-3·v → b = 1; cathodic: the same −1e-2 at every rate → b = 0, and R² undefined (no spread), 0 here is Syy = 0 → null.
+    expect(r.peaks.map((p) => [p.direction, p.rank, p.cycle])).toEqual([['anodic', 1, 1], ['cathodic', 1, 1]]);
+    expect(r.peaks[0]!.b).toBeCloseTo(1, 10);
+    expect(r.peaks[1]!.b).toBeCloseTo(0, 10);
+    expect(r.peaks[1]!.r2).toBeNull();
+    expect(r.assumptions.cycle).toBe(1);
+    // log10 v = −3, −2, −1 and log10|ip| = −5, −4.4, −4: slope 0.5, SSE 1/150, Syy 0.50667 (worked in the util test's way).
+    const sc = rates.map((v, k) => withPeaks(cvTrace(`s${k}`, v, zero, zero), [pk(3, 1, 0.3, [1e-5, 10 ** -4.4, 1e-4][k]!)]));
+    const p = bValues(sc).peaks[0]!;
+    expect(p.b).toBeCloseTo(0.5, 10);
+    expect(p.b_se!).toBeCloseTo(Math.sqrt(1 / 150 / 1 / 2), 10);
+    expect(p.r2!).toBeCloseTo(1 - (1 / 150) / (0.76 / 1.5), 10);
+  });
+
+  it('warnings: two rates, Ep spread over 100 mV, not a line, a rank missing in a file, a cycle missing', () => {
+    const two = bValues(files.slice(0, 2));
+    expect(two.warnings).toEqual(['with two scan rates the b-value has no standard error and no meaningful R² (a line through two points); use three or more']);
+    expect(two.peaks[0]!.b_se).toBeNull();
+    expect(two.peaks[0]!.r2).toBeNull();
+    // Ep 0.30, 0.45, 0.35: spread 150 mV; log|ip| −5, −3, −5 against −3, −2, −1: slope 0, R² 0.
+    const bad = rates.map((v, k) => withPeaks(cvTrace(`b${k}`, v, zero, zero), [pk(3, 1, [0.3, 0.45, 0.35][k]!, [1e-5, 1e-3, 1e-5][k]!)]));
+    expect(bValues(bad).warnings).toEqual([
+      'anodic peak of rank 1: Ep spreads over 150 mV across the files; check that the rank-matched peaks are the same process',
+      'anodic peak of rank 1: log|ip| against log v is not a line (R² = 0.00; Ep 0.300, 0.450, 0.350 V): check that the rank-matched peaks are the same process',
+    ]);
+    // Exactly 100 mV of spread (0.25 − 0.15 = 0.1 as doubles) is no warning.
+    const edge = rates.map((v, k) => withPeaks(cvTrace(`e${k}`, v, zero, zero), [pk(3, 1, [0.15, 0.25, 0.2][k]!, v)]));
+    expect(0.25 - 0.15).toBe(0.1);
+    expect(bValues(edge).warnings).toEqual([]);
+    // Rank 2 only in two of three files; a file with only cycle 1 falls back to it (its sweeps 1 and 2).
+    const short = withPeaks(cvTrace('short', 0.1, zero, zero, { sweeps: 2 }), [pk(1, 1, 0.3, 2e-3 * 0.1 ** 0.5), pk(2, 1, 0.25, -1e-3 * 0.1 ** 0.75)]);
+    const r = bValues([files[0]!, files[1]!, short]);
+    expect(r.peaks.map((p) => [p.direction, p.rank, p.points])).toEqual([['anodic', 1, 3], ['anodic', 2, 2], ['cathodic', 1, 3]]);
+    expect(r.peaks[1]!.files).toEqual(['f0', 'f1']);
+    expect(r.peaks[0]!.b).toBeCloseTo(0.5, 10);
+    expect(r.warnings).toEqual([
+      'anodic peak of rank 2 is missing in 1 file(s); its b uses 2',
+      'cycle 2 is missing in short (cycle 1): the last cycle there is used',
+    ]);
+    // A rank found at one rate only (two files at the same rate) is skipped.
+    const same = [files[0]!, { ...files[1]!, file: 'g', peaks: files[1]!.peaks.filter((q) => q.rank === 1) }, { ...files[2]!, file: 'h', scan_rate_v_s: 0.01, peaks: files[2]!.peaks.filter((q) => q.rank === 1) }];
+    expect(bValues(same).peaks.map((p) => [p.direction, p.rank])).toEqual([['anodic', 1], ['cathodic', 1]]);
+  });
+
+  it('needs two different positive scan rates; says how many files had none', () => {
+    const noRate = { ...files[2]!, scan_rate_v_s: null };
+    const zeroRate = { ...files[1]!, scan_rate_v_s: 0 };
+    expect(() => bValues([files[0]!, noRate])).toThrow('b-values need files at two or more different scan rates (found 1; 1 file(s) without a Scan Rate)');
+    expect(() => bValues([files[0]!, zeroRate, noRate])).toThrow('(found 1; 2 file(s) without a Scan Rate)');
+    expect(() => bValues([files[0]!, { ...files[0]!, file: 'again' }])).toThrow(/^b-values need files at two or more different scan rates \(found 1\)$/);
+    expect(bValues([files[0]!, files[1]!, noRate]).peaks[0]!.points).toBe(2);
+  });
+});
+
+describe('cv/bvalue: b(V) from i(E, v) = A(E)·v^b', () => {
+  // Anodic i = (1e-3 + 2e-3·E)·v^0.6, cathodic i = −(3e-3 − 1e-3·E)·v^0.85: b(V) is 0.6 and 0.85 everywhere.
+  const an: Cur = (e, v) => (1e-3 + 2e-3 * e) * v ** 0.6;
+  const ca: Cur = (e, v) => -(3e-3 - 1e-3 * e) * v ** 0.85;
+  const rates = [0.001, 0.004, 0.02];
+  const files = rates.map((v, k) => withPeaks(cvTrace(`f${k}`, v, an, ca), []));
+
+  it('a 10 mV grid from 2 × 4 mV inside the shared range, per direction, b constant', () => {
+    const r = bValues(files);
+    expect(r.peaks).toEqual([]);
+    for (const dir of ['anodic', 'cathodic'] as const) {
+      const rows = r.b_of_v.filter((x) => x.direction === dir);
+      // 0 … 1 V less 8 mV at each end: 0.01 … 0.99 V.
+      expect(rows.map((x) => x.e_v)).toEqual(Array.from({ length: 99 }, (_, k) => Number(((k + 1) / 100).toFixed(9))));
+      for (const x of rows) {
+        expect(x.b!).toBeCloseTo(dir === 'anodic' ? 0.6 : 0.85, 9);
+        expect(x.r2!).toBeCloseTo(1, 9);
+        expect(x.b_se!).toBeCloseTo(0, 9);
+        expect(x.points).toBe(3);
+      }
+    }
+    expect(r.b_of_v.filter((x) => x.direction === 'anodic')).toHaveLength(99);
+  });
+
+  it('the range all files share; a coarser grid; null where the current changes sign between rates or is zero', () => {
+    // One file reaches 1.2 V: the grid still ends at 0.99 V; a 50 mV grid from 0.05.
+    const wide = withPeaks(cvTrace('wide', 0.1, an, ca, { top: 1.2, n: 120 }), []);
+    const r = bValues([...files, wide], { gridStepV: 0.05 });
+    expect(r.b_of_v.filter((x) => x.direction === 'anodic').map((x) => x.e_v)).toEqual(Array.from({ length: 19 }, (_, k) => Number(((k + 1) * 0.05).toFixed(9))));
+    expect(r.b_of_v.every((x) => x.points === 4 && Math.abs(x.b! - (x.direction === 'anodic' ? 0.6 : 0.85)) < 1e-9)).toBe(true);
+    expect(r.assumptions.b_of_v).toMatch(/at each potential of a 50 mV grid/);
+    // One file starts at 0.3 V: the shared range is 0.3…1 V, the grid 0.31…0.99 (8 mV in from each end).
+    const late = withPeaks(cvTrace('late', 0.1, an, ca, { bottom: 0.3, n: 70 }), []);
+    const rl = bValues([...files, late]);
+    const al = rl.b_of_v.filter((x) => x.direction === 'anodic');
+    expect([al[0]!.e_v, al[al.length - 1]!.e_v, al.length]).toEqual([0.31, 0.99, 69]);
+    // Cathodic current of the slowest file flips sign above 0.5 V (i = +… there): null there, b = 0.85 below.
+    const flip = [withPeaks(cvTrace('x', rates[0]!, an, (e, v) => (e > 0.5 ? 1 : -1) * (3e-3 - 1e-3 * e) * v ** 0.85), []), files[1]!, files[2]!];
+    const rf = bValues(flip).b_of_v.filter((x) => x.direction === 'cathodic');
+    expect(rf.find((x) => x.e_v === 0.7)).toEqual({ direction: 'cathodic', e_v: 0.7, b: null, b_se: null, r2: null, points: 3 });
+    expect(rf.find((x) => x.e_v === 0.3)!.b!).toBeCloseTo(0.85, 9);
+    // A zero current at every potential of one file: every row null.
+    const nil = [withPeaks(cvTrace('z', rates[0]!, () => 0, ca), []), files[1]!, files[2]!];
+    expect(bValues(nil).b_of_v.filter((x) => x.direction === 'anodic').every((x) => x.b === null)).toBe(true);
+    // With only one rate offering a cathodic sweep, no cathodic b(V) rows.
+    const oneCa = [files[0]!, withPeaks(cvTrace('n1', 0.004, an, ca, { skip: 'cathodic' }), []), withPeaks(cvTrace('n2', 0.02, an, ca, { skip: 'cathodic' }), [])];
+    expect(bValues(oneCa).b_of_v.filter((x) => x.direction === 'cathodic')).toEqual([]);
+  });
+
+  it('the current is smoothed (Savitzky–Golay ±smoothV) before b(V): a one-point spike shows with weights 17/35, 12/35, −3/35', () => {
+    // Two rates 0.001 and 0.01 (log10 ratio 1). The slow file's anodic current is doubled·(1 + δ) at 0.5 V only,
+    // δ = 35/17: smoothed over ±2 points (±20 mV at 10 mV a step) it is multiplied by 2 at 0.5 V, by 1 + 12/17 at
+    // 0.49 and 0.51 V and by 1 − 3/17 at 0.48 and 0.52 V. b = 0.6 − log10(factor).
+    const d = 35 / 17;
+    const spiky: Cur = (e, v) => an(e, v) * (Math.abs(e - 0.5) < 1e-9 ? 1 + d : 1);
+    const pair = [withPeaks(cvTrace('s', 0.001, spiky, ca), []), withPeaks(cvTrace('t', 0.01, an, ca), [])];
+    const rows = bValues(pair, { smoothV: 0.02 }).b_of_v.filter((x) => x.direction === 'anodic');
+    const at = (e: number) => rows.find((x) => Math.abs(x.e_v - e) < 1e-9)!.b!;
+    expect(at(0.5)).toBeCloseTo(0.6 - Math.log10(2), 9);
+    // Beside 0.5 V the spike's share is scaled by A(0.5)/A(E) (A = 1e-3 + 2e-3·E; the linear part is kept exactly).
+    const A = (e: number) => 1e-3 + 2e-3 * e;
+    expect(at(0.49)).toBeCloseTo(0.6 - Math.log10(1 + (12 / 17) * A(0.5) / A(0.49)), 9);
+    expect(at(0.51)).toBeCloseTo(0.6 - Math.log10(1 + (12 / 17) * A(0.5) / A(0.51)), 9);
+    expect(at(0.48)).toBeCloseTo(0.6 - Math.log10(1 - (3 / 17) * A(0.5) / A(0.48)), 9);
+    expect(at(0.47)).toBeCloseTo(0.6, 9);
+    // The grid stops 2 × 20 mV in from each end.
+    expect([rows[0]!.e_v, rows[rows.length - 1]!.e_v]).toEqual([0.04, 0.96]);
+  });
+});
+
+describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", () => {
+  // v = 1e-4, 4e-4, 9e-4, 16e-4 (√v = 0.01 … 0.04). Anodic k1 = 1 + 2E, k2 = 0.05 + 0.1E;
+  // cathodic i = −(k1·v + k2·√v) with k1 = 3 − E, k2 = 0.02 + 0.05E.
+  const k1a = (e: number) => 1 + 2 * e, k2a = (e: number) => 0.05 + 0.1 * e;
+  const k1c = (e: number) => 3 - e, k2c = (e: number) => 0.02 + 0.05 * e;
+  const an: Cur = (e, v) => k1a(e) * v + k2a(e) * Math.sqrt(v);
+  const ca: Cur = (e, v) => -(k1c(e) * v + k2c(e) * Math.sqrt(v));
+  const rates = [1e-4, 4e-4, 9e-4, 16e-4];
+  const files = rates.map((v, k) => cvTrace(`d${k}`, v, an, ca));
+  // ∫ (p + qE) dE from a to b.
+  const int = (p: number, q: number, a: number, b: number) => p * (b - a) + (q * (b * b - a * a)) / 2;
+
+  it('k1(E) and k2(E) at every grid potential, R² = 1', () => {
+    const r = dunn(files);
+    const g = r.grid.filter((x) => x.direction === 'anodic');
+    // Default grid: 5 mV from 0 + 2 × 10 mV to 1 − 2 × 10 mV.
+    expect(g.map((x) => x.e_v)).toEqual(Array.from({ length: 193 }, (_, k) => Number((0.02 + k * 0.005).toFixed(9))));
+    for (const x of r.grid) {
+      const [k1, k2] = x.direction === 'anodic' ? [k1a(x.e_v), k2a(x.e_v)] : [-k1c(x.e_v), -k2c(x.e_v)];
+      expect(x.k1_a_s_per_v!).toBeCloseTo(k1, 8);
+      expect(x.k2_a_s05_per_v05!).toBeCloseTo(k2, 9);
+      expect(x.r2!).toBeCloseTo(1, 9);
+      expect(x.points).toBe(4);
+    }
+    expect(r.grid.filter((x) => x.direction === 'cathodic')).toHaveLength(193);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('capacitive share = v∫k1 dE / ∫(k1·v + k2·√v) dE over 0.02…0.98 V; charges over v', () => {
+    const r = dunn(files);
+    expect(r.shares).toHaveLength(8);
+    for (const s of r.shares) {
+      const v = s.scan_rate_v_s;
+      const [p1, q1, p2, q2] = s.direction === 'anodic' ? [1, 2, 0.05, 0.1] : [3, -1, 0.02, 0.05];
+      const qc = v * int(p1, q1, 0.02, 0.98), qt = qc + Math.sqrt(v) * int(p2, q2, 0.02, 0.98);
+      expect(s).toMatchObject({ cycle: 2, e_from_v: 0.02, e_to_v: 0.98 });
+      expect(s.capacitive_share_pct!).toBeCloseTo((100 * qc) / qt, 7);
+      expect(s.q_total_c!).toBeCloseTo(qt / v, 7);
+      expect(s.q_capacitive_c!).toBeCloseTo(qc / v, 7);
+    }
+    expect(r.shares.map((s) => [s.file, s.direction])).toEqual([...files.map((f) => [f.file, 'anodic']), ...files.map((f) => [f.file, 'cathodic'])]);
+    expect(r.assumptions).toMatchObject({ grid_step_v: 0.005, cycle: 2 });
+    expect(r.assumptions.smoothing).toBe('currents smoothed over potential (Savitzky–Golay, quadratic, ±10 mV) before the fit (the model is linear in i, so this equals smoothing k1(V) and k2(V) the same way); the grid stops 20 mV short of the vertices');
+  });
+
+  it('options: cycle, grid step and smoothing; a single grid point gives no share', () => {
+    const r = dunn(files, { cycle: 1, gridStepV: 0.1, smoothV: 0.05 });
+    const g = r.grid.filter((x) => x.direction === 'anodic');
+    expect(g.map((x) => x.e_v)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(g[3]!.k1_a_s_per_v!).toBeCloseTo(k1a(0.4), 8);
+    const s = r.shares[0]!;
+    expect(s).toMatchObject({ cycle: 1, e_from_v: 0.1, e_to_v: 0.9 });
+    expect(s.capacitive_share_pct!).toBeCloseTo((100 * 1e-4 * int(1, 2, 0.1, 0.9)) / (1e-4 * int(1, 2, 0.1, 0.9) + 0.01 * int(0.05, 0.1, 0.1, 0.9)), 7);
+    expect(r.assumptions).toMatchObject({ grid_step_v: 0.1, cycle: 1 });
+    expect(r.assumptions.smoothing).toMatch(/±50 mV\) before the fit .* the grid stops 100 mV short of the vertices$/);
+    // Grid of one point (0.49…0.51 V with a 50 mV step holds only 0.5): k1 there, but no share.
+    const one = dunn(files, { gridStepV: 0.5, smoothV: 0.245 });
+    expect(one.grid.filter((x) => x.direction === 'anodic').map((x) => x.e_v)).toEqual([0.5]);
+    expect(one.shares[0]).toMatchObject({ e_from_v: 0.5, e_to_v: 0.5, capacitive_share_pct: null, q_total_c: null, q_capacitive_c: null });
+  });
+
+  it('zero current: no share (∫|i| = 0)', () => {
+    const r = dunn(rates.map((v, k) => cvTrace(`z${k}`, v, () => 0, ca)));
+    expect(r.shares.filter((s) => s.direction === 'anodic').every((s) => s.capacitive_share_pct === null && s.q_total_c === null)).toBe(true);
+    expect(r.shares.filter((s) => s.direction === 'cathodic').every((s) => s.capacitive_share_pct !== null)).toBe(true);
+  });
+
+  it('three different rates needed; a direction without them is skipped with a warning; windows and missing cycles warned', () => {
+    expect(() => dunn(files.slice(0, 2))).toThrow("Dunn's method needs CVs of one cell at three or more different scan rates (found 2)");
+    expect(() => dunn([...files.slice(0, 2), { ...files[2]!, scan_rate_v_s: null }, { ...files[3]!, scan_rate_v_s: 0 }])).toThrow('(found 2; 2 file(s) without a Scan Rate)');
+    // Same rate twice does not make three.
+    expect(() => dunn([...files.slice(0, 2), { ...files[1]!, file: 'again' }])).toThrow(/\(found 2\)$/);
+    const noCa = [files[0]!, files[1]!, cvTrace('n', 9e-4, an, ca, { skip: 'cathodic' })];
+    const r = dunn(noCa);
+    expect(r.warnings).toEqual(['no cathodic sweep at three or more scan rates: no Dunn fit for that direction']);
+    expect(r.grid.every((x) => x.direction === 'anodic')).toBe(true);
+    expect(r.shares).toHaveLength(3);
+    // One file to 1.1 V: beyond 20 mV of the shared window → warning with the shared range; 1.01 V is within it.
+    const wide = dunn([...files.slice(0, 3), cvTrace('w', 16e-4, an, ca, { top: 1.1, n: 110 })]);
+    expect(wide.warnings).toEqual([
+      'the anodic sweeps cover different potential windows; the fit uses 0.020…0.980 V, which all of them share',
+      'the cathodic sweeps cover different potential windows; the fit uses 0.020…0.980 V, which all of them share',
+    ]);
+    expect(dunn([...files.slice(0, 3), cvTrace('w', 16e-4, an, ca, { top: 1.01, n: 101 })]).warnings).toEqual([]);
+    const low = dunn([...files.slice(0, 3), cvTrace('l', 16e-4, an, ca, { bottom: -0.1, n: 110 })]);
+    expect(low.warnings[0]).toBe('the anodic sweeps cover different potential windows; the fit uses 0.020…0.980 V, which all of them share');
+    // A file with one cycle: its cycle-1 sweeps are used, said once.
+    const short = dunn([...files.slice(0, 3), cvTrace('s', 16e-4, an, ca, { sweeps: 2 })]);
+    expect(short.warnings).toEqual(['cycle 2 is missing in s (cycle 1): the last cycle there is used']);
+    expect(short.shares.filter((s) => s.file === 's').map((s) => s.cycle)).toEqual([1, 1]);
+    expect(short.grid.find((x) => x.direction === 'anodic' && x.e_v === 0.5)!.k1_a_s_per_v!).toBeCloseTo(k1a(0.5), 8);
   });
 });
