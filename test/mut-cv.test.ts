@@ -11,7 +11,7 @@ import { decideSign, FLAT_LOOP, loopRatio, resultsVotes, type ResultsContext } f
 import type { PeakRow } from '../src/analysis/cv/peaks.js';
 import { bValues, type BFile } from '../src/analysis/cv/bvalue.js';
 import { dunn } from '../src/analysis/cv/dunn.js';
-import type { Sweep } from '../src/analysis/cv.js';
+import { analyseCv, bValue, splitSweeps, sweepPeak, type Sweep } from '../src/analysis/cv.js';
 import type { ChiResult } from '../src/readers/chi/chi.js';
 
 const f64 = (a: number[]) => Float64Array.from(a);
@@ -620,5 +620,155 @@ describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", (
     expect(short.warnings).toEqual(['cycle 2 is missing in s (cycle 1): the last cycle there is used']);
     expect(short.shares.filter((s) => s.file === 's').map((s) => s.cycle)).toEqual([1, 1]);
     expect(short.grid.find((x) => x.direction === 'anodic' && x.e_v === 0.5)!.k1_a_s_per_v!).toBeCloseTo(k1a(0.5), 8);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// src/analysis/cv.ts (the module `hcarb cv` uses): sweep split, the peak of a sweep, rows, b.
+describe('cv.ts: splitSweeps', () => {
+  it('by reversal: the vertex opens the next sweep; a flat step does not reverse', () => {
+    expect(splitSweeps(f64([0, 1, 2, 3, 2, 1, 0, 1, 2]))).toEqual([sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 6), sw(3, 'anodic', 6, 9)]);
+    expect(splitSweeps(f64([0, 1, 1, 2, 1]))).toEqual([sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 5)]);
+    expect(splitSweeps(f64([2, 1, 0]))).toEqual([sw(1, 'cathodic', 0, 3)]);
+    expect(splitSweeps(f64([1, 1, 1]))).toEqual([sw(1, 'anodic', 0, 3)]);
+    // A one-point sweep between two reversals is dropped, the numbers kept.
+    expect(splitSweeps(f64([0, 1, 2, 1, 2, 3]))).toEqual([sw(1, 'anodic', 0, 2), sw(3, 'anodic', 3, 6)]);
+    // Two points make a sweep.
+    expect(splitSweeps(f64([0, 1, 2, 1, 0, 5]))).toEqual([sw(1, 'anodic', 0, 2), sw(2, 'cathodic', 2, 4), sw(3, 'anodic', 4, 6)]);
+  });
+
+  it("by the file's segments: one sweep per run of equal segment numbers, direction from its ends", () => {
+    expect(splitSweeps(f64([0, 1, 2, 1, 0]), Int32Array.from([1, 1, 1, 2, 2]))).toEqual([sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 5)]);
+    expect(splitSweeps(f64([0, 1, 1, 0.5]), Int32Array.from([1, 1, 2, 2]))).toEqual([sw(1, 'anodic', 0, 2), sw(2, 'cathodic', 2, 4)]);
+    // Equal ends count as anodic; a one-point segment is kept.
+    expect(splitSweeps(f64([1, 2, 1, 3]), Int32Array.from([4, 4, 4, 5]))).toEqual([sw(1, 'anodic', 0, 3), sw(2, 'anodic', 3, 4)]);
+  });
+});
+
+describe('cv.ts: sweepPeak', () => {
+  // 21 points (w = 3): a tent i = 10 − |k − c|.
+  const e21 = f64(Array.from({ length: 21 }, (_, k) => k / 20));
+  const tent = (c: number, sign = 1) => f64(Array.from({ length: 21 }, (_, k) => sign * (10 - Math.abs(k - c))));
+  it('the largest local extremum in the sweep direction, away from the ends', () => {
+    expect(sweepPeak(e21, tent(10), sw(1, 'anodic', 0, 21))).toEqual({ ep_v: 0.5, ip_a: 10, index: 10 });
+    expect(sweepPeak(e21, tent(10, -1), sw(1, 'cathodic', 0, 21))).toEqual({ ep_v: 0.5, ip_a: -10, index: 10 });
+    // A maximum of i on a cathodic sweep is no cathodic peak.
+    expect(sweepPeak(e21, tent(10), sw(1, 'cathodic', 0, 21))).toEqual({ ep_v: null, ip_a: null, index: null });
+    // The first and last points it can take: w = 3 from either end.
+    expect(sweepPeak(e21, tent(3), sw(1, 'anodic', 0, 21)).index).toBe(3);
+    expect(sweepPeak(e21, tent(17), sw(1, 'anodic', 0, 21)).index).toBe(17);
+    expect(sweepPeak(e21, tent(2), sw(1, 'anodic', 0, 21)).index).toBeNull();
+    expect(sweepPeak(e21, tent(18), sw(1, 'anodic', 0, 21)).index).toBeNull();
+    // Still rising at the vertex: no peak.
+    expect(sweepPeak(e21, f64(Array.from({ length: 21 }, (_, k) => k)), sw(1, 'anodic', 0, 21)).index).toBeNull();
+    // Within a sub-range: a tent at 10 seen from points 5…20 (w = 3).
+    expect(sweepPeak(e21, tent(10), sw(1, 'anodic', 5, 21)).index).toBe(10);
+    expect(sweepPeak(e21, tent(10), sw(1, 'anodic', 8, 21)).index).toBeNull();
+    expect(sweepPeak(e21, tent(10), sw(1, 'anodic', 0, 13)).index).toBeNull();
+    expect(sweepPeak(e21, tent(10), sw(1, 'anodic', 0, 14)).index).toBe(10);
+  });
+
+  it('a plateau gives its first point; a higher point within w disqualifies; two peaks give the larger', () => {
+    const plat = tent(10); plat[11] = 10;
+    expect(sweepPeak(e21, plat, sw(1, 'anodic', 0, 21)).index).toBe(10);
+    // Equal to the point w away on one side: not a peak there (strictly higher needed).
+    const eq = f64(Array.from({ length: 21 }, (_, k) => (k >= 7 && k <= 10 ? 5 : k < 7 ? k - 2 : 0)));
+    expect(sweepPeak(e21, eq, sw(1, 'anodic', 0, 21)).index).toBe(8); // 7 ties with 10, three away
+    const two = f64(Array.from({ length: 21 }, (_, k) => Math.max(6 - Math.abs(k - 5), 8 - Math.abs(k - 14), 0)));
+    expect(sweepPeak(e21, two, sw(1, 'anodic', 0, 21))).toEqual({ ep_v: 0.7, ip_a: 8, index: 14 });
+    const bump = tent(10); bump[12] = 11; // the point at 12 is highest: the peak moves there
+    expect(sweepPeak(e21, bump, sw(1, 'anodic', 0, 21)).index).toBe(12);
+    // w grows with the sweep: 400 points → w = 4. A point 4 to the side that is higher rules out a local maximum.
+    const e400 = f64(Array.from({ length: 400 }, (_, k) => k / 1000));
+    const i400 = f64(Array.from({ length: 400 }, (_, k) => (k === 200 ? 5 : k === 204 ? 6 : k > 150 && k < 250 ? 1 : 0)));
+    expect(sweepPeak(e400, i400, sw(1, 'anodic', 0, 400)).index).toBe(204);
+    const j400 = f64(Array.from({ length: 400 }, (_, k) => (k === 200 ? 5 : k === 205 ? 6 : k > 150 && k < 250 ? 1 : 0)));
+    // 205 is 5 away: both 200 and 205 are local maxima; the larger wins.
+    expect(sweepPeak(e400, j400, sw(1, 'anodic', 0, 400)).index).toBe(205);
+    // 3000 points: w = 25 (not 30).
+    const e3k = f64(Array.from({ length: 3000 }, (_, k) => k / 10000));
+    const i3k = f64(Array.from({ length: 3000 }, (_, k) => (k === 1500 ? 5 : k === 1527 ? 6 : k > 1400 && k < 1600 ? 1 : 0)));
+    expect(sweepPeak(e3k, i3k, sw(1, 'anodic', 0, 3000)).index).toBe(1527);
+    const i3k2 = f64(Array.from({ length: 3000 }, (_, k) => (k === 1500 ? 5 : k === 1526 ? 6 : k > 1400 && k < 1600 ? 1 : 0)));
+    expect(sweepPeak(e3k, i3k2, sw(1, 'anodic', 0, 3000)).index).toBe(1526);
+    // 1000 points: w = 10; a spike 4 points from a higher one is shadowed either way.
+  });
+});
+
+describe('cv.ts: analyseCv', () => {
+  // Two cycles of 0 → 1 → 0 V in 20 steps; anodic tents at 0.6 V (10 mA), cathodic at 0.4 V (−8 mA);
+  // in cycle 2 the cathodic tent is 3 mA (the cycle-1 one is irreversible: 3 < 0.5 · 8).
+  const e: number[] = [], i: number[] = [];
+  const tentAt = (E: number, c: number, h: number) => Math.max(0, h * (1 - Math.abs(E - c) / 0.5));
+  for (let s = 0; s < 4; s++) for (let k = s ? 1 : 0; k <= 20; k++) {
+    const up = s % 2 === 0, E = up ? k / 20 : 1 - k / 20;
+    e.push(E);
+    i.push(up ? tentAt(E, 0.6, 1e-2) : -tentAt(E, 0.4, s === 1 ? 8e-3 : 3e-3));
+  }
+  const E = f64(e), I = f64(i);
+
+  it('rows with Ep, ip, ip per gram, ΔEp per cycle and the first-cycle irreversible flag', () => {
+    const r = analyseCv(E, I, { segments: null, cathodicPositive: false, massMg: 2 }, 'x');
+    expect(r.sweeps).toEqual([sw(1, 'anodic', 0, 20), sw(2, 'cathodic', 20, 40), sw(3, 'anodic', 40, 60), sw(4, 'cathodic', 60, 81)]);
+    expect(r.rows.map((x) => [x.cycle, x.sweep, x.direction, x.ep_v, x.ip_a, x.delta_ep_v, x.e_start_v, x.e_end_v, x.points, x.flags])).toEqual([
+      [1, 1, 'anodic', 0.6, 1e-2, 0.19999999999999996, 0, 0.95, 20, []],
+      [1, 2, 'cathodic', 0.4, -8e-3, 0.19999999999999996, 1, 1 - 19 / 20, 20, ['first_cycle_irreversible']],
+      [2, 3, 'anodic', 0.6, 1e-2, 0.19999999999999996, 0, 0.95, 20, []],
+      [2, 4, 'cathodic', 0.4, -3e-3, 0.19999999999999996, 1, 0, 21, []],
+    ]);
+    expect(r.rows.map((x) => x.ip_a_g)).toEqual([1e-2 / 0.002, -8e-3 / 0.002, 1e-2 / 0.002, -3e-3 / 0.002]);
+    expect(r.current).toBe(I);
+  });
+
+  it('cathodic-positive input is negated once; no mass, no per-gram current; a missing peak breaks ΔEp', () => {
+    const r = analyseCv(E, I.map((x) => -x), { segments: null, cathodicPositive: true, massMg: null }, 'x');
+    expect(r.rows.map((x) => x.ip_a)).toEqual([1e-2, -8e-3, 1e-2, -3e-3]);
+    expect(r.rows.map((x) => x.ip_a_g)).toEqual([null, null, null, null]);
+    expect(arr(r.current)).toEqual(arr(I));
+    expect(analyseCv(E, I, { segments: null, cathodicPositive: false, massMg: 0 }, 'x').rows[0]!.ip_a_g).toBeNull();
+    // Cathodic currents zero: no cathodic peak, flagged, and no ΔEp.
+    const an = I.map((x) => Math.max(0, x));
+    const r2 = analyseCv(E, an, { segments: null, cathodicPositive: false, massMg: null }, 'x');
+    expect(r2.rows.map((x) => [x.ep_v, x.delta_ep_v, x.flags])).toEqual([[0.6, null, []], [null, null, ['no_peak']], [0.6, null, []], [null, null, ['no_peak']]]);
+  });
+
+  it('the irreversible flag: below half of the cycle-1 current at the same potential in cycle 2, not at half', () => {
+    const at = (h2: number) => {
+      const j = f64(i.map((x, k) => (k > 60 ? (x / 3e-3) * h2 : x)));
+      return analyseCv(E, j, { segments: null, cathodicPositive: false, massMg: null }, 'x').rows[1]!.flags;
+    };
+    expect(at(4e-3)).toEqual([]);
+    expect(at(3.9e-3)).toEqual(['first_cycle_irreversible']);
+    // Only cycle 1 is checked (cycle 2's anodic peak has no cycle 3).
+    const one = analyseCv(E.subarray(0, 41), I.subarray(0, 41), { segments: null, cathodicPositive: false, massMg: null }, 'x');
+    expect(one.rows.map((x) => x.flags)).toEqual([[], []]);
+  });
+
+  it('fewer than 10 points is an error', () => {
+    expect(() => analyseCv(f64([0, 1, 2, 3, 4, 5, 4, 3, 2]), new Float64Array(9), { segments: null, cathodicPositive: false, massMg: null }, 'x.txt'))
+      .toThrow('too few points for a CV (9); at least 10 are needed');
+    expect(analyseCv(f64([0, 1, 2, 3, 4, 5, 4, 3, 2, 1]), new Float64Array(10), { segments: null, cathodicPositive: false, massMg: null }, 'x.txt').rows).toHaveLength(2);
+  });
+});
+
+describe('cv.ts: bValue', () => {
+  it('b from i = a·v^b; standard error with 3+ rates; R² 1 when log|ip| does not vary', () => {
+    const r = bValue([0.001, 0.01, 0.1], [0.001, 0.01, 0.1].map((v) => -2e-3 * v ** 0.5));
+    expect(r.b).toBeCloseTo(0.5, 10);
+    expect(r.b_se!).toBeCloseTo(0, 10);
+    expect(r.r2).toBeCloseTo(1, 10);
+    expect(r.points).toBe(3);
+    expect(r.scan_rates_v_s).toEqual([0.001, 0.01, 0.1]);
+    // log10 v = −3, −2, −1; log10|ip| = −5, −4.4, −4: b 0.5, SSE 1/150, Sxx 2, Syy 0.76/1.5.
+    const s = bValue([0.001, 0.01, 0.1], [1e-5, 10 ** -4.4, 1e-4]);
+    expect(s.b).toBeCloseTo(0.5, 10);
+    expect(s.b_se!).toBeCloseTo(Math.sqrt(1 / 150 / 2), 10);
+    expect(s.r2).toBeCloseTo(1 - (1 / 150) / (0.76 / 1.5), 10);
+    const two = bValue([0.01, 0.1], [1e-4, 1e-3]);
+    expect(two.b).toBeCloseTo(1, 10);
+    expect(two.b_se).toBeNull();
+    const flat = bValue([0.01, 0.1, 1], [1e-4, -1e-4, 1e-4]);
+    expect(flat.b).toBeCloseTo(0, 12);
+    expect(flat.r2).toBe(1);
   });
 });
