@@ -8,7 +8,7 @@ import { grid, interpAt, lineFit, median, movingAverage, noiseSigma, regression,
 import { pickSweep, sweepRange, type TraceFile } from '../src/analysis/cv/pick.js';
 import { cycleOf, findSei, SEI_CURRENT_FRACTION, SEI_WINDOW_V } from '../src/analysis/cv/sei.js';
 import { decideSign, FLAT_LOOP, loopRatio, resultsVotes, type ResultsContext } from '../src/analysis/cv/sign.js';
-import type { PeakRow } from '../src/analysis/cv/peaks.js';
+import { findSweepPeaks, lsvSummary, sweepGeometry, type PeakRow } from '../src/analysis/cv/peaks.js';
 import { bValues, type BFile } from '../src/analysis/cv/bvalue.js';
 import { dunn } from '../src/analysis/cv/dunn.js';
 import { analyseCv, bValue, splitSweeps, sweepPeak, type Sweep } from '../src/analysis/cv.js';
@@ -770,5 +770,202 @@ describe('cv.ts: bValue', () => {
     const flat = bValue([0.01, 0.1, 1], [1e-4, -1e-4, 1e-4]);
     expect(flat.b).toBeCloseTo(0, 12);
     expect(flat.r2).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// cv/peaks: Gaussian peaks h·exp(−((E − c)/w)²) of known position and height on a straight line,
+// 0 → 1 V at 1 mV a point (n = 1001: smoothing ±4 points, edge zone 10 points, local window ±30).
+const gauss = (E: number, c: number, h: number, w: number) => h * Math.exp(-(((E - c) / w) ** 2));
+const E1 = Float64Array.from({ length: 1001 }, (_, k) => k / 1000);
+const up = sw(1, 'anodic', 0, 1001);
+/** The same potentials run 1 → 0 V. */
+const E1down = Float64Array.from(E1).reverse();
+const down = sw(2, 'cathodic', 0, 1001);
+const within = (x: number, want: number, tol: number) => expect(Math.abs(x - want)).toBeLessThanOrEqual(tol);
+
+describe('cv/peaks: sweepGeometry', () => {
+  it('median step, smoothing half-window (4 mV, at most n/50) and edge zone (1 %, at least 3 points and h + 1)', () => {
+    expect(sweepGeometry(E1, up)).toEqual({ n: 1001, dE: expect.closeTo(0.001, 12), h: 4, m: 10 });
+    const e10 = Float64Array.from({ length: 101 }, (_, k) => k / 100);
+    expect(sweepGeometry(e10, sw(1, 'anodic', 0, 101))).toEqual({ n: 101, dE: expect.closeTo(0.01, 12), h: 0, m: 3 });
+    // 0.5 mV steps, 200 points: 4 mV would be 8 points, n/50 = 4 caps it; m = h + 1 = 5.
+    const e05 = Float64Array.from({ length: 200 }, (_, k) => k / 2000);
+    expect(sweepGeometry(e05, sw(1, 'anodic', 0, 200))).toEqual({ n: 200, dE: expect.closeTo(0.0005, 12), h: 4, m: 5 });
+    // A constant potential: the step falls back to 1 mV.
+    expect(sweepGeometry(new Float64Array(300), sw(1, 'anodic', 0, 300))).toEqual({ n: 300, dE: 1e-3, h: 4, m: 5 });
+    // Only the sweep's own points count: 2 mV steps after a 10 mV one.
+    const mixed = f64([0, 0.01, 0.012, 0.014, 0.016, 0.018]);
+    expect(sweepGeometry(mixed, sw(1, 'anodic', 1, 6)).dE).toBeCloseTo(0.002, 12);
+  });
+});
+
+describe('cv/peaks: findSweepPeaks on a Gaussian over a sloping line', () => {
+  const H = 1e-5, W = 0.04, C = 0.5, b0 = 2e-6, b1 = 4e-6, v = 0.01;
+  const iUp = E1.map((E) => b0 + b1 * E + gauss(E, C, H, W));
+  // Prominence: the peak top minus the lowest point after it (the line keeps rising, so the
+  // right minimum is higher than the left one at 0 V): minimise the formula on a fine grid.
+  let rightMin = Infinity;
+  for (let E = C; E <= 1; E += 1e-6) rightMin = Math.min(rightMin, b0 + b1 * E + gauss(E, C, H, W));
+  const prom = b0 + b1 * C + H - rightMin;
+  const fwhm = 2 * W * Math.sqrt(Math.LN2), charge = (H * W * Math.sqrt(Math.PI)) / v;
+
+  it('anodic: Ep, ip from the baseline, ip_raw, baseline line and window, FWHM, charge, prominence', () => {
+    const r = findSweepPeaks(E1, iUp, up, { scanRateVS: v, cycle: 3 });
+    expect(r.no_peak).toBeNull();
+    expect(r.peaks).toHaveLength(1);
+    const p = r.peaks[0]!;
+    expect(p).toMatchObject({ cycle: 3, sweep: 1, direction: 'anodic', rank: 1, flags: [] });
+    within(p.ep_v, C, 5e-4);
+    within(p.ip_a / H, 1, 0.005);
+    expect(p.ip_raw_a).toBeCloseTo(b0 + b1 * C + H, 15); // the raw current at the grid point of Ep (0.500 V)
+    within(p.baseline_slope_a_per_v / b1, 1, 0.05);
+    within(p.baseline_at_ep_a / (b0 + b1 * C), 1, 0.01);
+    // The foot 3 left half-widths (w·√ln2 each) before Ep, the window 2 half-widths before it.
+    const hw = W * Math.sqrt(Math.LN2);
+    within(p.baseline_to_v, C - 3 * hw, 0.003);
+    within(p.baseline_from_v, C - 5 * hw, 0.004);
+    expect(p.baseline).toBe(`linear, fitted to ${p.baseline_from_v.toFixed(3)}…${p.baseline_to_v.toFixed(3)} V before the foot and extrapolated under the peak`);
+    within(p.half_width_v!, fwhm, 3e-4);
+    within(p.charge_c! / charge, 1, 0.01);
+    within(p.prominence_a / prom, 1, 1e-3);
+    // Noise-free: σ ≈ 0, and the threshold is 5 σ.
+    expect(r.noise_a).toBeLessThan(1e-15);
+    expect(r.threshold_a).toBeCloseTo(5 * r.noise_a, 30);
+  });
+
+  it('cathodic (1 → 0 V, current negative): the mirror image with anodic-positive signs', () => {
+    const i = E1down.map((E) => -(b0 + b1 * E + gauss(E, C, H, W)));
+    const r = findSweepPeaks(E1down, i, down, { scanRateVS: v, cycle: 1 });
+    const p = r.peaks[0]!;
+    expect(p).toMatchObject({ sweep: 2, direction: 'cathodic', rank: 1, flags: [] });
+    within(p.ep_v, C, 5e-4);
+    within(p.ip_a / -H, 1, 0.005);
+    expect(p.ip_raw_a).toBeCloseTo(-(b0 + b1 * C + H), 15);
+    // i = −(b0 + b1·E) under the peak: slope −b1 in A/V, value −(b0 + b1·C) at Ep; the window lies above Ep.
+    within(p.baseline_slope_a_per_v / -b1, 1, 0.05);
+    within(p.baseline_at_ep_a / -(b0 + b1 * C), 1, 0.01);
+    const hw = W * Math.sqrt(Math.LN2);
+    within(p.baseline_to_v, C + 3 * hw, 0.004);
+    within(p.baseline_from_v, C + 5 * hw, 0.005);
+    within(p.half_width_v!, fwhm, 3e-4);
+    within(p.charge_c! / -charge, 1, 0.01);
+  });
+
+  it('every peak, ranked by corrected |ip|; no charge without a scan rate', () => {
+    const i = E1.map((E) => 1e-6 + gauss(E, 0.3, 1e-5, 0.04) + gauss(E, 0.7, 2e-5, 0.04));
+    const r = findSweepPeaks(E1, i, up, { scanRateVS: null, cycle: 1 });
+    expect(r.peaks.map((p) => [p.rank, Math.round(p.ep_v * 1000)])).toEqual([[1, 700], [2, 300]]);
+    within(r.peaks[0]!.ip_a / 2e-5, 1, 0.005);
+    within(r.peaks[1]!.ip_a / 1e-5, 1, 0.005);
+    // On a flat line the prominence is the height.
+    within(r.peaks[0]!.prominence_a / 2e-5, 1, 1e-4);
+    within(r.peaks[1]!.prominence_a / 1e-5, 1, 1e-4);
+    expect(r.peaks.map((p) => p.charge_c)).toEqual([null, null]);
+    expect(findSweepPeaks(E1, i, up, { scanRateVS: 0, cycle: 1 }).peaks.map((p) => p.charge_c)).toEqual([null, null]);
+  });
+
+  it('a peak close to the sweep start: shortened baseline, flagged, still right on a straight line', () => {
+    const i = E1.map((E) => 1e-6 + 2e-6 * E + gauss(E, 0.08, 1e-5, 0.02));
+    const p = findSweepPeaks(E1, i, up, { scanRateVS: v, cycle: 1 }).peaks[0]!;
+    within(p.ep_v, 0.08, 5e-4);
+    within(p.ip_a / 1e-5, 1, 0.01);
+    expect(p.flags).toEqual(['short_baseline']);
+    // The window may not enter the first 1 % (10 points = 10 mV) of the sweep.
+    expect(p.baseline_from_v).toBe(0.01);
+    expect(p.baseline).toBe(`linear, fitted to 0.010…${p.baseline_to_v.toFixed(3)} V before the foot and extrapolated under the peak (shortened: the peak is close to the sweep start)`);
+  });
+
+  it('a minimum prominence rejects the peak; the threshold is reported', () => {
+    const r = findSweepPeaks(E1, iUp, up, { scanRateVS: v, cycle: 1, minProminenceA: 2 * H });
+    expect(r.peaks).toEqual([]);
+    expect(r.threshold_a).toBe(2 * H);
+    // The whole sweep varies by less than 10 × threshold / 5: "within the noise".
+    expect(r.no_peak).toMatch(/^noise: the current varies by 1\.20e-5 A over the sweep, within the noise \(σ ≈ \d\.\d\de-\d\d A\)$/);
+    // Just under the prominence: kept.
+    expect(findSweepPeaks(E1, iUp, up, { scanRateVS: v, cycle: 1, minProminenceA: 0.99 * prom }).peaks).toHaveLength(1);
+    expect(findSweepPeaks(E1, iUp, up, { scanRateVS: v, cycle: 1, minProminenceA: 1.01 * prom }).peaks).toHaveLength(0);
+  });
+
+  it('no_peak reasons: too few points, edge, wrong sign, monotonic, a small bump on a large swing', () => {
+    const six = findSweepPeaks(E1, iUp, sw(1, 'anodic', 0, 6), { scanRateVS: v, cycle: 1 });
+    expect(six).toMatchObject({ peaks: [], no_peak: 'too few points (6) in the sweep' });
+    expect(findSweepPeaks(E1, E1.map((E) => Math.sin(40 * E) * 1e-6), sw(1, 'anodic', 0, 7), { scanRateVS: v, cycle: 1 }).no_peak).not.toBe('too few points (7) in the sweep');
+    // A peak at 5 mV, inside the first 10 points.
+    expect(findSweepPeaks(E1, E1.map((E) => 1e-6 + gauss(E, 0.005, 1e-5, 0.04)), up, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+    // Negative current with an upward bump on a positive-going sweep, and its mirror.
+    expect(findSweepPeaks(E1, E1.map((E) => -5e-6 + gauss(E, 0.5, 1e-6, 0.04)), up, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe('wrong_sign: the only local maximum of the anodic current has cathodic (negative) current, so it is not an anodic peak');
+    expect(findSweepPeaks(E1down, E1down.map((E) => 5e-6 - gauss(E, 0.5, 1e-6, 0.04)), down, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe('wrong_sign: the only local maximum of the cathodic current has anodic (positive) current, so it is not an cathodic peak');
+    expect(findSweepPeaks(E1, E1.map((E) => 1e-6 * Math.exp(5 * E)), up, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe('monotonic: the current changes steadily over the sweep without a maximum');
+    expect(findSweepPeaks(E1down, E1down.map((E) => -1e-6 * Math.exp(5 * (1 - E))), down, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe('monotonic: the current changes steadily over the sweep without a maximum');
+    // A U-shaped current (range 1e-4 A) with a 2 µA bump, against a 10 µA threshold.
+    const u = findSweepPeaks(E1, E1.map((E) => 4e-4 * (E - 0.5) ** 2 + gauss(E, 0.3, 2e-6, 0.02)), up, { scanRateVS: v, cycle: 1, minProminenceA: 1e-5 });
+    expect(u.no_peak).toBe('noise: no local maximum stands out of the noise (prominence ≤ 1.00e-5 A)');
+  });
+
+  it('local noise: a peak must stand 10 σ above the noise within ±3 % of the sweep around it', () => {
+    // Noise a·sin(2.7k) only within ±30 mV of the peak: its second differences are a·sin(2.7k)·(2cos 2.7 − 2), whose
+    // MAD is about 0.707 · 3.81 a, so σ ≈ 1.63 a there and ≈ 0 elsewhere.
+    const a = 1e-7;
+    const noisy = (h: number) => E1.map((E, k) => gauss(E, 0.5, h, 0.04) + (Math.abs(E - 0.5) < 0.03 ? a * Math.sin(2.7 * k) : 0));
+    const small = findSweepPeaks(E1, noisy(10 * a), up, { scanRateVS: v, cycle: 1 });
+    expect(small.peaks).toEqual([]);
+    expect(small.no_peak).toBe('noise: no local maximum stands out of the noise around it (10 σ of the current nearby)');
+    const big = findSweepPeaks(E1, noisy(30 * a), up, { scanRateVS: v, cycle: 1 });
+    expect(big.peaks.map((p) => Math.round(p.ep_v * 100))).toEqual([50]);
+    // A sweep shorter than 8 windows (here 200 points at 5 mV, W = 15) has no local test: the small peak stays.
+    const e5 = Float64Array.from({ length: 200 }, (_, k) => k / 200);
+    const short = findSweepPeaks(e5, e5.map((E, k) => gauss(E, 0.5, 10 * a, 0.04) + (Math.abs(E - 0.5) < 0.03 ? a * Math.sin(2.7 * k) : 0)), sw(1, 'anodic', 0, 200), { scanRateVS: v, cycle: 1 });
+    expect(short.peaks.length).toBeGreaterThan(0);
+  });
+});
+
+describe('cv/peaks: lsvSummary', () => {
+  // i = b0 + b1·E + L / (1 + exp(−(E − 0.6)/0.02)): the line is the background, the sigmoid the wave.
+  const L = 1e-4, b0 = 1e-6, b1 = 2e-6;
+  const sig = (E: number) => L / (1 + Math.exp(-(E - 0.6) / 0.02));
+  const crit = 'current (in the sweep direction) above a line fitted to the first 10 % of the sweep exceeds 10 % of its final value and stays there';
+  // Onset: the sigmoid reaches 10 % of L where (E − 0.6)/0.02 = −ln 9.
+  const onset = 0.6 - 0.02 * Math.log(9);
+  // Limiting current: the mean over the last 100 points (0.901 … 1 V).
+  let tailMean = 0;
+  for (let k = 901; k <= 1000; k++) tailMean += (b0 + b1 * (k / 1000) + sig(k / 1000)) / 100;
+
+  it('anodic wave: onset, limiting and final current', () => {
+    const r = lsvSummary(E1, E1.map((E) => b0 + b1 * E + sig(E)), up);
+    expect(r.direction).toBe('anodic');
+    expect(r.criterion).toBe(crit);
+    within(r.onset_v!, onset, 5e-4);
+    expect(r.onset_reason).toBeNull();
+    expect(r.final_current_a).toBeCloseTo(b0 + b1 + sig(1), 15);
+    within(r.limiting_current_a! / tailMean, 1, 1e-6);
+  });
+
+  it('cathodic wave (1 → 0 V): signs follow the current', () => {
+    const r = lsvSummary(E1down, E1down.map((E) => -(b0 + b1 * E + sig(1 - E))), down);
+    expect(r.direction).toBe('cathodic');
+    within(r.onset_v!, 1 - onset, 5e-4);
+    expect(r.final_current_a).toBeCloseTo(-(b0 + sig(1)), 15);
+    let m = 0;
+    for (let k = 901; k <= 1000; k++) { const E = 1 - k / 1000; m -= (b0 + b1 * E + sig(1 - E)) / 100; }
+    within(r.limiting_current_a! / m, 1, 1e-6);
+  });
+
+  it('a wave still rising at the end has an onset but no limiting current; a flat one has neither', () => {
+    const r = lsvSummary(E1, E1.map((E) => 1e-6 + 1e-4 * Math.max(0, E - 0.5) ** 2), up);
+    // The corrected current is 1e-4·(E − 0.5)² (the first 10 % is flat), final 2.5e-5: 10 % at E − 0.5 = √0.025.
+    within(r.onset_v!, 0.5 + Math.sqrt(0.025), 5e-4);
+    expect(r.limiting_current_a).toBeNull();
+    const flat = lsvSummary(E1, E1.map((E) => 1e-6 + 1e-6 * E), up);
+    expect(flat).toEqual({ direction: 'anodic', criterion: crit, final_current_a: expect.closeTo(2e-6, 15), onset_v: null, onset_reason: 'no faradaic rise in the sweep direction (anodic) above the starting background', limiting_current_a: null });
+    // A wave in the other direction (current falling on an anodic sweep) is no rise.
+    const wrong = lsvSummary(E1, E1.map((E) => b0 - sig(E)), up);
+    expect(wrong.onset_v).toBeNull();
+    expect(wrong.limiting_current_a).toBeNull();
   });
 });
