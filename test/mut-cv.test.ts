@@ -12,7 +12,8 @@ import { findSweepPeaks, lsvSummary, sweepGeometry, type PeakRow } from '../src/
 import { bValues, type BFile } from '../src/analysis/cv/bvalue.js';
 import { dunn } from '../src/analysis/cv/dunn.js';
 import { analyseCv, bValue, splitSweeps, sweepPeak, type Sweep } from '../src/analysis/cv.js';
-import type { ChiResult } from '../src/readers/chi/chi.js';
+import type { ChiFile, ChiResult } from '../src/readers/chi/chi.js';
+import { analyseCvFile, PEAK_ASSUMPTIONS } from '../src/analysis/cv/index.js';
 
 const f64 = (a: number[]) => Float64Array.from(a);
 const sw = (index: number, direction: 'anodic' | 'cathodic', start: number, end: number): Sweep => ({ index, direction, start, end });
@@ -967,5 +968,176 @@ describe('cv/peaks: lsvSummary', () => {
     const wrong = lsvSummary(E1, E1.map((E) => b0 - sig(E)), up);
     expect(wrong.onset_v).toBeNull();
     expect(wrong.limiting_current_a).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// cv/index: analyseCvFile on ChiFile objects built here (no reader, no text).
+type Param = [string, number | string];
+function chiFile(o: { kind?: ChiFile['kind']; technique?: string; e: Float64Array; i?: Float64Array | null; i2?: Float64Array; params?: Param[]; results?: ChiResult[]; segments?: Int32Array | null; model?: string | null }): ChiFile {
+  const columns: ChiFile['columns'] = [{ header: 'Potential/V', canonical: 'potentialV', unit: 'V' }];
+  const data = [o.e];
+  if (o.i) { columns.push({ header: o.i2 ? 'i1/A' : 'Current/A', canonical: 'currentA', unit: 'A' }); data.push(o.i); }
+  if (o.i2) { columns.push({ header: 'i2/A', canonical: 'current2A', unit: 'A' }); data.push(o.i2); }
+  return {
+    source: 'hand.txt', technique: o.technique ?? 'Cyclic Voltammetry', kind: o.kind ?? 'cv', date: null, dateText: null, model: o.model === undefined ? 'CHI660E' : o.model, memo: {},
+    parameters: (o.params ?? []).map(([key, value], k) => ({ key, unit: '', value, line: 3 + k })), flags: [], results: o.results ?? [], columns, phantomColumns: [], data,
+    lines: new Uint32Array(o.e.length), segments: o.segments ?? null, headerLine: 12, encoding: 'utf-8', notes: ['a reader note'],
+  };
+}
+
+describe('cv/index: analyseCvFile', () => {
+  // Two cycles 0 → 1 → 0 V at 1 mV a point. Capacitive current ±2 µA following the sweep (anodic-positive
+  // loop); anodic Gaussian at 0.5 V (10 µA, w 40 mV), cathodic at 0.45 V (−8 µA); cycle 1's cathodic sweep
+  // also has an SEI peak at 0.2 V (−6 µA, w 30 mV) that cycle 2 lacks.
+  const e: number[] = [], i: number[] = [];
+  for (let s = 0; s < 4; s++) for (let k = s ? 1 : 0; k <= 1000; k++) {
+    const anodic = s % 2 === 0, E = anodic ? k / 1000 : 1 - k / 1000;
+    e.push(E);
+    i.push(anodic ? 2e-6 + gauss(E, 0.5, 1e-5, 0.04) : -2e-6 - gauss(E, 0.45, 8e-6, 0.04) - (s === 1 ? gauss(E, 0.2, 6e-6, 0.03) : 0));
+  }
+  const E = f64(e), I = f64(i);
+  const params: Param[] = [['Scan Rate', 0.01], ['Init P/N', 'p'], ['Segment', 4]];
+  const cv = chiFile({ e: E, i: I, params });
+
+  it('sweeps, every peak, ΔEp per cycle, the SEI peak, sign from the loop, per-gram currents and assumptions', () => {
+    const r = analyseCvFile(cv, { massMg: 4 });
+    expect(r).toMatchObject({ file: 'hand.txt', technique: 'Cyclic Voltammetry', kind: 'cv', scan_rate_v_s: 0.01, channel: 1, lsv: null, warnings: [], notes: ['a reader note'] });
+    expect(r.sign).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'loop orientation', results_sign: null, results_peaks: 0 });
+    expect(r.sweeps.map((s) => [s.cycle, s.sweep, s.direction, s.e_start_v, s.e_end_v, s.points, s.peaks, s.no_peak, s.flags])).toEqual([
+      [1, 1, 'anodic', 0, 0.999, 1000, 1, null, []],
+      [1, 2, 'cathodic', 1, 1 - 999 / 1000, 1000, 2, null, ['sei']],
+      [2, 3, 'anodic', 0, 0.999, 1000, 1, null, []],
+      [2, 4, 'cathodic', 1, 0, 1001, 1, null, []],
+    ]);
+    const main = r.sweeps.map((s) => s.main_ep_v!);
+    [0.5, 0.45, 0.5, 0.45].forEach((x, k) => within(main[k]!, x, 1e-3));
+    within(r.sweeps[0]!.main_ip_a! / 1e-5, 1, 0.01);
+    within(r.sweeps[1]!.main_ip_a! / -8e-6, 1, 0.02);
+    expect(r.sweeps.map((s) => s.delta_ep_v)).toEqual([main[0]! - main[1]!, main[0]! - main[1]!, main[2]! - main[3]!, main[2]! - main[3]!]);
+    expect(r.peaks.map((p) => [p.sweep, p.rank, Math.round(p.ep_v * 100)])).toEqual([[1, 1, 50], [2, 1, 45], [2, 2, 20], [3, 1, 50], [4, 1, 45]]);
+    // ip per gram: ip / 4 mg.
+    for (const p of r.peaks) expect(p.ip_a_g).toBeCloseTo(p.ip_a / 0.004, 15);
+    // The SEI peak of cycle 1 (0.2 V): flagged, the only one.
+    expect(r.sei).toHaveLength(1);
+    expect(r.sei[0]).toMatchObject({ cycle: 1, sweep: 2, later_sweeps_checked: [4] });
+    within(r.sei[0]!.ep_v, 0.2, 1e-3);
+    within(r.sei[0]!.ip_a / -6e-6, 1, 0.03);
+    expect(r.peaks.filter((p) => p.flags.includes('sei')).map((p) => p.sweep)).toEqual([2]);
+    expect(r.sweeps.map((s) => s.noise_a < 1e-12)).toEqual([true, true, true, true]);
+    expect(r.assumptions).toMatchObject({
+      current_sign: 'anodic-positive', current_sign_source: 'loop orientation', output_current: 'anodic-positive (oxidation / desodiation > 0)', channel: 1,
+      sweep_split: 'where the potential reverses', cycle: 'two consecutive sweeps from the first in the data', scan_rate_v_s: 0.01, mass_mg: 4, technique: 'Cyclic Voltammetry', model: 'CHI660E',
+      ...PEAK_ASSUMPTIONS,
+    });
+    expect(r.assumptions.current_sign_detail).toBe(`anodic-positive from loop orientation; no usable Results peaks; loop ∮ i dE / ∫|i||dE| = ${r.sign.loop_ratio!.toFixed(3)} as read`);
+    expect(r.assumptions).not.toHaveProperty('onset');
+    expect(r.trace.e).toBe(E);
+    expect(arr(r.trace.i)).toEqual(arr(I));
+    expect(r.trace.i).not.toBe(I);
+    expect(r.trace.sweeps.map((s) => [s.start, s.end])).toEqual([[0, 1000], [1000, 2000], [2000, 3000], [3000, 4001]]);
+  });
+
+  it('a cathodic-positive file: negated once, the same peaks; Results decide before the loop', () => {
+    const flipped = chiFile({ e: E, i: I.map((x) => -x), params, results: [{ channel: null, segment: 1, block: null, name: 'ip', value: -1e-5, unit: 'A', line: 9 }] });
+    const a = analyseCvFile(cv), c = analyseCvFile(flipped);
+    expect(c.sign).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'results', results_sign: 'cathodic-positive', results_peaks: 1 });
+    expect(c.peaks).toEqual(a.peaks);
+    expect(arr(c.trace.i)).toEqual(arr(I));
+    expect(c.warnings).toEqual([]);
+    expect(c.assumptions.current_sign_detail).toBe(`cathodic-positive from results; Results block (1 peak(s)) implies cathodic-positive; loop ∮ i dE / ∫|i||dE| = ${c.sign.loop_ratio!.toFixed(3)} as read`);
+    // No mass: no per-gram current.
+    expect(a.peaks.every((p) => p.ip_a_g === null)).toBe(true);
+    expect(a.assumptions.mass_mg).toBeNull();
+    // The explicit option wins.
+    expect(analyseCvFile(flipped, { currentSign: 'anodic-positive' }).sign.current_sign_source).toBe('option');
+    // Init P/N is read case-blind: with 'n' the same Results entry (segment 1 now negative-going) implies anodic-positive.
+    const n = chiFile({ e: E, i: I, params: [['Scan Rate', 0.01], ['Init P/N', 'n']], results: [{ channel: null, segment: 1, block: null, name: 'ip', value: -1e-5, unit: 'A', line: 9 }] });
+    expect(analyseCvFile(n).sign).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results' });
+  });
+
+  it('the SEI search needs a later cycle (a note); a partial export is warned about; segments split the sweeps', () => {
+    const one = chiFile({ e: E.subarray(0, 2001), i: I.subarray(0, 2001), params });
+    const r = analyseCvFile(one);
+    expect(r.sei).toEqual([]);
+    expect(r.notes).toEqual(['a reader note', 'SEI peak not assessed: no later cycle to compare cycle 1 with']);
+    expect(r.warnings).toEqual(['the header says Segment = 4 but the data hold 2 sweep(s) (a partial export); cycles are numbered from the first sweep in the data']);
+    expect(r.sweeps.flatMap((s) => s.flags)).toEqual([]);
+    const seg = new Int32Array(E.length);
+    for (let k = 0; k < E.length; k++) seg[k] = k < 1001 ? 1 : k < 2001 ? 2 : k < 3001 ? 3 : 4;
+    const s = analyseCvFile(chiFile({ e: E, i: I, params, segments: seg }));
+    expect(s.assumptions.sweep_split).toBe("the file's Segment N: blocks");
+    expect(s.trace.sweeps.map((x) => [x.start, x.end])).toEqual([[0, 1001], [1001, 2001], [2001, 3001], [3001, 4001]]);
+    expect(s.warnings).toEqual([]);
+    expect(s.sei).toHaveLength(1);
+  });
+
+  it('channels: i2/A on request, notes either way, errors when absent or not 1/2', () => {
+    const two = chiFile({ e: E, i: I, i2: I.map((x) => 2 * x), params });
+    const c1 = analyseCvFile(two), c2 = analyseCvFile(two, { channel: 2 });
+    expect(c1.channel).toBe(1);
+    expect(c1.notes).toEqual(['a reader note', 'the file also holds a second working electrode (i2/A): channel 2 analyses it']);
+    expect(c2.channel).toBe(2);
+    expect(c2.assumptions.channel).toBe(2);
+    expect(c2.notes).toEqual(['a reader note', 'channel 2 (i2/A) analysed; the file also holds channel 1 (i1/A)']);
+    expect(arr(c2.trace.i)).toEqual(arr(I.map((x) => 2 * x)));
+    within(c2.peaks[0]!.ip_a / 2e-5, 1, 0.01);
+    // Channel 2 reads the 'Current 2' Results block only.
+    const res = (block: string | null, value: number): ChiResult => ({ channel: null, segment: 1, block, name: 'ip', value, unit: 'A', line: 9 });
+    const withRes = chiFile({ e: E, i: I, i2: I, params, results: [res(null, 1e-5), res('Current 2', -1e-5)] });
+    expect(analyseCvFile(withRes, { channel: 2 }).sign.current_sign).toBe('cathodic-positive');
+    expect(analyseCvFile(withRes).sign.current_sign).toBe('anodic-positive');
+    expect(analyseCvFile(withRes).sign.current_sign_source).toBe('results');
+    expect(() => analyseCvFile(cv, { channel: 2 })).toThrow('channel 2 asked for, but the file has no i2/A column (found Potential/V, Current/A)');
+    expect(() => analyseCvFile(cv, { channel: 3 as 1 })).toThrow('channel must be 1 or 2, not 3');
+    expect(() => analyseCvFile(chiFile({ e: E, i: null }))).toThrow('no Potential/V and Current/A (or i1/A) columns (found Potential/V)');
+  });
+
+  it('refuses other techniques and fewer than 10 points', () => {
+    expect(() => analyseCvFile(chiFile({ kind: 'eis', technique: 'A.C. Impedance', e: E, i: I }))).toThrow('this is a A.C. Impedance file; voltammetry analysis needs CV, LSV or DPV data');
+    expect(() => analyseCvFile(chiFile({ kind: 'ca' as ChiFile['kind'], technique: '', e: E, i: I }))).toThrow('this is a CHI file; voltammetry analysis needs CV, LSV or DPV data');
+    expect(() => analyseCvFile(chiFile({ e: E.subarray(0, 9), i: I.subarray(0, 9) }))).toThrow('too few points for a voltammogram (9); at least 10 are needed');
+    expect(analyseCvFile(chiFile({ e: E.subarray(0, 10), i: I.subarray(0, 10) })).sweeps).toHaveLength(1);
+  });
+
+  it('LSV: one sweep, an onset, sign from Init/Final E; DPV: no scan rate', () => {
+    // 0 → 1 V, a sigmoid wave of 100 µA at 0.6 V on a 1 µA background.
+    const le = E1, li = E1.map((x) => 1e-6 + 1e-4 / (1 + Math.exp(-(x - 0.6) / 0.02)));
+    const lsv = analyseCvFile(chiFile({ kind: 'lsv', technique: 'Linear Sweep Voltammetry', e: le, i: li, params: [['Init E', 0], ['Final E', 1], ['Scan Rate', 0.005]] }));
+    expect(lsv.kind).toBe('lsv');
+    expect(lsv.trace.sweeps).toEqual([sw(1, 'anodic', 0, 1001)]);
+    expect(lsv.sweeps.map((s) => [s.cycle, s.direction])).toEqual([[1, 'anodic']]);
+    within(lsv.lsv!.onset_v!, 0.6 - 0.02 * Math.log(9), 5e-4);
+    expect(lsv.assumptions).toMatchObject({ sweep_split: 'one sweep', onset: lsv.lsv!.criterion, scan_rate_v_s: 0.005 });
+    expect(lsv.sei).toEqual([]);
+    expect(lsv.notes).toEqual(['a reader note']);
+    // Not a closed loop: no loop ratio; no Results → default with its warning.
+    expect(lsv.sign).toMatchObject({ current_sign_source: 'default', loop_ratio: null });
+    expect(lsv.assumptions.current_sign_detail).toBe('anodic-positive from default; no usable Results peaks; no closed loop');
+    // A Results ip of −x on a sweep from Init E 1 to Final E 0 (negative-going) is anodic-positive;
+    // with Init/Final equal the data's own direction (here 1 → 0 V) decides the same.
+    const down1 = Float64Array.from(E1).reverse();
+    const res: ChiResult = { channel: null, segment: null, block: null, name: 'ip', value: -1e-5, unit: 'A', line: 9 };
+    const mk = (p: Param[]) => analyseCvFile(chiFile({ kind: 'lsv', technique: 'Linear Sweep Voltammetry', e: down1, i: down1.map(() => -1e-6), params: p, results: [res] })).sign;
+    expect(mk([['Init E', 1], ['Final E', 0]])).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results' });
+    expect(mk([['Init E', 0], ['Final E', 1]])).toMatchObject({ current_sign: 'cathodic-positive', current_sign_source: 'results' });
+    expect(mk([['Init E', 0.5], ['Final E', 0.5]])).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results' });
+    expect(mk([['Init E', 'x'], ['Final E', 0]])).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results' });
+    // DPV: a peak, no scan rate (so no charge), no LSV summary.
+    const dpv = analyseCvFile(chiFile({ kind: 'dpv', technique: 'Differential Pulse Voltammetry', e: E1, i: E1.map((x) => 1e-7 + gauss(x, 0.4, 1e-6, 0.05)), params: [['Scan Rate', 0.01], ['Init E', 0], ['Final E', 1]] }));
+    expect(dpv).toMatchObject({ kind: 'dpv', scan_rate_v_s: null, lsv: null });
+    expect(dpv.peaks.map((p) => [Math.round(p.ep_v * 100), p.charge_c])).toEqual([[40, null]]);
+    expect(dpv.assumptions.scan_rate_v_s).toBeNull();
+  });
+
+  it('the noise floor: a peak below 0.05 % of the largest current in the file is not reported', () => {
+    // A 100 µA wave far from a 40 nA bump (0.04 % of it): the bump is dropped; at 60 nA (0.06 %) kept.
+    const mk = (h: number) => E1.map((x) => 1e-4 * gauss(x, 0.85, 1, 0.03) + gauss(x, 0.3, h, 0.03));
+    const count = (h: number) => analyseCvFile(chiFile({ kind: 'dpv', technique: 'DPV', e: E1, i: mk(h) })).peaks.length;
+    expect(count(4e-8)).toBe(1);
+    expect(count(6e-8)).toBe(2);
+    // A bad Scan Rate (zero or text) is none.
+    expect(analyseCvFile(chiFile({ e: E, i: I, params: [['Scan Rate', 0]] })).scan_rate_v_s).toBeNull();
+    expect(analyseCvFile(chiFile({ e: E, i: I, params: [['Scan Rate', 'fast']] })).scan_rate_v_s).toBeNull();
   });
 });
