@@ -595,6 +595,9 @@ describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", (
     const r = dunn(rates.map((v, k) => cvTrace(`z${k}`, v, () => 0, ca)));
     expect(r.shares.filter((s) => s.direction === 'anodic').every((s) => s.capacitive_share_pct === null && s.q_total_c === null)).toBe(true);
     expect(r.shares.filter((s) => s.direction === 'cathodic').every((s) => s.capacitive_share_pct !== null)).toBe(true);
+    // k1 = k2 = 0 there, and R² undefined (no spread of i): null.
+    const g = r.grid.filter((x) => x.direction === 'anodic');
+    expect(g.every((x) => x.k1_a_s_per_v === 0 && x.k2_a_s05_per_v05 === 0 && x.r2 === null && x.points === 4)).toBe(true);
   });
 
   it('three different rates needed; a direction without them is skipped with a warning; windows and missing cycles warned', () => {
