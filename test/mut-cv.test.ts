@@ -880,6 +880,28 @@ describe('cv/peaks: findSweepPeaks on a Gaussian over a sloping line', () => {
     expect(p.baseline).toBe(`linear, fitted to 0.010…${p.baseline_to_v.toFixed(3)} V before the foot and extrapolated under the peak (shortened: the peak is close to the sweep start)`);
   });
 
+  it('a peak on the falling tail of a larger one: baseline through its lowest contour either side', () => {
+    // 10 µA at 0.4 V (w 40 mV) and 3 µA at 0.5 V (w 20 mV): the line from before the small peak's foot lies on the
+    // big peak's flank, so the fall-back chord between the contour points either side is used.
+    const i = E1.map((E) => 1e-6 + gauss(E, 0.4, 1e-5, 0.04) + gauss(E, 0.5, 3e-6, 0.02));
+    const r = findSweepPeaks(E1, i, up, { scanRateVS: v, cycle: 1 });
+    expect(r.peaks.map((p) => Math.round(p.ep_v * 100))).toEqual([40, 50]);
+    expect(r.peaks[0]!.flags).toEqual([]);
+    const p = r.peaks[1]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    within(p.ep_v, 0.5, 3e-3);
+    // The chord cuts off the foot of the small peak: less than its 3 µA, more than half of it.
+    expect(p.ip_a).toBeGreaterThan(1.5e-6);
+    expect(p.ip_a).toBeLessThan(3e-6);
+    expect(p.baseline_from_v).toBeLessThan(0.5);
+    expect(p.baseline_to_v).toBeGreaterThan(0.5);
+    expect(p.baseline).toBe(`line through the peak's lowest contour either side (${p.baseline_from_v.toFixed(3)} and ${p.baseline_to_v.toFixed(3)} V): the line extrapolated from before the foot leaves no maximum inside the peak`);
+    // The chord joins the (smoothed) current at its two ends: within 3 % of the raw chord's slope.
+    const at = (x: number) => 1e-6 + gauss(x, 0.4, 1e-5, 0.04) + gauss(x, 0.5, 3e-6, 0.02);
+    within(p.baseline_slope_a_per_v / ((at(p.baseline_to_v) - at(p.baseline_from_v)) / (p.baseline_to_v - p.baseline_from_v)), 1, 0.03);
+    within(p.ip_raw_a - p.ip_a, p.baseline_at_ep_a, 1e-8);
+  });
+
   it('a minimum prominence rejects the peak; the threshold is reported', () => {
     const r = findSweepPeaks(E1, iUp, up, { scanRateVS: v, cycle: 1, minProminenceA: 2 * H });
     expect(r.peaks).toEqual([]);
