@@ -27,12 +27,16 @@ describe('cv/util', () => {
     expect(median([NaN, 1, Infinity, 3])).toBe(2);
     expect(median([])).toBeNaN();
     expect(median([NaN])).toBeNaN();
+    expect(median([1, 2, NaN])).toBe(1.5); // NaN is dropped, not counted as a third value
   });
 
   it('movingAverage: ±h points, the window shrinking symmetrically at the ends; h = 0 copies', () => {
     const y = [1, 2, 4, 8, 16];
     expect(arr(movingAverage(y, 0))).toEqual(y);
     expect(arr(movingAverage(y, -1))).toEqual(y);
+    // h ≤ 0 copies exactly (a prefix-sum difference would give 0.30000000000000004 − 0.1 ≠ 0.2).
+    expect(arr(movingAverage([0.1, 0.2, 0.3], 0))).toEqual([0.1, 0.2, 0.3]);
+    expect(arr(movingAverage([0.1, 0.2, 0.3], -1))).toEqual([0.1, 0.2, 0.3]);
     const m1 = arr(movingAverage(y, 1));
     [1, 7 / 3, 14 / 3, 28 / 3, 16].forEach((v, k) => expect(m1[k]).toBeCloseTo(v, 12));
     const m2 = arr(movingAverage(y, 2));
@@ -58,6 +62,10 @@ describe('cv/util', () => {
     expect(lineFit([0, 1, 2, 3], [5, 5, 5, 5], 2, 3)).toBeNull();
     expect(lineFit([1, 1, 1], [1, 2, 3])).toBeNull();
     expect(lineFit([5, 5, 1, 2], [1, 2, 3, 4], 0, 2)).toBeNull();
+    expect(lineFit([0, 1], [1, 3])).toEqual({ a: 1, b: 2 });
+    // Centred sums: x near 1e8 (slope 0.65 / 5 = 0.13) stays exact to 1e-12; uncentred x would lose ~1e-9.
+    expect(lineFit([0, 1, 2, 3].map((v) => 1e8 + v), [0.1, 0.25, 0.35, 0.5])!.b).toBeCloseTo(0.13, 12);
+    expect(regression([0, 1, 2, 3].map((v) => 1e8 + v), [0.1, 0.25, 0.35, 0.5]).slope).toBeCloseTo(0.13, 12);
   });
 
   it('regression: slope, intercept, standard error and R² by hand', () => {
@@ -89,6 +97,7 @@ describe('cv/util', () => {
     expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 4, 3.5)).toBeNull();
     expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 2, 4, 0.5)).toBeNull();
     expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 2, 2.5)).toBeNull();
+    expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 0, 2, 1.5)).toBeNull(); // x[2] is outside [from, to)
     expect(interpAt([0, 1, 2, 3], [0, 10, 20, 40], 1, 4, 1.5)).toBeCloseTo(15, 12);
   });
 
@@ -186,6 +195,8 @@ describe('cv/sei', () => {
   it('a later sweep that does not cover the potential is no evidence; one covering it exactly at its end is', () => {
     // Cycle-1 peak at −0.1 V: sweep 4 only reaches down to 0 V, so it is not checked and nothing is flagged.
     expect(findSei(e, sweeps, [peak(2, -0.1, -1)])).toEqual({ sei: [], note: null });
+    // Above the later sweep's highest point (1 V): not covered either.
+    expect(findSei(e, sweeps, [peak(2, 1.05, -1)])).toEqual({ sei: [], note: null });
     // Peak at 0 V: sweep 4 ends at 0 V (its lowest point) and covers it; at 1 V its highest point.
     expect(findSei(e, sweeps, [peak(2, 0, -1)]).sei.map((s) => s.later_sweeps_checked)).toEqual([[4]]);
     expect(findSei(e, sweeps, [peak(2, 1, -1)]).sei.map((s) => s.ep_v)).toEqual([1]);
@@ -222,6 +233,10 @@ describe('cv/sign: loopRatio', () => {
     const e3 = f64([0, 1, 2, 1.5, 0]), i3 = f64([1, 1, -3, -1, -1]);
     // Anodic: 1 × 1 + (−1) × 1 = 0 (den 2); cathodic [1.5,0]: −1 × −1.5 = 1.5. num 1.5, den 3.5.
     expect(loopRatio(e3, i3, [sw(1, 'anodic', 0, 3), sw(2, 'cathodic', 3, 5)])).toBeCloseTo(1.5 / 3.5, 12);
+    // Anodic to 3 V, cathodic from 2 V: the anodic interval [2,3] (midpoint 2.5 V) is outside and its i = −9 ignored.
+    const e4 = f64([0, 1, 2, 3, 2, 1, 0]), i4 = f64([1, 1, 1, -9, -1, -1, -1]);
+    // Anodic 1 + 1 (den 2); cathodic [2,1] and [1,0]: −1 × −1 twice = 2 (den 2): 4 / 4.
+    expect(loopRatio(e4, i4, [sw(1, 'anodic', 0, 4), sw(2, 'cathodic', 4, 7)])).toBeCloseTo(1, 12);
   });
 
   it('pairs are (1,2), (3,4), …; an unpaired sweep, a pair without overlap or a zero current give nothing', () => {
@@ -400,7 +415,7 @@ describe('cv/bvalue: b per peak from i = a·v^b', () => {
     expect(r.peaks[2]!.ip_a).toEqual(rates.map((v) => -1e-3 * v ** 0.75));
     expect(r.peaks[0]!.files).toEqual(['f0', 'f1', 'f2']);
     expect(r.warnings).toEqual([]);
-    expect(r.assumptions).toMatchObject({ cycle: 2, fit: 'least squares of log10|i| against log10 v', peak_current: 'baseline-corrected ip' });
+    expect(r.assumptions).toMatchObject({ cycle: 2, fit: 'least squares of log10|i| against log10 v', peak_current: 'baseline-corrected ip', peak_matching: 'by rank (1 = largest corrected |ip|) within each sweep direction of the cycle' });
     expect(r.assumptions.b_of_v).toBe('current as recorded (Savitzky–Golay smoothing, quadratic, ±4 mV) at each potential of a 10 mV grid over the range all files share; null where the current changes sign between rates or is zero');
   });
 
@@ -445,6 +460,15 @@ describe('cv/bvalue: b per peak from i = a·v^b', () => {
       'anodic peak of rank 2 is missing in 1 file(s); its b uses 2',
       'cycle 2 is missing in short (cycle 1): the last cycle there is used',
     ]);
+    // A file with no cathodic sweep at all offers no cathodic peak (not an empty one).
+    const noCa = withPeaks(cvTrace('noca', 0.1, zero, zero, { skip: 'cathodic' }), [pk(3, 1, 0.3, 2e-3 * 0.1 ** 0.5)]);
+    const rc = bValues([files[0]!, files[1]!, noCa]);
+    expect(rc.peaks.map((p) => [p.direction, p.rank, p.points])).toEqual([['anodic', 1, 3], ['anodic', 2, 2], ['cathodic', 1, 2]]);
+    expect(rc.peaks[2]!.b).toBeCloseTo(0.75, 10);
+    expect(rc.peaks[2]!.files).toEqual(['f0', 'f1']);
+    // Two files with one cycle: both named, comma-separated.
+    const short2 = { ...short, file: 'short2', scan_rate_v_s: 0.03 };
+    expect(bValues([files[0]!, short, short2]).warnings.at(-1)).toBe('cycle 2 is missing in short (cycle 1), short2 (cycle 1): the last cycle there is used');
     // A rank found at one rate only (two files at the same rate) is skipped.
     const same = [files[0]!, { ...files[1]!, file: 'g', peaks: files[1]!.peaks.filter((q) => q.rank === 1) }, { ...files[2]!, file: 'h', scan_rate_v_s: 0.01, peaks: files[2]!.peaks.filter((q) => q.rank === 1) }];
     expect(bValues(same).peaks.map((p) => [p.direction, p.rank])).toEqual([['anodic', 1], ['cathodic', 1]]);
@@ -501,6 +525,9 @@ describe('cv/bvalue: b(V) from i(E, v) = A(E)·v^b', () => {
     const rf = bValues(flip).b_of_v.filter((x) => x.direction === 'cathodic');
     expect(rf.find((x) => x.e_v === 0.7)).toEqual({ direction: 'cathodic', e_v: 0.7, b: null, b_se: null, r2: null, points: 3 });
     expect(rf.find((x) => x.e_v === 0.3)!.b!).toBeCloseTo(0.85, 9);
+    // Zero current in every file: no slope (b null), not log 0.
+    const allNil = rates.map((v, k) => withPeaks(cvTrace(`z${k}`, v, () => 0, ca), []));
+    expect(bValues(allNil).b_of_v.filter((x) => x.direction === 'anodic').every((x) => x.b === null && x.r2 === null && x.b_se === null)).toBe(true);
     // A zero current at every potential of one file: every row null.
     const nil = [withPeaks(cvTrace('z', rates[0]!, () => 0, ca), []), files[1]!, files[2]!];
     expect(bValues(nil).b_of_v.filter((x) => x.direction === 'anodic').every((x) => x.b === null)).toBe(true);
@@ -571,7 +598,13 @@ describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", (
       expect(s.q_capacitive_c!).toBeCloseTo(qc / v, 7);
     }
     expect(r.shares.map((s) => [s.file, s.direction])).toEqual([...files.map((f) => [f.file, 'anodic']), ...files.map((f) => [f.file, 'cathodic'])]);
-    expect(r.assumptions).toMatchObject({ grid_step_v: 0.005, cycle: 2 });
+    expect(r.assumptions).toMatchObject({
+      grid_step_v: 0.005, cycle: 2,
+      model: 'i(V) = k1·v + k2·v^½ at each potential (Dunn): a surface-controlled (capacitive) term proportional to v plus a diffusion-controlled term proportional to v^½; nothing else (no IR drop, no peak shift with rate, no other kinetics)',
+      fit: 'least squares of i/v^½ = k1·v^½ + k2 over the scan rates at each potential', r2: 'of the fitted i against the measured i at that potential',
+      capacitive_share: '∫|k1·v| dV / ∫|i| dV over the grid (e_from_v…e_to_v: the range all files share, less twice the smoothing half-window at each vertex), per sweep direction; i is the measured (smoothed) current',
+      charges: 'q = ∫|i| dV / v (C) over that range',
+    });
     expect(r.assumptions.smoothing).toBe('currents smoothed over potential (Savitzky–Golay, quadratic, ±10 mV) before the fit (the model is linear in i, so this equals smoothing k1(V) and k2(V) the same way); the grid stops 20 mV short of the vertices');
   });
 
@@ -589,6 +622,22 @@ describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", (
     const one = dunn(files, { gridStepV: 0.5, smoothV: 0.245 });
     expect(one.grid.filter((x) => x.direction === 'anodic').map((x) => x.e_v)).toEqual([0.5]);
     expect(one.shares[0]).toMatchObject({ e_from_v: 0.5, e_to_v: 0.5, capacitive_share_pct: null, q_total_c: null, q_capacitive_c: null });
+  });
+
+  it('a current outside the model (i ∝ v^¼): k1, k2 and R² of the least-squares fit, worked here', () => {
+    // i = 1e-3·(1 + E)·v^¼. Fit z = i/√v = k1·√v + k2 over the four rates, then R² of i against k1·v + k2·√v.
+    const f = (e: number, v: number) => 1e-3 * (1 + e) * v ** 0.25;
+    const r = dunn(rates.map((v, k) => cvTrace(`q${k}`, v, f, ca)));
+    const row = r.grid.find((x) => x.direction === 'anodic' && x.e_v === 0.5)!;
+    const sq = rates.map(Math.sqrt), iv = rates.map((v) => f(0.5, v)), z = iv.map((x, k) => x / sq[k]!);
+    const mx = sq.reduce((a, b) => a + b) / 4, mz = z.reduce((a, b) => a + b) / 4;
+    const k1 = sq.reduce((a, x, k) => a + (x - mx) * (z[k]! - mz), 0) / sq.reduce((a, x) => a + (x - mx) ** 2, 0), k2 = mz - k1 * mx;
+    const mi = iv.reduce((a, b) => a + b) / 4;
+    const sse = iv.reduce((a, x, k) => a + (x - k1 * rates[k]! - k2 * sq[k]!) ** 2, 0), sst = iv.reduce((a, x) => a + (x - mi) ** 2, 0);
+    expect(row.k1_a_s_per_v!).toBeCloseTo(k1, 8);
+    expect(row.k2_a_s05_per_v05!).toBeCloseTo(k2, 10);
+    expect(row.r2!).toBeCloseTo(1 - sse / sst, 10);
+    expect(row.r2!).toBeLessThan(0.9999);
   });
 
   it('zero current: no share (∫|i| = 0)', () => {
@@ -620,6 +669,8 @@ describe("cv/dunn: k1, k2 and the capacitive share from i = k1·v + k2·v^½", (
     const low = dunn([...files.slice(0, 3), cvTrace('l', 16e-4, an, ca, { bottom: -0.1, n: 110 })]);
     expect(low.warnings[0]).toBe('the anodic sweeps cover different potential windows; the fit uses 0.020…0.980 V, which all of them share');
     // A file with one cycle: its cycle-1 sweeps are used, said once.
+    expect(dunn([...files.slice(0, 2), cvTrace('s1', 9e-4, an, ca, { sweeps: 2 }), cvTrace('s2', 16e-4, an, ca, { sweeps: 2 })]).warnings)
+      .toEqual(['cycle 2 is missing in s1 (cycle 1), s2 (cycle 1): the last cycle there is used']);
     const short = dunn([...files.slice(0, 3), cvTrace('s', 16e-4, an, ca, { sweeps: 2 })]);
     expect(short.warnings).toEqual(['cycle 2 is missing in s (cycle 1): the last cycle there is used']);
     expect(short.shares.filter((s) => s.file === 's').map((s) => s.cycle)).toEqual([1, 1]);
