@@ -740,6 +740,12 @@ describe('cv.ts: sweepPeak', () => {
     const j400 = f64(Array.from({ length: 400 }, (_, k) => (k === 200 ? 5 : k === 205 ? 6 : k > 150 && k < 250 ? 1 : 0)));
     // 205 is 5 away: both 200 and 205 are local maxima; the larger wins.
     expect(sweepPeak(e400, j400, sw(1, 'anodic', 0, 400)).index).toBe(205);
+    // The same 400 points as the second half of an 800-point trace: w still 4 (from the sweep's length).
+    const e800 = f64([...Array.from({ length: 400 }, () => 0), ...e400]), i800 = f64([...Array.from({ length: 400 }, () => 0), ...i400]);
+    expect(sweepPeak(e800, i800, sw(1, 'anodic', 400, 800)).index).toBe(604);
+    // A plateau of 9 points (5…13): every point ties with one w = 3 away on one side or the other: no peak.
+    const wide = f64(Array.from({ length: 21 }, (_, k) => (k >= 5 && k <= 13 ? 5 : 0)));
+    expect(sweepPeak(e21, wide, sw(1, 'anodic', 0, 21)).index).toBeNull();
     // 3000 points: w = 25 (not 30).
     const e3k = f64(Array.from({ length: 3000 }, (_, k) => k / 10000));
     const i3k = f64(Array.from({ length: 3000 }, (_, k) => (k === 1500 ? 5 : k === 1527 ? 6 : k > 1400 && k < 1600 ? 1 : 0)));
@@ -799,9 +805,44 @@ describe('cv.ts: analyseCv', () => {
     expect(one.rows.map((x) => x.flags)).toEqual([[], []]);
   });
 
+  it('ΔEp pairs the sweeps of each cycle; a cycle missing a peak or a sweep has none; only cycle 1 is checked for irreversibility', () => {
+    // Three cycles; cycle 2 has its peaks 0.1 V further out (0.7 / 0.3 V), cycle 3 none on the cathodic side.
+    const e3: number[] = [], i3: number[] = [];
+    for (let s = 0; s < 6; s++) for (let k = s ? 1 : 0; k <= 20; k++) {
+      const upS = s % 2 === 0, x = upS ? k / 20 : 1 - k / 20, cyc = (s >> 1) + 1;
+      e3.push(x);
+      i3.push(upS ? tentAt(x, cyc === 2 ? 0.7 : 0.6, 1e-2) : cyc === 3 ? 0 : -tentAt(x, cyc === 2 ? 0.3 : 0.4, 8e-3));
+    }
+    const r = analyseCv(f64(e3), f64(i3), { segments: null, cathodicPositive: false, massMg: 1 }, 'x');
+    expect(r.rows.map((x) => [x.cycle, x.ep_v, x.delta_ep_v])).toEqual([
+      [1, 0.6, 0.19999999999999996], [1, 0.4, 0.19999999999999996], [2, 0.7, 0.7 - 0.30000000000000004], [2, 0.30000000000000004, 0.7 - 0.30000000000000004], [3, 0.6, null], [3, null, null],
+    ]);
+    // No peak: no current per gram either.
+    expect(r.rows[5]!.ip_a_g).toBeNull();
+    // Cycle 2's cathodic peak is gone in cycle 3, but only cycle 1 is checked.
+    // (Cycle 1's cathodic peak keeps 6.4 mA of 8 at 0.4 V in cycle 2: not flagged either.)
+    expect(r.rows.map((x) => x.flags)).toEqual([[], [], [], [], [], ['no_peak']]);
+    // A cycle with an anodic sweep only (5 sweeps) or a cathodic sweep only (a CV starting downwards, one sweep).
+    expect(analyseCv(f64(e3.slice(0, 101)), f64(i3.slice(0, 101)), { segments: null, cathodicPositive: false, massMg: null }, 'x').rows.map((x) => x.delta_ep_v)).toEqual([0.19999999999999996, 0.19999999999999996, 0.7 - 0.30000000000000004, 0.7 - 0.30000000000000004, null]);
+    const dn = f64(Array.from({ length: 21 }, (_, k) => 1 - k / 20));
+    expect(analyseCv(dn, dn.map((x) => -tentAt(x, 0.4, 1e-3)), { segments: null, cathodicPositive: false, massMg: null }, 'x').rows.map((x) => [x.direction, x.ep_v, x.delta_ep_v])).toEqual([['cathodic', 0.4, null]]);
+    // Anodic current zero in cycle 1: no ΔEp there.
+    const noAn = analyseCv(f64(e3), f64(i3.map((x, k) => (k < 20 ? 0 : x))), { segments: null, cathodicPositive: false, massMg: null }, 'x');
+    expect(noAn.rows.map((x) => x.delta_ep_v).slice(0, 2)).toEqual([null, null]);
+  });
+
+  it('the irreversible flag needs the next sweep to reach Ep', () => {
+    // Cycle 1 cathodic 1 → 0 V with a tent at 0.2 V; cycle 2 only goes down to 0.5 V.
+    const e4 = [...Array.from({ length: 21 }, (_, k) => k / 20), ...Array.from({ length: 20 }, (_, k) => 1 - (k + 1) / 20), ...Array.from({ length: 20 }, (_, k) => (k + 1) / 20), ...Array.from({ length: 10 }, (_, k) => 1 - (k + 1) / 20)];
+    const i4 = e4.map((x, k) => (k <= 20 || (k > 40 && k <= 60) ? tentAt(x, 0.6, 1e-2) : -tentAt(x, 0.2, 8e-3)));
+    const r = analyseCv(f64(e4), f64(i4), { segments: null, cathodicPositive: false, massMg: null }, 'x');
+    expect(r.rows.map((x) => x.ep_v)).toEqual([0.6, 0.19999999999999996, 0.6, null]);
+    expect(r.rows[1]!.flags).toEqual([]);
+  });
+
   it('fewer than 10 points is an error', () => {
     expect(() => analyseCv(f64([0, 1, 2, 3, 4, 5, 4, 3, 2]), new Float64Array(9), { segments: null, cathodicPositive: false, massMg: null }, 'x.txt'))
-      .toThrow('too few points for a CV (9); at least 10 are needed');
+      .toThrow(expect.objectContaining({ message: 'too few points for a CV (9); at least 10 are needed', file: 'x.txt' }));
     expect(analyseCv(f64([0, 1, 2, 3, 4, 5, 4, 3, 2, 1]), new Float64Array(10), { segments: null, cathodicPositive: false, massMg: null }, 'x.txt').rows).toHaveLength(2);
   });
 });
