@@ -1210,6 +1210,59 @@ describe('cv/index: analyseCvFile', () => {
     expect(() => analyseCvFile(chiFile({ e: E, i: null }))).toThrow('no Potential/V and Current/A (or i1/A) columns (found Potential/V)');
   });
 
+  it('errors carry the file (and header line)', () => {
+    const ctxOf = (fn: () => unknown) => { try { fn(); } catch (err) { return { file: (err as { file?: string }).file, line: (err as { line?: number }).line }; } return null; };
+    expect(ctxOf(() => analyseCvFile(chiFile({ kind: 'eis', technique: 'A.C. Impedance', e: E, i: I })))).toEqual({ file: 'hand.txt', line: 2 });
+    expect(ctxOf(() => analyseCvFile(chiFile({ e: E, i: null })))).toEqual({ file: 'hand.txt', line: 12 });
+    expect(ctxOf(() => analyseCvFile(cv, { channel: 2 }))).toEqual({ file: 'hand.txt', line: 12 });
+    expect(ctxOf(() => analyseCvFile(chiFile({ e: E.subarray(0, 9), i: I.subarray(0, 9) })))).toEqual({ file: 'hand.txt', line: undefined });
+  });
+
+  it('non-CV files: one sweep whatever the potential does, its direction from the ends; Results without a segment', () => {
+    // An LSV whose potential wobbles back once at 0.5 V is still one sweep (a CV would split there).
+    const wob = f64(Array.from({ length: 200 }, (_, k) => (k === 100 ? 0.49 : k / 200)));
+    const w = analyseCvFile(chiFile({ kind: 'lsv', technique: 'LSV', e: wob, i: wob.map(() => 1e-6) }));
+    expect(w.trace.sweeps).toEqual([sw(1, 'anodic', 0, 200)]);
+    expect(w.sweeps.map((s) => s.cycle)).toEqual([1]);
+    // Equal ends: anodic; falling: cathodic.
+    const same = f64(Array.from({ length: 20 }, (_, k) => (k < 10 ? k / 100 : (19 - k) / 100)));
+    expect(analyseCvFile(chiFile({ kind: 'lsv', technique: 'LSV', e: same, i: same.map(() => 1e-6) })).trace.sweeps[0]!.direction).toBe('anodic');
+    const fall = Float64Array.from(E1).reverse();
+    expect(analyseCvFile(chiFile({ kind: 'lsv', technique: 'LSV', e: fall, i: fall.map(() => -1e-6) })).trace.sweeps[0]!.direction).toBe('cathodic');
+    // A rising LSV with no Init/Final E: a positive ip is anodic-positive; with Init E but no Final E the same.
+    const res: ChiResult = { channel: null, segment: null, block: null, name: 'ip', value: 1e-5, unit: 'A', line: 9 };
+    const rise = (p: Param[]) => analyseCvFile(chiFile({ kind: 'lsv', technique: 'LSV', e: E1, i: E1.map(() => 1e-6), params: p, results: [res] })).sign;
+    expect(rise([])).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results', results_peaks: 1 });
+    expect(rise([['Init E', 0]])).toMatchObject({ current_sign: 'anodic-positive', current_sign_source: 'results', results_peaks: 1 });
+    // In a CV a Results entry without a segment is not counted, whatever Init/Final E say.
+    const cvRes = analyseCvFile(chiFile({ e: E, i: I, params: [...params, ['Init E', 0], ['Final E', 1]], results: [{ ...res, value: -1e-5 }] }));
+    expect(cvRes.sign).toMatchObject({ current_sign_source: 'loop orientation', results_peaks: 0 });
+    // Segment = 2 in an LSV header is no partial-export warning; sign warnings are passed on.
+    const l = analyseCvFile(chiFile({ kind: 'lsv', technique: 'LSV', e: E1, i: E1.map(() => 1e-6), params: [['Segment', 2]] }));
+    expect(l.warnings).toEqual(['the current sign cannot be told from this file (no Results peaks, no closed loop); currents read as anodic-positive (IUPAC): check, or give the sign explicitly']);
+    // A Scan Rate given as text is no scan rate.
+    expect(analyseCvFile(chiFile({ e: E, i: I, params: [['Scan Rate', '0.1']] })).scan_rate_v_s).toBeNull();
+  });
+
+  it("ΔEp per cycle from each cycle's own main peaks; a sweep without a peak is flagged", () => {
+    // Cycle 2's peaks 50 mV further apart (0.55 / 0.40 V); then the cathodic current of cycle 2 removed.
+    const j = f64(e.map((x, k) => {
+      if (k < 2001) return i[k]!;
+      const anodic = k <= 3000;
+      return anodic ? 2e-6 + gauss(x, 0.55, 1e-5, 0.04) : -2e-6 - gauss(x, 0.4, 8e-6, 0.04);
+    }));
+    const r = analyseCvFile(chiFile({ e: E, i: j, params }));
+    const m = r.sweeps.map((s) => s.main_ep_v!);
+    within(m[2]!, 0.55, 1e-3);
+    within(m[3]!, 0.4, 1e-3);
+    expect(r.sweeps.map((s) => s.delta_ep_v)).toEqual([m[0]! - m[1]!, m[0]! - m[1]!, m[2]! - m[3]!, m[2]! - m[3]!]);
+    const flat = f64(e.map((x, k) => (k > 3000 ? -2e-6 : j[k]!)));
+    const r2 = analyseCvFile(chiFile({ e: E, i: flat, params }));
+    expect(r2.sweeps.map((s) => s.flags)).toEqual([[], ['sei'], [], ['no_peak']]);
+    expect(r2.sweeps[3]!.no_peak).not.toBeNull();
+    expect(r2.sweeps.map((s) => s.delta_ep_v === null)).toEqual([false, false, true, true]);
+  });
+
   it('refuses other techniques and fewer than 10 points', () => {
     expect(() => analyseCvFile(chiFile({ kind: 'eis', technique: 'A.C. Impedance', e: E, i: I }))).toThrow('this is a A.C. Impedance file; voltammetry analysis needs CV, LSV or DPV data');
     expect(() => analyseCvFile(chiFile({ kind: 'ca' as ChiFile['kind'], technique: '', e: E, i: I }))).toThrow('this is a CHI file; voltammetry analysis needs CV, LSV or DPV data');
