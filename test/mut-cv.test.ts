@@ -860,6 +860,12 @@ describe('cv.ts: bValue', () => {
     expect(s.b).toBeCloseTo(0.5, 10);
     expect(s.b_se!).toBeCloseTo(Math.sqrt(1 / 150 / 2), 10);
     expect(s.r2).toBeCloseTo(1 - (1 / 150) / (0.76 / 1.5), 10);
+    // Four rates: log10 v = −3…0, log10|ip| = 0, 1, 1, 3: Sxx 5, Sxy 4.5 → b 0.9, c 2.6; residuals 0.1, 0.2, −0.7, 0.4
+    // → SSE 0.7, se = √(0.7 / 2 / 5); Syy 4.75.
+    const four = bValue([0.001, 0.01, 0.1, 1], [1, 10, 10, 1000]);
+    expect(four.b).toBeCloseTo(0.9, 10);
+    expect(four.b_se!).toBeCloseTo(Math.sqrt(0.07), 10);
+    expect(four.r2).toBeCloseTo(1 - 0.7 / 4.75, 10);
     const two = bValue([0.01, 0.1], [1e-4, 1e-3]);
     expect(two.b).toBeCloseTo(1, 10);
     expect(two.b_se).toBeNull();
@@ -1208,6 +1214,10 @@ describe('cv/index: analyseCvFile', () => {
     expect(() => analyseCvFile(cv, { channel: 2 })).toThrow('channel 2 asked for, but the file has no i2/A column (found Potential/V, Current/A)');
     expect(() => analyseCvFile(cv, { channel: 3 as 1 })).toThrow('channel must be 1 or 2, not 3');
     expect(() => analyseCvFile(chiFile({ e: E, i: null }))).toThrow('no Potential/V and Current/A (or i1/A) columns (found Potential/V)');
+    const noI = chiFile({ e: E, i: null });
+    noI.columns.push({ header: 'Charge/C', canonical: 'chargeC', unit: 'C' });
+    noI.data.push(new Float64Array(E.length));
+    expect(() => analyseCvFile(noI)).toThrow('no Potential/V and Current/A (or i1/A) columns (found Potential/V, Charge/C)');
   });
 
   it('errors carry the file (and header line)', () => {
@@ -1256,6 +1266,16 @@ describe('cv/index: analyseCvFile', () => {
     within(m[2]!, 0.55, 1e-3);
     within(m[3]!, 0.4, 1e-3);
     expect(r.sweeps.map((s) => s.delta_ep_v)).toEqual([m[0]! - m[1]!, m[0]! - m[1]!, m[2]! - m[3]!, m[2]! - m[3]!]);
+    // A CV that starts negative-going: each cycle is (cathodic, anodic), ΔEp still anodic minus cathodic.
+    const neg = analyseCvFile(chiFile({ e: E.map((x) => 1 - x), i: I.map((x) => -x), params }));
+    expect(neg.sweeps.map((s) => s.direction)).toEqual(['cathodic', 'anodic', 'cathodic', 'anodic']);
+    within(neg.sweeps[0]!.delta_ep_v!, Math.abs(neg.sweeps[1]!.main_ep_v! - neg.sweeps[0]!.main_ep_v!), 1e-12);
+    expect(neg.sweeps[0]!.delta_ep_v!).toBeGreaterThan(0.01);
+    // No anodic peak in cycle 2: no ΔEp there.
+    const noAn = analyseCvFile(chiFile({ e: E, i: f64(e.map((x, k) => (k > 2000 && k <= 3000 ? 2e-6 : j[k]!))), params }));
+    expect(noAn.sweeps.map((s) => s.delta_ep_v === null)).toEqual([false, false, true, true]);
+    // A Segment entry that is not a number is no partial-export warning.
+    expect(analyseCvFile(chiFile({ e: E, i: I, params: [['Scan Rate', 0.01], ['Segment', 'x']] })).warnings).toEqual([]);
     const flat = f64(e.map((x, k) => (k > 3000 ? -2e-6 : j[k]!)));
     const r2 = analyseCvFile(chiFile({ e: E, i: flat, params }));
     expect(r2.sweeps.map((s) => s.flags)).toEqual([[], ['sei'], [], ['no_peak']]);
