@@ -899,6 +899,11 @@ describe('cv/peaks: sweepGeometry', () => {
     // Only the sweep's own points count: 2 mV steps after a 10 mV one.
     const mixed = f64([0, 0.01, 0.012, 0.014, 0.016, 0.018]);
     expect(sweepGeometry(mixed, sw(1, 'anodic', 1, 6)).dE).toBeCloseTo(0.002, 12);
+    // The steps inside [start, end) only: 0.002 V, not the 0.01 V steps before start or the 0.1 V jump after end.
+    expect(sweepGeometry(f64([0, 0.01, 0.02, 0.022, 0.024]), sw(1, 'anodic', 2, 5)).dE).toBeCloseTo(0.002, 12);
+    expect(sweepGeometry(f64([0, 0.002, 0.1]), sw(1, 'anodic', 0, 2)).dE).toBeCloseTo(0.002, 12);
+    // n is the sweep's own length: the second half of E1 has 501 points (m = max(3, 5, 5)).
+    expect(sweepGeometry(E1, sw(1, 'anodic', 500, 1001))).toMatchObject({ n: 501, h: 4, m: 5 });
   });
 });
 
@@ -1018,6 +1023,12 @@ describe('cv/peaks: findSweepPeaks on a Gaussian over a sloping line', () => {
     // A peak at 5 mV, inside the first 10 points.
     expect(findSweepPeaks(E1, E1.map((E) => 1e-6 + gauss(E, 0.005, 1e-5, 0.04)), up, { scanRateVS: v, cycle: 1 }).no_peak)
       .toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+    // A peak in the last 10 points (0.995 V) is at the edge too.
+    expect(findSweepPeaks(E1, E1.map((E) => 1e-6 + gauss(E, 0.995, 1e-5, 0.04)), up, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+    // Two rejected maxima: the larger one's reason is given (a 4 µA edge peak at 0.992 V over a 1 µA wrong-sign bump met first).
+    expect(findSweepPeaks(E1, E1.map((E) => -5e-6 + gauss(E, 0.3, 1e-6, 0.04) + gauss(E, 0.992, 4e-6, 0.005)), up, { scanRateVS: v, cycle: 1 }).no_peak)
+      .toMatch(/^edge: /);
     // Negative current with an upward bump on a positive-going sweep, and its mirror.
     expect(findSweepPeaks(E1, E1.map((E) => -5e-6 + gauss(E, 0.5, 1e-6, 0.04)), up, { scanRateVS: v, cycle: 1 }).no_peak)
       .toBe('wrong_sign: the only local maximum of the anodic current has cathodic (negative) current, so it is not an anodic peak');
@@ -1027,8 +1038,9 @@ describe('cv/peaks: findSweepPeaks on a Gaussian over a sloping line', () => {
       .toBe('monotonic: the current changes steadily over the sweep without a maximum');
     expect(findSweepPeaks(E1down, E1down.map((E) => -1e-6 * Math.exp(5 * (1 - E))), down, { scanRateVS: v, cycle: 1 }).no_peak)
       .toBe('monotonic: the current changes steadily over the sweep without a maximum');
-    // A U-shaped current (range 1e-4 A) with a 2 µA bump, against a 10 µA threshold.
-    const u = findSweepPeaks(E1, E1.map((E) => 4e-4 * (E - 0.5) ** 2 + gauss(E, 0.3, 2e-6, 0.02)), up, { scanRateVS: v, cycle: 1, minProminenceA: 1e-5 });
+    // A U-shaped current (range 1e-4 A) with a 2 µA bump (a local maximum: the U is flat enough at 0.45 V), against a
+    // 10 µA threshold: the bump is below the threshold, so it is not the reason given.
+    const u = findSweepPeaks(E1, E1.map((E) => 4e-4 * (E - 0.5) ** 2 + gauss(E, 0.45, 2e-6, 0.02)), up, { scanRateVS: v, cycle: 1, minProminenceA: 1e-5 });
     expect(u.no_peak).toBe('noise: no local maximum stands out of the noise (prominence ≤ 1.00e-5 A)');
   });
 
@@ -1042,6 +1054,12 @@ describe('cv/peaks: findSweepPeaks on a Gaussian over a sloping line', () => {
     expect(small.no_peak).toBe('noise: no local maximum stands out of the noise around it (10 σ of the current nearby)');
     const big = findSweepPeaks(E1, noisy(30 * a), up, { scanRateVS: v, cycle: 1 });
     expect(big.peaks.map((p) => Math.round(p.ep_v * 100))).toEqual([50]);
+    // A sweep shorter than 8 windows of ±15 points (here 100 points at 10 mV) has no local test: a 1 µA peak whose
+    // neighbourhood carries 0.1 µA of noise (10 σ ≈ 1.6 µA) stays.
+    const e100 = Float64Array.from({ length: 100 }, (_, k) => k / 100);
+    const h = findSweepPeaks(e100, e100.map((E, k) => gauss(E, 0.5, 1e-6, 0.1) + (Math.abs(E - 0.5) < 0.1 ? a * Math.sin(2.7 * k) : 0)), sw(1, 'anodic', 0, 100), { scanRateVS: v, cycle: 1 });
+    expect(h.peaks[0]!.ip_a).toBeGreaterThan(8e-7);
+    within(h.peaks[0]!.ep_v, 0.5, 0.03);
     // A sweep shorter than 8 windows (here 200 points at 5 mV, W = 15) has no local test: the small peak stays.
     const e5 = Float64Array.from({ length: 200 }, (_, k) => k / 200);
     const short = findSweepPeaks(e5, e5.map((E, k) => gauss(E, 0.5, 10 * a, 0.04) + (Math.abs(E - 0.5) < 0.03 ? a * Math.sin(2.7 * k) : 0)), sw(1, 'anodic', 0, 200), { scanRateVS: v, cycle: 1 });
