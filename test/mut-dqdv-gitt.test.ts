@@ -7,6 +7,9 @@ import {
   branchCollector, capacityOnGrid, defaultStepV, detectPoints, dqdv, dqdvCurve, dvdq, findPeaks, gridLevels,
   movingAverage, peaks, savgolWeights, savitzkyGolay, smoothingGain, voltageNoise, voltageResolution, type BranchPoints,
 } from '../src/analysis/dqdv.js';
+import { analyseGitt, diffusionLengthCm, gittD, GittReducer, type Candidate, type GittOptions, type GittScan } from '../src/analysis/gitt.js';
+import { DataError } from '../src/errors.js';
+import type { CyclerRecord } from '../src/types.js';
 
 const close = (got: number[], want: number[], digits = 9) => {
   expect(got).toHaveLength(want.length);
@@ -366,5 +369,414 @@ describe('branchCollector', () => {
       { cycle: 2, dir: 'C', v: [0.2, 0.3], q: [0.1, 0.2], firstLine: 30, lastLine: 31 },
       { cycle: 3, dir: 'D', v: [0.7], q: [0.3], firstLine: 40, lastLine: 40 },
     ]);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// GITT
+// ------------------------------------------------------------------------------------------------
+
+/** Records written by hand: rests and constant-current pulses with E linear in √t (the analytic pulse). */
+function records(withState = true) {
+  const recs: CyclerRecord[] = [];
+  const add = (t: number | null, st: number | null, v: number, i: number, kind: 'D' | 'C' | 'R') =>
+    recs.push({ line: recs.length + 1, timeS: t, stepTimeS: st, voltageV: v, currentMA: i, capacityMAh: null, specificCapacityMAhG: null, cycleIndex: null, stepIndex: null, stateKind: withState ? kind : null });
+  /** A rest of 400 s sampled every 100 s, relaxed to e (an optional value at 300 s). */
+  const rest = (t0: number, e: number, at300 = e) => { for (const s of [0, 100, 200, 300, 400]) add(t0 + s, s, s === 300 ? at300 : e, 0, 'R'); };
+  /** A pulse of 100 s: E = e0 ∓ (IR + k√s), records at the given s (step time), current ∓1 mA. */
+  const pulse = (t0: number, dir: 'D' | 'C', e0: number, k: number, ss = [0, 25, 64, 100], extra: number[] = []) => {
+    const sg = dir === 'D' ? -1 : 1;
+    ss.forEach((s, j) => add(t0 + s, s, e0 + sg * (0.0625 + k * Math.sqrt(s)) + (extra[j] ?? 0), sg, dir));
+  };
+  return { recs, add, rest, pulse };
+}
+
+/**
+ * The hand-worked run (first = discharge): an OCV rest at 1 V; a formation discharge and charge of
+ * 1000 s each (each a whole half-cycle: not a pulse train); then cycle 2: three sodiation pulses
+ * 0.5 → 0.375 → 0.25 → 0.125 V and three desodiation pulses back to 0.5 V, 100 s at 1 mA, each
+ * followed by a 400 s rest. IR = 62.5 mV, ΔE_s = 125 mV for every pulse.
+ *   P1: k = 0.025 V/√s, records at s = 0, 25, 64, 100 → ΔE_τ = 10k = 0.25 V (both methods)
+ *   P2: k = 0.0625 → ΔE_τ = 0.625 V; its rest reads 0.24 V at 300 s, 0.25 V at 400 s (slope 1e-4 V/s)
+ *   P3: k = 0.025 plus (0, 2δ, −5δ, 3δ), δ = k/3: the residuals are orthogonal to 1 and √s over
+ *       √s = 5, 8, 10, so the √t slope stays −k and r² = Sxx k² / (Sxx k² + 38 δ²) = 114/(114 + 38) = 0.75;
+ *       endpoint ΔE_τ = 10k − 3δ = 0.225 V
+ *   P4–P6: k = 0.025, first record at s = 4 (step time 4): √t ΔE_τ = 10k = 0.25 V, endpoint
+ *       k(10 − 2) = 0.2 V, IR seen = 62.5 + 50 = 112.5 mV
+ */
+function handRun() {
+  const b = records();
+  b.rest(0, 1.0);                                                               // lines 1–5
+  [[500, 0, 0.8], [1000, 500, 0.5], [1500, 1000, 0.2]].forEach(([t, s, v]) => b.add(t!, s!, v!, -1, 'D')); // 6–8
+  b.rest(1600, 0.25);                                                           // 9–13
+  [[2100, 0, 0.3], [2600, 500, 0.45], [3100, 1000, 0.6]].forEach(([t, s, v]) => b.add(t!, s!, v!, 1, 'C')); // 14–16
+  b.rest(3200, 0.5);                                                            // 17–21
+  b.pulse(3700, 'D', 0.5, 0.025);   b.rest(3900, 0.375);                        // 22–25, 26–30
+  b.pulse(4400, 'D', 0.375, 0.0625); b.rest(4600, 0.25, 0.24);                  // 31–34, 35–39
+  const d = 0.025 / 3;
+  b.pulse(5100, 'D', 0.25, 0.025, undefined, [0, 2 * d, -5 * d, 3 * d]); b.rest(5300, 0.125); // 40–43, 44–48
+  b.pulse(5800, 'C', 0.125, 0.025, [4, 25, 64, 100]); b.rest(6000, 0.25);      // 49–52, 53–57
+  b.pulse(6500, 'C', 0.25, 0.025, [4, 25, 64, 100]); b.rest(6700, 0.375);      // 58–61, 62–66
+  b.pulse(7200, 'C', 0.375, 0.025, [4, 25, 64, 100]); b.rest(7400, 0.5);       // 67–70, 71–75
+  return b;
+}
+
+function scanOf(recs: CyclerRecord[], first: 'discharge' | 'charge' = 'discharge', restMA?: number) {
+  const red = restMA === undefined ? new GittReducer(first) : new GittReducer(first, restMA);
+  for (const r of recs) red.push(r);
+  return red.finish();
+}
+
+/** fn throws a DataError with exactly this message, naming the file. */
+function throwsData(fn: () => unknown, message: string, file: string) {
+  let err: unknown = null;
+  try { fn(); } catch (e) { err = e; }
+  expect(err).toBeInstanceOf(DataError);
+  expect((err as DataError).message).toBe(message);
+  expect((err as DataError).file).toBe(file);
+}
+
+const Q1 = 100 / 3600; // mAh per 100 s pulse at 1 mA
+
+describe('GittReducer on the hand-worked run', () => {
+  const scan = scanOf(handRun().recs);
+
+  it('counts: 8 current steps, 9 rests, 4 half-cycles, every step after a rest, nothing cut off, smallest step 10 mV', () => {
+    expect(scan.currentRuns).toBe(8);
+    expect(scan.restRuns).toBe(9);
+    expect(scan.halfCycles).toBe(4);
+    expect(scan.noRestBefore).toBe(0);
+    expect(scan.cutOff).toBeNull();
+    expect(scan.noise).toBeNull();
+    expect(scan.faint).toBeNull();
+    expect(scan.minStepV).toBe(0.01);
+  });
+
+  it('the candidates, field by field', () => {
+    const c = scan.candidates;
+    expect(c.map((x) => [x.cycle, x.halfCycle, x.dir, x.firstLine, x.lastLine])).toEqual([
+      [1, 0, 'D', 6, 8], [1, 1, 'C', 14, 16],
+      [2, 2, 'D', 22, 25], [2, 2, 'D', 31, 34], [2, 2, 'D', 40, 43],
+      [2, 3, 'C', 49, 52], [2, 3, 'C', 58, 61], [2, 3, 'C', 67, 70],
+    ]);
+    close(c.map((x) => x.tauS), [1000, 1000, 100, 100, 100, 100, 100, 100]);
+    close(c.map((x) => x.eBefore), [1, 0.25, 0.5, 0.375, 0.25, 0.125, 0.25, 0.375]);
+    close(c.map((x) => x.eAfter), [0.25, 0.5, 0.375, 0.25, 0.125, 0.25, 0.375, 0.5]);
+    close(c.map((x) => x.vFirst), [0.8, 0.3, 0.4375, 0.3125, 0.1875, 0.2375, 0.3625, 0.4875]);
+    close(c.map((x) => x.vLast), [0.2, 0.6, 0.1875, -0.3125, -0.0375, 0.4375, 0.5625, 0.6875]);
+    // trapezoid of |I| dt (the first record of P4–P6 adds |I| × its 4 s step time)
+    close(c.map((x) => x.chargeMAh), [10 * Q1, 10 * Q1, Q1, Q1, Q1, Q1, Q1, Q1]);
+    // charge since the half-cycle began, this pulse included
+    close(c.map((x) => x.qAfterMAh), [10 * Q1, 10 * Q1, Q1, 2 * Q1, 3 * Q1, Q1, 2 * Q1, 3 * Q1]);
+    // formation steps: two records after the first, too few for the √t line
+    expect(c[0]!.sqrtSlope).toBeNull();
+    expect(c[0]!.r2).toBeNull();
+    close(c.slice(2).map((x) => x.sqrtSlope!), [-0.025, -0.0625, -0.025, 0.025, 0.025, 0.025], 12);
+    close(c.slice(2).map((x) => x.r2!), [1, 1, 0.75, 1, 1, 1], 12);
+    close(c.map((x) => x.relaxSlopeVperS!), [0, 0, 0, 1e-4, 0, 0, 0, 0], 12);
+    close(c.map((x) => x.restS), [400, 400, 400, 400, 400, 400, 400, 400]);
+  });
+
+  it('with --first charge the first discharge belongs to no cycle (reported as 1) and cycles start at each charge', () => {
+    expect(scanOf(handRun().recs, 'charge').candidates.map((x) => x.cycle)).toEqual([1, 1, 1, 1, 1, 2, 2, 2]);
+  });
+
+  it('a last pulse without its rest is cut off (and not a candidate)', () => {
+    const b = handRun();
+    b.pulse(7900, 'D', 0.5, 0.025);                                             // 76–79
+    const s = scanOf(b.recs);
+    expect(s.cutOff).toEqual({ firstLine: 76, lastLine: 79 });
+    expect(s.candidates).toHaveLength(8);
+    expect(s.currentRuns).toBe(9);
+    expect(s.restRuns).toBe(9);
+    expect(s.halfCycles).toBe(5);
+  });
+
+  it('a step straight after another (no rest between) counts in noRestBefore; the first is no candidate (no rest after it)', () => {
+    const b = records();
+    b.rest(0, 1.0);
+    b.pulse(500, 'D', 1.0, 0.025);
+    b.pulse(700, 'C', 0.75, 0.025);
+    b.rest(900, 0.9);
+    const s = scanOf(b.recs);
+    expect(s.noRestBefore).toBe(1);
+    expect(s.candidates).toEqual([]);
+    expect(s.cutOff).toBeNull();
+    expect([s.currentRuns, s.restRuns, s.halfCycles]).toEqual([2, 2, 2]);
+  });
+
+  it('records without time give no candidate', () => {
+    const b = records();
+    b.add(null, null, 1, 0, 'R'); b.add(null, null, 1, 0, 'R');
+    b.add(null, null, 0.9, -1, 'D'); b.add(null, null, 0.8, -1, 'D');
+    b.add(null, null, 0.85, 0, 'R'); b.add(null, null, 0.85, 0, 'R');
+    const s = scanOf(b.recs);
+    expect(s.candidates).toEqual([]);
+    expect(s.currentRuns).toBe(1);
+    expect(s.minStepV).toBe(0.05);
+  });
+
+  it('a rest of one record: no relaxation slope, rest length 0', () => {
+    const b = records();
+    b.rest(0, 1.0);
+    b.pulse(500, 'D', 1.0, 0.025);
+    b.add(700, 0, 0.9, 0, 'R');
+    const c = scanOf(b.recs).candidates;
+    expect(c).toHaveLength(1);
+    expect(c[0]!.relaxSlopeVperS).toBeNull();
+    expect(c[0]!.restS).toBe(0);
+    expect(c[0]!.eAfter).toBe(0.9);
+  });
+});
+
+describe('GittReducer without a state column: current noise and faint currents', () => {
+  /** 1 rest record; 2 records of 2 µA (noise, taken for a charge step until the real current comes);
+   *  three 1 mA pulses from 0.5 V; rests whose first record carries 4 µA (line 8) and −3 µA (line 18). */
+  const build = () => {
+    const b = records(false);
+    b.add(0, 0, 0.5, 0, 'R'); b.add(100, 100, 0.5, 0.002, 'C'); b.add(200, 200, 0.5, 0.002, 'C'); // 1–3
+    b.pulse(300, 'D', 0.5, 0.025);                                             // 4–7
+    [0.004, 0, 0, 0, 0].forEach((i, j) => b.add(500 + 100 * j, 100 * j, 0.375, i, 'R')); // 8–12
+    b.pulse(1000, 'D', 0.375, 0.025);                                          // 13–16
+    [0, -0.003, 0, 0, 0].forEach((i, j) => b.add(1200 + 100 * j, 100 * j, 0.25, i, 'R')); // 17–21
+    b.pulse(1700, 'D', 0.25, 0.025);                                           // 22–25
+    b.rest(1900, 0.125);                                                       // 26–30
+    return b.recs;
+  };
+
+  it('the 2 µA step before line 4 is forgotten as noise; 4 µA and 3 µA after a 1 mA current are rest', () => {
+    const s = scanOf(build());
+    expect(s.noise).toEqual({ runs: 1, line: 4 });
+    expect(s.faint).toEqual({ records: 2, line: 8 });
+    expect(s.candidates.map((c) => [c.cycle, c.halfCycle, c.dir, c.firstLine, c.lastLine])).toEqual([[1, 0, 'D', 4, 7], [1, 0, 'D', 13, 16], [1, 0, 'D', 22, 25]]);
+    expect(s.candidates[0]!.eBefore).toBe(0.5);
+    close(s.candidates.map((c) => c.qAfterMAh), [Q1, 2 * Q1, 3 * Q1]);
+    expect([s.currentRuns, s.restRuns, s.halfCycles, s.noRestBefore]).toEqual([3, 4, 1, 0]);
+    expect(s.minStepV).toBe(0.05);
+  });
+
+  it('with a rest threshold of 10 µA the 2 µA records are rest from the start: no noise, no faint records', () => {
+    const s = scanOf(build(), 'discharge', 0.01);
+    expect(s.noise).toBeNull();
+    expect(s.faint).toBeNull();
+    expect(s.candidates).toHaveLength(3);
+    expect([s.currentRuns, s.restRuns, s.halfCycles]).toEqual([3, 4, 1]);
+  });
+
+  it('after a pulse has been found, a larger current does not forget anything', () => {
+    const recs = build();
+    // a 1 A step (1000 mA) after everything: 1 mA ≥ 0.5 % of it, so the earlier steps stand
+    const n = recs.length;
+    [[2400, 0, 0.1], [2500, 100, 0.05]].forEach(([t, st, v], j) => recs.push({ ...recs[0]!, line: n + 1 + j, timeS: t!, stepTimeS: st!, voltageV: v!, currentMA: -1000 }));
+    const s = scanOf(recs);
+    expect(s.noise).toEqual({ runs: 1, line: 4 });
+    expect(s.candidates).toHaveLength(3);
+    expect(s.cutOff).toEqual({ firstLine: 31, lastLine: 32 });
+  });
+});
+
+// L = m_B V_M / (M_B S): 2 mg, M_B 12 g/mol, ρ 2 g/cm³ (V_M 6 cm³/mol), S 1 cm² → 0.002 × 6 / 12 = 1e-3 cm
+const electrode = { massMg: 2, areaCm2: 1, molarMass: 12, densityGcm3: 2, molarVolumeCm3: null, thicknessUm: null };
+const opts = (o: Partial<GittOptions> = {}): GittOptions => ({ electrode, etau: 'endpoint', regions: [0.375, 0.25], cycle: null, resolutionV: 1e-6, lengthTolerance: 0.1, minR2: 0.95, ...o });
+/** Eq. 3 written again: D = 4/(π τ) · L² · (ΔE_s/ΔE_τ)²; here τ = 100 s, L = 1e-3 cm: D = 4e-8/π · r². */
+const eq3 = (r: number) => 4e-8 / Math.PI * r * r;
+
+describe('eq. 3 and L', () => {
+  it('L from the density, from a molar volume, from a thickness; no density and no molar volume is NaN', () => {
+    expect(diffusionLengthCm(electrode)).toBeCloseTo(1e-3, 15);
+    // V_M 12 cm³/mol given: 0.002 × 12 / 12 = 2e-3 (the density is then not used)
+    expect(diffusionLengthCm({ ...electrode, molarVolumeCm3: 12 })).toBeCloseTo(2e-3, 15);
+    expect(diffusionLengthCm({ ...electrode, thicknessUm: 25 })).toBeCloseTo(2.5e-3, 15);
+    expect(diffusionLengthCm({ ...electrode, densityGcm3: null })).toBeNaN();
+  });
+  it('gittD: τ 100 s, L 1e-3 cm, ΔE_s 1 mV, ΔE_τ 2 mV → 4/(100π) · 1e-6 · 1/4 = 1e-8/π', () => {
+    expect(gittD(100, 1e-3, 0.001, 0.002) / (1e-8 / Math.PI)).toBeCloseTo(1, 12);
+    expect(gittD(50, 2e-3, 0.003, 0.001) / (4 / (50 * Math.PI) * 4e-6 * 9)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('analyseGitt on the hand-worked run', () => {
+  const scan = scanOf(handRun().recs);
+  const res = analyseGitt(scan, opts(), 'hand.csv');
+
+  it('leaves out the two whole half-cycles, takes the six 100 s pulses', () => {
+    expect(res.notes).toEqual(['2 current step(s) that are a whole half-cycle (no pulse train) were left out']);
+    expect(res.tauS).toBe(100);
+    expect(res.lCm).toBeCloseTo(1e-3, 15);
+    expect(res.skippedLengths).toBe(0);
+    expect(res.pulses.map((p) => [p.pulse, p.cycle, p.branch, p.first_line, p.last_line])).toEqual([
+      [1, 2, 'sodiation', 22, 25], [2, 2, 'sodiation', 31, 34], [3, 2, 'sodiation', 40, 43],
+      [4, 2, 'desodiation', 49, 52], [5, 2, 'desodiation', 58, 61], [6, 2, 'desodiation', 67, 70],
+    ]);
+  });
+
+  it('every number of every pulse, by hand (endpoint ΔE_τ)', () => {
+    const p = res.pulses;
+    close(p.map((x) => x.e_v), [0.375, 0.25, 0.125, 0.25, 0.375, 0.5]);
+    // position: Q1 per pulse / 0.002 g = 13.89 mAh/g, counted from each half-cycle's start
+    close(p.map((x) => x.q_mAh_g), [1, 2, 3, 1, 2, 3].map((j) => j * Q1 / 0.002));
+    close(p.map((x) => x.tau_s), [100, 100, 100, 100, 100, 100]);
+    close(p.map((x) => x.dEs_mV), [125, 125, 125, 125, 125, 125]);
+    close(p.map((x) => x.dEtau_endpoint_mV), [250, 625, 225, 200, 200, 200]);
+    close(p.map((x) => x.dEtau_mV), [250, 625, 225, 200, 200, 200]);
+    close(p.map((x) => x.dEtau_sqrt_mV!), [250, 625, 250, 250, 250, 250]);
+    close(p.map((x) => x.ir_mV), [62.5, 62.5, 62.5, 112.5, 112.5, 112.5]);
+    const rEnd = [0.125 / 0.25, 0.125 / 0.625, 0.125 / 0.225, 0.125 / 0.2, 0.125 / 0.2, 0.125 / 0.2];
+    const rSqrt = [0.5, 0.2, 0.5, 0.5, 0.5, 0.5];
+    p.forEach((x, i) => {
+      expect(x.d_cm2_s! / eq3(rEnd[i]!)).toBeCloseTo(1, 9);
+      expect(x.d_endpoint_cm2_s! / eq3(rEnd[i]!)).toBeCloseTo(1, 9);
+      expect(x.d_sqrt_cm2_s! / eq3(rSqrt[i]!)).toBeCloseTo(1, 9);
+      expect(x.log10_d!).toBeCloseTo(Math.log10(eq3(rEnd[i]!)), 9);
+    });
+    close(p.map((x) => x.r2_sqrt!), [1, 1, 0.75, 1, 1, 1]);
+    close(p.map((x) => x.relax_slope_mV_h!), [0, 360, 0, 0, 0, 0], 6); // 1e-4 V/s = 360 mV/h
+    // τ ≪ L²/D fails (τ > 0.1 L²/D) exactly when ΔE_s/ΔE_τ > √(0.4/π) = 0.357: all but P2 (0.2);
+    // P2's rest drifts 1e-4 V/s × 400 s / 4 = 10 mV > 5 % of ΔE_s (6.25 mV); P3's r² 0.75 < 0.95
+    expect(p.map((x) => x.flags)).toEqual([
+      ['tau_not_short'], ['relaxation_unfinished'], ['poor_sqrt_fit', 'tau_not_short'],
+      ['tau_not_short'], ['tau_not_short'], ['tau_not_short'],
+    ]);
+  });
+
+  it('the summary per branch and region (adsorption > 0.375 V ≥ intercalation > 0.25 V ≥ pore filling)', () => {
+    const [sod, des] = res.summary;
+    expect(sod).toMatchObject({ branch: 'sodiation', pulses: 3, used: 3, min_d_e_v: 0.25, n_adsorption: 0, n_intercalation: 1, n_pore_filling: 2, mean_log10_d_adsorption: null });
+    expect(sod!.min_d_cm2_s! / eq3(0.2)).toBeCloseTo(1, 9);
+    expect(sod!.mean_log10_d_intercalation!).toBeCloseTo(Math.log10(eq3(0.5)), 9);
+    expect(sod!.mean_log10_d_pore_filling!).toBeCloseTo((Math.log10(eq3(0.2)) + Math.log10(eq3(0.125 / 0.225))) / 2, 9);
+    // desodiation: three equal D; the first met (0.25 V) is the minimum
+    expect(des).toMatchObject({ branch: 'desodiation', pulses: 3, used: 3, min_d_e_v: 0.25, n_adsorption: 1, n_intercalation: 1, n_pore_filling: 1 });
+    for (const k of ['mean_log10_d_adsorption', 'mean_log10_d_intercalation', 'mean_log10_d_pore_filling'] as const) expect(des![k]!).toBeCloseTo(Math.log10(eq3(0.625)), 9);
+  });
+
+  it('--etau sqrt: ΔE_τ and D from the √t slope', () => {
+    const s = analyseGitt(scan, opts({ etau: 'sqrt' }), 'hand.csv');
+    close(s.pulses.map((x) => x.dEtau_mV), [250, 625, 250, 250, 250, 250]);
+    s.pulses.forEach((x, i) => expect(x.d_cm2_s! / eq3([0.5, 0.2, 0.5, 0.5, 0.5, 0.5][i]!)).toBeCloseTo(1, 9));
+    expect(s.summary[1]!.mean_log10_d_adsorption!).toBeCloseTo(Math.log10(eq3(0.5)), 9);
+  });
+
+  it('--cycle 2 keeps them; --cycle 1 finds none and says where pulses are', () => {
+    expect(analyseGitt(scan, opts({ cycle: 2 }), 'hand.csv').pulses).toHaveLength(6);
+    throwsData(() => analyseGitt(scan, opts({ cycle: 1 }), 'hand.csv'), 'no GITT pulses found in cycle 1: looked for trains of at least 3 constant-current steps, each followed by a rest, within one half-cycle; the file has 8 current step(s) and 9 rest(s) in 4 half-cycle(s) (pulses exist in cycle(s) 2)', 'hand.csv');
+  });
+
+  it('a pulse with a minimum R² of 1.01 is poor everywhere; minR2 0.75 accepts P3 (R² exactly 0.75, up to rounding)', () => {
+    expect(analyseGitt(scan, opts({ minR2: 1.01 }), 'x').pulses.every((p) => p.flags.includes('poor_sqrt_fit'))).toBe(true);
+    expect(analyseGitt(scan, opts({ minR2: 0.7 }), 'x').pulses[2]!.flags).toEqual(['tau_not_short']);
+  });
+});
+
+/** A candidate written by hand: a 100 s pulse from 0.5 V, ΔE_s 1 mV unless given. */
+function cand(o: Partial<Candidate> = {}): Candidate {
+  return { cycle: 1, halfCycle: 0, dir: 'D', firstLine: 1, lastLine: 2, tauS: 100, eBefore: 0.5, vFirst: 0.49, vLast: 0.488, eAfter: 0.499, chargeMAh: Q1, qAfterMAh: Q1, sqrtSlope: -0.0002, r2: 1, relaxSlopeVperS: 0, restS: 400, ...o };
+}
+const scanWith = (candidates: Candidate[], o: Partial<GittScan> = {}): GittScan => ({ candidates, cutOff: null, noRestBefore: 0, minStepV: null, currentRuns: candidates.length, restRuns: candidates.length + 1, halfCycles: 1, noise: null, faint: null, ...o });
+
+describe('analyseGitt on hand-made candidates', () => {
+  it('no candidate at all: says what it looked for and what the file has', () => {
+    throwsData(() => analyseGitt(scanWith([], { currentRuns: 5, restRuns: 6, halfCycles: 2 }), opts(), 'f'), 'no GITT pulses found: looked for trains of at least 3 constant-current steps, each followed by a rest, within one half-cycle; the file has 5 current step(s) and 6 rest(s) in 2 half-cycle(s)', 'f');
+    // two steps in a half-cycle are no train; no note when nothing is left
+    expect(() => analyseGitt(scanWith([cand(), cand()]), opts(), 'f')).toThrow(/^no GITT pulses found: looked for/);
+    expect(() => analyseGitt(scanWith([cand({ cycle: 2 }), cand({ cycle: 2 })]), opts({ cycle: 2 }), 'f')).toThrow(/in 1 half-cycle\(s\)$/);
+  });
+
+  it('three steps in one half-cycle are a train; no note', () => {
+    const r = analyseGitt(scanWith([cand(), cand(), cand()]), opts(), 'f');
+    expect(r.pulses).toHaveLength(3);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('no three of equal length: refused with the lengths', () => {
+    const c = [100, 100, 200, 200, 300].map((tauS) => cand({ tauS }));
+    throwsData(() => analyseGitt(scanWith(c), opts(), 'f'), 'no GITT pulses: found 5 current step(s) followed by a rest, but no 3 of equal length (2 × 100 s, 2 × 200 s, 1 × 300 s); GITT needs a train of equal pulses', 'f');
+  });
+
+  it('two equal largest groups: refused as mixed', () => {
+    const c = [200, 100, 200, 100, 200, 100].map((tauS) => cand({ tauS }));
+    throwsData(() => analyseGitt(scanWith(c), opts(), 'f'), 'pulses of mixed length (3 × 100 s, 3 × 200 s): no length is the most common, so the GITT pulses cannot be told apart; choose a cycle with --cycle', 'f');
+    // one more 200 s pulse makes 200 s the train
+    expect(analyseGitt(scanWith([...c, cand({ tauS: 200 })]), opts(), 'f').tauS).toBe(200);
+  });
+
+  it('lengths within 10 % of the shortest of a group belong to it (110 s of 100 s does, 111 s not); τ is their mean', () => {
+    const c = [90, 111, 100, 105, 300, 110].map((tauS) => cand({ tauS }));
+    const r = analyseGitt(scanWith(c), opts(), 'f');
+    expect(r.tauS).toBeCloseTo(105, 12);
+    expect(r.skippedLengths).toBe(3);
+    expect(r.pulses.map((p) => p.tau_s)).toEqual([100, 105, 110]);
+    expect(r.notes).toEqual(['3 current step(s) whose length differs by more than 10 % from the pulse length 105 s were left out (1 × 90 s, 3 × 100 s, 1 × 111 s, 1 × 300 s)']);
+    // a 5 % tolerance: 100 and 105 (105 ≤ 105 exactly), 110 and 111: no three alike
+    throwsData(() => analyseGitt(scanWith(c), opts({ lengthTolerance: 0.05 }), 'f'), 'no GITT pulses: found 6 current step(s) followed by a rest, but no 3 of equal length (1 × 90 s, 2 × 100 s, 2 × 110 s, 1 × 300 s); GITT needs a train of equal pulses', 'f');
+  });
+  // Binary-exact voltages: resolution 2⁻¹⁰ V, τ = 64 s (√τ = 8), so "1.5 resolution steps" is exact.
+  const res = 2 ** -10;
+  const r = (o: Partial<Candidate>) => cand({ tauS: 64, eBefore: 0.5, eAfter: 0.5 - 2 * res, vFirst: 0.25, vLast: 0.25 - 2 * res, sqrtSlope: -2 * res / 8, ...o });
+
+  it('within one and a half resolution steps is flagged (ΔE_s, endpoint ΔE_τ, √t ΔE_τ); flagged pulses are not used', () => {
+    const c = [
+      r({ eAfter: 0.5 - 1.5 * res }),          // ΔE_s = 1.5 steps
+      r({ vLast: 0.25 - 1.5 * res }),          // endpoint = 1.5 steps
+      r({ sqrtSlope: 1.5 * res / 8 }),         // √t = 1.5 steps
+      r({ sqrtSlope: null, r2: null, eAfter: 0.5 + 2 * res, vLast: 0.25 + 2 * res }), // no √t line
+    ];
+    const out = analyseGitt(scanWith(c), opts({ resolutionV: res }), 'f');
+    expect(out.pulses.map((p) => p.flags)).toEqual([
+      ['dEs_within_resolution', 'tau_not_short'], ['dEtau_within_resolution', 'tau_not_short'],
+      ['dEtau_within_resolution', 'tau_not_short'], ['poor_sqrt_fit', 'tau_not_short'],
+    ]);
+    const p4 = out.pulses[3]!;
+    expect(p4.dEtau_sqrt_mV).toBeNull();
+    expect(p4.d_sqrt_cm2_s).toBeNull();
+    // ΔE_s = ΔE_τ: D = 4/(64π) · 1e-6
+    expect(p4.d_cm2_s! / (4e-6 / (64 * Math.PI))).toBeCloseTo(1, 12);
+    expect(out.summary[0]).toMatchObject({ pulses: 4, used: 1, min_d_e_v: 0.5 + 2 * res });
+    expect(out.summary[1]).toMatchObject({ branch: 'desodiation', pulses: 0, used: 0, min_d_cm2_s: null, min_d_e_v: null, mean_log10_d_adsorption: null, mean_log10_d_intercalation: null, mean_log10_d_pore_filling: null });
+    // with √t: the pulse without a line has no D, no log10 D, ΔE_τ NaN, and nothing is used
+    const sq = analyseGitt(scanWith(c), opts({ resolutionV: res, etau: 'sqrt' }), 'f');
+    expect(sq.pulses[3]!.d_cm2_s).toBeNull();
+    expect(sq.pulses[3]!.log10_d).toBeNull();
+    expect(sq.pulses[3]!.dEtau_mV).toBeNaN();
+    expect(sq.pulses[3]!.flags).toEqual(['poor_sqrt_fit']);
+    expect(sq.summary[0]).toMatchObject({ used: 0, min_d_cm2_s: null, min_d_e_v: null, mean_log10_d_pore_filling: null });
+    // two steps each way is not within
+    expect(analyseGitt(scanWith([r({}), r({}), r({})]), opts({ resolutionV: res }), 'f').pulses[0]!.flags).toEqual(['tau_not_short']);
+  });
+
+  it('no change of the relaxed potential, or no transient, gives no D', () => {
+    const c = [r({ eAfter: 0.5 }), r({ vLast: 0.25, sqrtSlope: 0 }), r({})];
+    const out = analyseGitt(scanWith(c), opts({ resolutionV: res }), 'f');
+    expect(out.pulses[0]!.d_cm2_s).toBeNull();
+    expect(out.pulses[0]!.d_sqrt_cm2_s).toBeNull();
+    expect(out.pulses[1]!.d_endpoint_cm2_s).toBeNull();
+    expect(out.pulses[1]!.d_sqrt_cm2_s).toBeNull();
+    expect(out.pulses[1]!.flags).toContain('dEtau_within_resolution');
+    expect(out.pulses[2]!.d_cm2_s).not.toBeNull();
+  });
+
+  it('relaxation unfinished: |slope| · rest/4 above the larger of the resolution and 5 % of ΔE_s', () => {
+    // ΔE_s = 62.5 mV (5 %: 3.125 mV); rest 400 s → the last quarter is 100 s
+    const base = { tauS: 100, eBefore: 0.5, eAfter: 0.4375, vFirst: 0.45, vLast: 0.2, sqrtSlope: -0.025, restS: 400 };
+    const c = [
+      cand({ ...base, relaxSlopeVperS: -2e-5 }),   // 2 mV: below 3.125 mV
+      cand({ ...base, relaxSlopeVperS: 4e-5 }),    // 4 mV: above
+      cand({ ...base, relaxSlopeVperS: null }),
+    ];
+    const out = analyseGitt(scanWith(c), opts(), 'f');
+    expect(out.pulses.map((p) => p.flags.includes('relaxation_unfinished'))).toEqual([false, true, false]);
+    close(out.pulses.slice(0, 2).map((p) => p.relax_slope_mV_h!), [-72, 144]);
+    expect(out.pulses[2]!.relax_slope_mV_h).toBeNull();
+    // a resolution of 5 mV: 4 mV is within it
+    expect(analyseGitt(scanWith(c), opts({ resolutionV: 0.005 }), 'f').pulses[1]!.flags).not.toContain('relaxation_unfinished');
+  });
+
+  it('a desodiation train: branch, IR and position from the mass', () => {
+    const c = [0.25, 0.5, 0.75].map((q) => cand({ dir: 'C', eBefore: 0.25, vFirst: 0.3125, vLast: 0.4375, eAfter: 0.375, sqrtSlope: 0.0125, qAfterMAh: q }));
+    const out = analyseGitt(scanWith(c), opts(), 'f');
+    expect(out.pulses.map((p) => p.branch)).toEqual(['desodiation', 'desodiation', 'desodiation']);
+    close(out.pulses.map((p) => p.q_mAh_g), [125, 250, 375]); // mAh / 0.002 g
+    close(out.pulses.map((p) => p.ir_mV), [62.5, 62.5, 62.5]);
+    expect(out.summary.map((s) => [s.branch, s.pulses])).toEqual([['sodiation', 0], ['desodiation', 3]]);
   });
 });
