@@ -531,20 +531,20 @@ describe('GittReducer on the hand-worked run', () => {
 
 describe('GittReducer without a state column: current noise and faint currents', () => {
   /** 1 rest record; 2 records of 2 µA (noise, taken for a charge step until the real current comes);
-   *  three 1 mA pulses from 0.5 V; rests whose first record carries 4 µA (line 8) and −3 µA (line 18). */
+   *  three 1 mA pulses from 0.5 V; rests with 4 µA at line 8 and −5 µA at line 18 (exactly 0.5 % of 1 mA: still rest). */
   const build = () => {
     const b = records(false);
     b.add(0, 0, 0.5, 0, 'R'); b.add(100, 100, 0.5, 0.002, 'C'); b.add(200, 200, 0.5, 0.002, 'C'); // 1–3
     b.pulse(300, 'D', 0.5, 0.025);                                             // 4–7
     [0.004, 0, 0, 0, 0].forEach((i, j) => b.add(500 + 100 * j, 100 * j, 0.375, i, 'R')); // 8–12
     b.pulse(1000, 'D', 0.375, 0.025);                                          // 13–16
-    [0, -0.003, 0, 0, 0].forEach((i, j) => b.add(1200 + 100 * j, 100 * j, 0.25, i, 'R')); // 17–21
+    [0, -0.005, 0, 0, 0].forEach((i, j) => b.add(1200 + 100 * j, 100 * j, 0.25, i, 'R')); // 17–21
     b.pulse(1700, 'D', 0.25, 0.025);                                           // 22–25
     b.rest(1900, 0.125);                                                       // 26–30
     return b.recs;
   };
 
-  it('the 2 µA step before line 4 is forgotten as noise; 4 µA and 3 µA after a 1 mA current are rest', () => {
+  it('the 2 µA step before line 4 is forgotten as noise; 4 µA and 5 µA after a 1 mA current are rest', () => {
     const s = scanOf(build());
     expect(s.noise).toEqual({ runs: 1, line: 4 });
     expect(s.faint).toEqual({ records: 2, line: 8 });
@@ -778,5 +778,77 @@ describe('analyseGitt on hand-made candidates', () => {
     close(out.pulses.map((p) => p.q_mAh_g), [125, 250, 375]); // mAh / 0.002 g
     close(out.pulses.map((p) => p.ir_mV), [62.5, 62.5, 62.5]);
     expect(out.summary.map((s) => [s.branch, s.pulses])).toEqual([['sodiation', 0], ['desodiation', 3]]);
+  });
+});
+
+describe('boundaries found by the first Stryker run', () => {
+  it('dQ/dV: a record at the same voltage as the extreme is not past it (its capacity is not taken as the extreme\'s)', () => {
+    // 1 → 0.8 (Q 1), 0.8 again (Q 2: ignored), 0.6 (Q 3): 0.75 V at f = 0.25 between (0.8, 1) and (0.6, 3) → 1.5
+    const d = capacityOnGrid({ dir: 'D', v: [1, 0.8, 0.8, 0.6], q: [0, 1, 2, 3] }, 0.25);
+    expect(d.v).toEqual([0.75]);
+    close(d.q, [1.5]);
+    const c = capacityOnGrid({ dir: 'C', v: [0, 0.2, 0.2, 0.4], q: [0, 1, 2, 3] }, 0.25);
+    expect(c.v).toEqual([0.25]);
+    close(c.q, [1.5]);
+  });
+
+  it('findPeaks: with no separation the flat top is still one peak (its first point)', () => {
+    const abs = [1, 3, 2, 2, 5, 1, 4, 4, 0.5, 1];
+    const c = { v: abs.map((_, k) => k / 4), dqdv: abs.map((x) => -x), stepV: 0.25, voltageNoiseV: 0 };
+    expect(findPeaks(c, { detectPoints: 1, minSeparationV: 0 }).peaks).toEqual([{ v: 1, dqdv: -5, prominence: 4 }, { v: 1.5, dqdv: -4, prominence: 3 }, { v: 0.25, dqdv: -3, prominence: 1 }]);
+  });
+
+  it('findPeaks: ground of equal height does not stop the search for the lowest point', () => {
+    // 0.5 4 2 4 1 1.5: k1 — right side 2, 4 (equal: go on), 1, 1.5 → low 1; left 0.5 → base 1, prominence 3;
+    // k3 — left 2, 4 (equal), 0.5 → low 0.5; right 1 → base 1, prominence 3
+    const c = { v: [0, 1, 2, 3, 4, 5], dqdv: [0.5, 4, 2, 4, 1, 1.5], stepV: 1, voltageNoiseV: 0 };
+    expect(findPeaks(c, { detectPoints: 1, minSeparationV: 0 }).peaks).toEqual([{ v: 1, dqdv: 4, prominence: 3 }, { v: 3, dqdv: 4, prominence: 3 }]);
+  });
+
+  it('findPeaks: the raw maximum is sought within half the detection window only', () => {
+    // raw 5 0 0 0 3 3 3 0 0 5, 3-point average 2.5 5/3 0 1 2 3 2 1 5/3 2.5: the peak of the average is k5
+    // (the ends are cut-offs); raw within k4…k6 is 3 everywhere → k5 itself, not the 5 at either end.
+    // Prominence: left low 0 (k2), right low 1 (k7) → 3 − 1 = 2
+    const c = { v: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], dqdv: [5, 0, 0, 0, 3, 3, 3, 0, 0, 5], stepV: 1, voltageNoiseV: 0.3 };
+    const r = findPeaks(c, { detectPoints: 3, noiseSigmas: 0 });
+    expect(r.peaks).toHaveLength(1);
+    expect(r.peaks[0]!.v).toBe(5);
+    expect(r.peaks[0]!.dqdv).toBe(3);
+    expect(r.peaks[0]!.prominence).toBeCloseTo(2, 12);
+    // relative noise over the 3-point window: √2 · 0.3 / (3 · 1)
+    expect(r.thresholds.relative_noise).toBeCloseTo(Math.SQRT2 * 0.1, 12);
+  });
+
+  it('GITT: a current exactly at the rest threshold is rest', () => {
+    // threshold 2 µA: the 2 µA records are rest, so nothing is forgotten and every pulse follows a rest
+    const b = records(false);
+    b.add(0, 0, 0.5, 0, 'R'); b.add(100, 100, 0.5, 0.002, 'C'); b.add(200, 200, 0.5, 0.002, 'C');
+    [0.5, 0.375, 0.25].forEach((e, j) => { b.pulse(300 + 700 * j, 'D', e, 0.025); b.rest(500 + 700 * j, e - 0.125); });
+    const s = scanOf(b.recs, 'discharge', 0.002);
+    expect(s.noise).toBeNull();
+    expect(s.candidates).toHaveLength(3);
+    expect([s.currentRuns, s.restRuns, s.noRestBefore]).toEqual([3, 4, 0]);
+  });
+
+  it('GITT: no √t line when the time stands still; R² 1 for a flat pulse; a rest of two records', () => {
+    const b = records();
+    b.rest(0, 0.5);                                                   // 1–5
+    b.pulse(500, 'D', 0.5, 0.025, [0, 25, 25, 25]);                   // 6–9: √t 5, 5, 5 → no line
+    b.add(600, 0, 0.375, 0, 'R'); b.add(1000, 400, 0.375, 0, 'R');   // 10–11: a rest of two records
+    b.pulse(1100, 'D', 0.375, 0, [0, 25, 64, 100]);                   // 12–15: flat at 0.3125 V
+    b.rest(1300, 0.25);
+    const c = scanOf(b.recs).candidates;
+    expect(c[0]!.sqrtSlope).toBeNull();
+    expect(c[0]!.r2).toBeNull();
+    // the last quarter of a 400 s rest holds only its last record: no slope, but the rest length stands
+    expect(c[0]!.restS).toBe(400);
+    expect(c[0]!.relaxSlopeVperS).toBeNull();
+    expect(c[1]!.sqrtSlope).toBe(0);
+    expect(c[1]!.r2).toBe(1);
+  });
+
+  it('GITT: an R² equal to the minimum is not poor', () => {
+    const out = analyseGitt(scanWith([cand({ r2: 0.95 }), cand({ r2: 0.9499 }), cand()]), opts(), 'f');
+    expect(out.pulses.map((p) => p.flags.includes('poor_sqrt_fit'))).toEqual([false, true, false]);
   });
 });
