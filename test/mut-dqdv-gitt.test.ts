@@ -851,4 +851,14 @@ describe('boundaries found by the first Stryker run', () => {
     const out = analyseGitt(scanWith([cand({ r2: 0.95 }), cand({ r2: 0.9499 }), cand()]), opts(), 'f');
     expect(out.pulses.map((p) => p.flags.includes('poor_sqrt_fit'))).toEqual([false, true, false]);
   });
+  it('GITT: noise steps followed by a rest: the rest in progress is not counted as a step', () => {
+    // R, 2 µA charge (noise), R, then the 1 mA pulses: one step forgotten, at the first pulse record (line 4)
+    const b = records(false);
+    b.add(0, 0, 0.5, 0, 'R'); b.add(100, 100, 0.5, 0.002, 'C'); b.add(200, 200, 0.5, 0, 'R');
+    [0.5, 0.375, 0.25].forEach((e, j) => { b.pulse(300 + 700 * j, 'D', e, 0.025); b.rest(500 + 700 * j, e - 0.125); });
+    const s = scanOf(b.recs);
+    expect(s.noise).toEqual({ runs: 1, line: 4 });
+    expect(s.candidates).toHaveLength(3);
+    expect([s.currentRuns, s.restRuns, s.noRestBefore, s.halfCycles]).toEqual([3, 4, 0, 1]);
+  });
 });
