@@ -2,12 +2,12 @@
 // small hand-built inputs. Every expected number is worked by hand here (in the comments) from a
 // curve with a known derivative, from eq. 3 of science.md, or from a textbook formula written
 // again; none is the code's own output pasted in.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   branchCollector, capacityOnGrid, defaultStepV, detectPoints, dqdv, dqdvCurve, dvdq, findPeaks, gridLevels,
   movingAverage, peaks, savgolWeights, savitzkyGolay, smoothingGain, voltageNoise, voltageResolution, type BranchPoints,
 } from '../src/analysis/dqdv.js';
-import { analyseGitt, diffusionLengthCm, gittD, GittReducer, type Candidate, type GittOptions, type GittScan } from '../src/analysis/gitt.js';
+import { analyseGitt, diffusionLengthCm, gittD, GittReducer, type Candidate, type GittOptions, type GittResult, type GittScan } from '../src/analysis/gitt.js';
 import { DataError } from '../src/errors.js';
 import type { CyclerRecord } from '../src/types.js';
 
@@ -439,7 +439,10 @@ function throwsData(fn: () => unknown, message: string, file: string) {
 const Q1 = 100 / 3600; // mAh per 100 s pulse at 1 mA
 
 describe('GittReducer on the hand-worked run', () => {
-  const scan = scanOf(handRun().recs);
+  // Computed inside each test, not in the describe body: Stryker activates a mutant in beforeAll, after
+  // the describe bodies have run, so a value computed there would always come from the unmutated code.
+  let scan: GittScan;
+  beforeEach(() => { scan = scanOf(handRun().recs); });
 
   it('counts: 8 current steps, 9 rests, 4 half-cycles, every step after a rest, nothing cut off, smallest step 10 mV', () => {
     expect(scan.currentRuns).toBe(8);
@@ -596,8 +599,8 @@ describe('eq. 3 and L', () => {
 });
 
 describe('analyseGitt on the hand-worked run', () => {
-  const scan = scanOf(handRun().recs);
-  const res = analyseGitt(scan, opts(), 'hand.csv');
+  let scan: GittScan, res: GittResult;
+  beforeEach(() => { scan = scanOf(handRun().recs); res = analyseGitt(scan, opts(), 'hand.csv'); });
 
   it('leaves out the two whole half-cycles, takes the six 100 s pulses', () => {
     expect(res.notes).toEqual(['2 current step(s) that are a whole half-cycle (no pulse train) were left out']);
