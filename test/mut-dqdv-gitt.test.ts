@@ -864,4 +864,44 @@ describe('boundaries found by the first Stryker run', () => {
     expect(s.candidates).toHaveLength(3);
     expect([s.currentRuns, s.restRuns, s.noRestBefore, s.halfCycles]).toEqual([3, 4, 0, 1]);
   });
+  it('dQ/dV: a charge that starts above 0 V starts at the next level up', () => {
+    // from 0.5 V, step 0.25: the first level past 0.5 V is 0.75 V; Q = 4(V − 0.5)
+    const g = capacityOnGrid({ dir: 'C', v: [0.5, 1], q: [0, 2] }, 0.25);
+    expect(g.v).toEqual([0.75, 1]);
+    close(g.q, [1, 2]);
+  });
+
+  it('peaks(): a point on a rising flank is no maximum', () => {
+    // |y| 1 2 3 2: only k2 (k1 is below its right neighbour)
+    expect(peaks({ v: [0, 1, 2, 3], q: [0, 0, 0, 0], dqdv: [1, 2, 3, 2] }, 0.1, 10)).toEqual([{ v: 2, dqdv: 3 }]);
+  });
+
+  it('dqdvCurve with Savitzky–Golay: a linear dQ/dV is kept to the ends (a moving average would bend them)', () => {
+    // Q = V² on a 0.1 V grid: dQ/dV = 2 × midpoint, linear, so SG of order 2 returns it unchanged
+    const w = Array.from({ length: 11 }, (_, k) => k / 10);
+    const c = dqdvCurve({ dir: 'C', v: w, q: w.map((x) => x * x) }, { stepV: 0.1, smoothing: { kind: 'savgol', points: 5, order: 2 } });
+    close(c.dqdv, [0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9]);
+  });
+
+  it('dV/dQ from a capacity that does not start at 0', () => {
+    // Q 2 … 4 mAh, V = Q/2: two intervals of 1 mAh at 2.5 and 3.5 mAh, slope 0.5
+    const d = dvdq({ dir: 'C', q: [2, 3, 4], v: [1, 1.5, 2] }, { intervals: 2 });
+    close(d.q, [2.5, 3.5]);
+    close(d.dvdq, [0.5, 0.5]);
+  });
+
+  it('findPeaks: the raw maximum at the right edge of the half window is found', () => {
+    // raw 0 0 0 4 4 0 6 0 0, 3-point average 0 0 4/3 8/3 8/3 10/3 2 2 0: peak of the average at k5,
+    // raw within k4…k6 → 6 at k6
+    const c = { v: [0, 1, 2, 3, 4, 5, 6, 7, 8], dqdv: [0, 0, 0, 4, 4, 0, 6, 0, 0], stepV: 1, voltageNoiseV: 0 };
+    const r = findPeaks(c, { detectPoints: 3 });
+    expect(r.peaks.map((p) => [p.v, p.dqdv])).toEqual([[6, 6]]);
+  });
+
+  it('findPeaks: a prominence exactly at the noise floor is not above it', () => {
+    // 3 4 3: prominence 1, √(4² + 3²) = 5; σ_V = 1/√2 → rel = √2 σ_V / (1 · 1) = 1; floor = sigmas · 1 · 5
+    const c = { v: [0, 1, 2], dqdv: [3, 4, 3], stepV: 1, voltageNoiseV: 1 / Math.SQRT2 };
+    expect(findPeaks(c, { detectPoints: 1, noiseSigmas: 0.2 }).peaks).toEqual([]);
+    expect(findPeaks(c, { detectPoints: 1, noiseSigmas: 0.19 }).peaks).toEqual([{ v: 1, dqdv: 4, prominence: 1 }]);
+  });
 });
