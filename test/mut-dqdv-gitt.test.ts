@@ -904,4 +904,11 @@ describe('boundaries found by the first Stryker run', () => {
     expect(findPeaks(c, { detectPoints: 1, noiseSigmas: 0.2 }).peaks).toEqual([]);
     expect(findPeaks(c, { detectPoints: 1, noiseSigmas: 0.19 }).peaks).toEqual([{ v: 1, dqdv: 4, prominence: 1 }]);
   });
+  it('GITT: a current that doubles is no sign of noise (0.5 mA then 1 mA in one step)', () => {
+    const b = records(false);
+    b.add(0, 0, 1, 0, 'R'); b.add(100, 0, 0.9, -0.5, 'D'); b.add(200, 100, 0.8, -1, 'D'); b.add(300, 0, 0.85, 0, 'R');
+    const s = scanOf(b.recs);
+    expect(s.noise).toBeNull();
+    expect([s.currentRuns, s.restRuns, s.candidates.length]).toEqual([1, 2, 1]);
+  });
 });
