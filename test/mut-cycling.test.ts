@@ -272,6 +272,37 @@ function run(records: CyclerRecord[], opts: Partial<CyclingOptions> = {}): { dat
   return { data: red.finish(), red };
 }
 
+describe('CyclingReducer: per-step counters with a noise record between the branches (Arbin .res)', () => {
+  // The discharge's step ends at 1.5 mAh; a one-record step of noise (−0.0015 mA, 1.0e-6 mAh since
+  // its step began), a rest (0), then the charge's step starts from its own zero (1.4e-6 mAh at its
+  // first record). The charge's first value is above the last value seen (1.0e-6), but that value is
+  // a fresh step's noise, not the 1.5 mAh a carried counter would hold: no carry, no warning, and
+  // the charge is its column's own 0.9 mAh.
+  const recs = [
+    rec(1, { t: 0, st: 0, v: 0.8, i: -0.3, cap: 0, step: 1 }),
+    rec(2, { t: 9000, st: 9000, v: 0.05, i: -0.3, cap: 0.75, step: 1 }),
+    rec(3, { t: 18000, st: 18000, v: 0.05, i: -0.3, cap: 1.5, step: 1 }),
+    rec(4, { t: 18000.02, st: 0.02, v: 0.07, i: -0.0015, cap: 1.0e-6, step: 2 }),
+    rec(5, { t: 18000.1, st: 0.08, v: 0.08, i: 0, cap: 0, step: 3 }),
+    rec(6, { t: 18900, st: 900, v: 0.12, i: 0, cap: 0, step: 3 }),
+    rec(7, { t: 18900.02, st: 0.016, v: 0.15, i: 0.3, cap: 1.4e-6, step: 4 }),
+    rec(8, { t: 29700, st: 10800, v: 1.0, i: 0.3, cap: 0.9, step: 4 }),
+  ];
+  it('is not a carried counter', () => {
+    const { data } = run(recs);
+    expect(data.halfCycles.map((h) => [h.dir, h.counterCarried])).toEqual([['D', false], ['C', false]]);
+    expect(data.halfCycles[1]!.capacityMAh).toBeCloseTo(0.9, 12);
+    expect(data.warnings.filter((w) => /does not restart/.test(w))).toEqual([]);
+  });
+  it("while a counter that goes on from the last branch's total is", () => {
+    // The same run with the charge counting on from 1.5 mAh: 1.5000014 at its start, 2.4 at its end.
+    const carried = recs.map((r) => (r.line >= 7 ? { ...r, capacityMAh: r.capacityMAh! + 1.5 } : r.line === 4 || r.line === 5 || r.line === 6 ? { ...r, capacityMAh: 1.5 } : r));
+    const { data } = run(carried);
+    expect(data.halfCycles.map((h) => [h.dir, h.counterCarried])).toEqual([['D', false], ['C', true]]);
+    expect(data.halfCycles[1]!.capacityMAh).toBeCloseTo(0.9, 9);
+  });
+});
+
 describe('CyclingReducer: a LAND-like file (state column, capacity accumulating per half-cycle)', () => {
   // 4 mg: SpeCap = Capacity × 250 (line 2 writes 260, an inconsistent smaller record: the largest capacity decides).
   const recs = [
@@ -520,11 +551,12 @@ describe('CyclingReducer: current noise without a state column', () => {
       rec(6, { v: 1.0, i: 1, cap: 0.5 }),
     ]);
     const h = dd.halfCycles[0]!;
-    // 0.3 mAh; the blip restarts the column (0.001 < 0.3: no carry); the second part starts at 0.4 ≥ 0.001, so it is
-    // carried from the blip: 0.4 − 0.001 = 0.399; joined 0.699. The charge (0.5 ≥ 0.4) is carried too: 0.1.
+    // 0.3 mAh; the blip restarts the column (0.001 < 0.3: no carry); the second part starts at 0.4, mostly new
+    // charge (the blip's 0.001 is under half of it): a counter that restarted, not one carried from the blip,
+    // so 0.4; joined 0.7. The charge (0.5, of which the 0.4 before it is most) is carried: 0.1.
     expect([h.ccCurrentMA, h.ccRecords, h.records]).toEqual([1, 3, 4]);
-    expect(h.columnMAh).toBeCloseTo(0.699, 12);
-    expect(h.capacityMAh).toBeCloseTo(0.699, 12);
+    expect(h.columnMAh).toBeCloseTo(0.7, 12);
+    expect(h.capacityMAh).toBeCloseTo(0.7, 12);
     expect(h.integratedMAh).toBeNull();
     expect(dd.halfCycles[1]!.capacityMAh).toBeCloseTo(0.1, 12);
     expect(dd.warnings).toEqual([

@@ -278,9 +278,14 @@ export class CyclingReducer {
     };
     let baseline = 0;
     const cap = r.capacityMAh === null ? null : Math.abs(r.capacityMAh);
-    if (cap !== null && this.lastColumnCap !== null && this.lastColumnCap > 0 && cap >= this.lastColumnCap) {
-      // The column did not restart at the direction change: count from where it stood.
-      baseline = this.lastColumnCap;
+    const prev = this.halfCycles[this.halfCycles.length - 1];
+    const last = this.lastColumnCap;
+    if (cap !== null && last !== null && last > 0 && cap >= last && last >= 0.5 * cap && !(prev && last < 0.5 * prev.capacityMAh)) {
+      // The column did not restart at the direction change: count from where it stood. A carried
+      // counter holds at least the previous branch's charge and is most of the new value; a last
+      // value that is neither is a per-step counter (Arbin) that restarted on a record or two of
+      // noise between the branches.
+      baseline = last;
       h.counterCarried = true;
     }
     return { h, baseline, segMax: cap ?? 0, lastCap: null, completed: 0, prevV: null, prevQ: 0, prevT: null, prevAbsI: 0, afterGap: true, integ: 0, eV: null, eQ: 0, bins: new Map() };
