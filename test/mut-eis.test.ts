@@ -1,0 +1,361 @@
+// Mutation tests for src/analysis/eis/ (issue 20 point 4). Every expected number is worked by hand
+// here: small linear systems solved on paper, element impedances from the formulas of
+// docs/science.md ("CHI: impedance") evaluated with the complex arithmetic written below, D from σ
+// with the constants written again. Fits are few and small (see docs/mutation/eis.md).
+import { describe, expect, it } from 'vitest';
+import { cholSolve, lstsq, nnlsGram, spdInverse, symEigen, symEigenvalues } from '../src/analysis/eis/linalg.js';
+import { circuitSpectrum, circuitZ, elementZ, paramIndex, parseCircuit, resolveOverrides } from '../src/analysis/eis/circuit.js';
+import { bode, clearlyInductive, highToLow, inductivePoints, subset, type Spectrum } from '../src/analysis/eis/spectrum.js';
+import { DISC_12MM_CM2, warburgD, warburgDFromFit } from '../src/analysis/eis/warburg.js';
+import { UsageError } from '../src/errors.js';
+
+// ---- complex arithmetic of the test's own ----
+type C = [number, number];
+const cadd = (a: C, b: C): C => [a[0] + b[0], a[1] + b[1]];
+const cmul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+const cdiv = (a: C, b: C): C => { const d = b[0] ** 2 + b[1] ** 2; return [(a[0] * b[0] + a[1] * b[1]) / d, (a[1] * b[0] - a[0] * b[1]) / d]; };
+const cexp = (a: C): C => [Math.exp(a[0]) * Math.cos(a[1]), Math.exp(a[0]) * Math.sin(a[1])];
+const ONE: C = [1, 0];
+/** tanh z = (e^{2z} − 1)/(e^{2z} + 1). */
+const ctanh = (z: C): C => { const e = cexp([2 * z[0], 2 * z[1]]); return cdiv([e[0] - 1, e[1]], [e[0] + 1, e[1]]); };
+const par = (...zs: C[]): C => cdiv(ONE, zs.reduce<C>((y, z) => cadd(y, cdiv(ONE, z)), [0, 0]));
+const near = (got: ArrayLike<number>, want: ArrayLike<number>, rel = 1e-12) => {
+  expect(got.length).toBe(want.length);
+  const scale = Math.max(1e-300, ...Array.from(want, Math.abs));
+  for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!) / scale, `[${k}] ${got[k]} vs ${want[k]}`).toBeLessThan(rel);
+};
+
+// ====================================================================================== linalg
+describe('linalg: small systems solved by hand', () => {
+  it('cholSolve: 2×2 and 3×3 SPD systems', () => {
+    // [[4,2],[2,3]] x = [6,5]: inverse (1/8)[[3,−2],[−2,4]] gives x = [1, 1]
+    near(cholSolve([[4, 2], [2, 3]], [6, 5])!, [1, 1]);
+    // [[4,2,0],[2,5,1],[0,1,3]] [1,2,3] = [8, 15, 11]
+    near(cholSolve([[4, 2, 0], [2, 5, 1], [0, 1, 3]], [8, 15, 11])!, [1, 2, 3]);
+    // diagonal: x_i = b_i / a_ii
+    near(cholSolve([[2, 0], [0, 8]], [1, 2])!, [0.5, 0.25]);
+  });
+  it('cholSolve: null when not positive definite (indefinite, zero pivot, NaN)', () => {
+    expect(cholSolve([[1, 2], [2, 1]], [1, 1])).toBeNull(); // eigenvalues 3, −1
+    expect(cholSolve([[0, 0], [0, 1]], [1, 1])).toBeNull();
+    expect(cholSolve([[1, 0], [0, 0]], [1, 1])).toBeNull(); // second pivot exactly 0
+    expect(cholSolve([[-1, 0], [0, 1]], [1, 1])).toBeNull();
+    expect(cholSolve([[NaN, 0], [0, 1]], [1, 1])).toBeNull();
+  });
+  it('spdInverse: (1/8)[[3,−2],[−2,4]]; null when not positive definite', () => {
+    const inv = spdInverse([[4, 2], [2, 3]])!;
+    near(inv[0]!, [3 / 8, -2 / 8]);
+    near(inv[1]!, [-2 / 8, 4 / 8]);
+    // 3×3 diagonal
+    const d = spdInverse([[2, 0, 0], [0, 4, 0], [0, 0, 5]])!;
+    near(d.flat(), [0.5, 0, 0, 0, 0.25, 0, 0, 0, 0.2]);
+    expect(spdInverse([[1, 2], [2, 1]])).toBeNull();
+  });
+  it('symEigen: [[2,1],[1,2]] has 1 and 3; the tridiagonal (−1,2,−1) has 2 − √2, 2, 2 + √2', () => {
+    const check = (A: number[][], want: number[]) => {
+      const { values, vectors } = symEigen(A);
+      near([...values].sort((a, b) => a - b), want, 1e-12);
+      near(symEigenvalues(A).sort((a, b) => a - b), want, 1e-12);
+      const n = A.length;
+      for (let c = 0; c < n; c++) {
+        // A v = λ v, ‖v‖ = 1
+        const v = vectors.map((r) => r[c]!);
+        const Av = A.map((r) => r.reduce((s, a, j) => s + a * v[j]!, 0));
+        near(Av, v.map((x) => values[c]! * x), 1e-12);
+        expect(Math.hypot(...v)).toBeCloseTo(1, 12);
+        for (let d = c + 1; d < n; d++) expect(Math.abs(vectors.reduce((s, r) => s + r[c]! * r[d]!, 0))).toBeLessThan(1e-12);
+      }
+    };
+    check([[2, 1], [1, 2]], [1, 3]);
+    check([[2, -1, 0], [-1, 2, -1], [0, -1, 2]], [2 - Math.SQRT2, 2, 2 + Math.SQRT2]);
+    // [[1,2],[2,1]]: −1 and 3; [[3,0],[0,1]] is already diagonal
+    check([[1, 2], [2, 1]], [-1, 3]);
+    check([[5, 0, 0], [0, 1, 0], [0, 0, 3]], [1, 3, 5]);
+    expect(symEigen([[5, 0], [0, 1]])).toEqual({ values: [5, 1], vectors: [[1, 0], [0, 1]] });
+    // a 1×1 matrix, and a 4×4 with known eigenvalues (J − I, J all ones: 3, −1, −1, −1)
+    expect(symEigen([[7]]).values).toEqual([7]);
+    check([[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0]], [-1, -1, -1, 3]);
+    // entries of very different size: [[1e6, 1],[1, 1]]: λ = (1e6+1)/2 ± √(((1e6−1)/2)² + 1)
+    const h = (1e6 - 1) / 2, m = (1e6 + 1) / 2;
+    check([[1e6, 1], [1, 1]], [m - Math.sqrt(h * h + 1), m + Math.sqrt(h * h + 1)]);
+  });
+  it('lstsq: the least-squares line through four points, exact fits, dependent and zero columns', () => {
+    // A = [1 t], t = 0..3, b = [1,3,4,8]: AᵀA = [[4,6],[6,14]], Aᵀb = [16,35] → x = [0.7, 2.2]
+    near(lstsq([[1, 0], [1, 1], [1, 2], [1, 3]], [1, 3, 4, 8]), [0.7, 2.2], 1e-12);
+    // a negative leading entry: −x0 + t x1 with x = [2, 3]
+    near(lstsq([[-1, 0], [-1, 1], [-1, 2]], [-2, 1, 4]), [2, 3], 1e-12);
+    // square 3×3: x = [1, −2, 3]
+    near(lstsq([[2, 1, 0], [1, 3, 1], [0, 1, 4]], [0, -2, 10]), [1, -2, 3], 1e-12);
+    // a dependent second column gets 0; the first takes the mean
+    near(lstsq([[1, 2], [1, 2], [1, 2]], [1, 2, 3]), [2, 0], 1e-12);
+    // a zero last column gets 0 (a zero column before others would not: see docs/mutation/eis.md)
+    near(lstsq([[1, 0], [1, 0], [1, 0]], [1, 2, 3]), [2, 0], 1e-12);
+    // three columns, the middle one a multiple of the first: x = [x0, 0, x2], fitted on [1 t]
+    near(lstsq([[1, 2, 0], [1, 2, 1], [1, 2, 2], [1, 2, 3]], [1, 3, 4, 8]), [0.7, 0, 2.2], 1e-12);
+  });
+  it('nnlsGram: unconstrained interior, one bound active, a variable that leaves the passive set', () => {
+    // G = I, h = [1, −1]: x = [1, 0]
+    let r = nnlsGram([[1, 0], [0, 1]], [1, -1]);
+    near(r.x, [1, 0]); expect(r.passive).toEqual([true, false]);
+    // G = [[2,1],[1,2]], h = [1,1]: x = [1/3, 1/3], both passive
+    r = nnlsGram([[2, 1], [1, 2]], [1, 1]);
+    near(r.x, [1 / 3, 1 / 3]); expect(r.passive).toEqual([true, true]);
+    // G = [[4,1],[1,0.5]], h = [2, 1.1]: x0 enters first (h0 largest) at 0.5; then x1 enters, the
+    // joint solution [−0.1, 2.4] has x0 < 0, so x0 leaves: x = [0, 1.1/0.5] = [0, 2.2]
+    // (KKT: the gradient of x0 is 2 − 2.2 = −0.2 ≤ 0)
+    r = nnlsGram([[4, 1], [1, 0.5]], [2, 1.1]);
+    near(r.x, [0, 2.2], 1e-12); expect(r.passive).toEqual([false, true]);
+    // one outer iteration only: x0 = 2/4
+    r = nnlsGram([[4, 1], [1, 0.5]], [2, 1.1], 1);
+    near(r.x, [0.5, 0]); expect(r.passive).toEqual([true, false]);
+    // no iteration: zeros
+    expect(nnlsGram([[4, 1], [1, 0.5]], [2, 1.1], 0).x).toEqual([0, 0]);
+    // all gradients negative: x = 0, nothing passive
+    r = nnlsGram([[1, 0], [0, 1]], [-1, -2]);
+    expect(r.x).toEqual([0, 0]); expect(r.passive).toEqual([false, false]);
+    // a singular passive block: the variable is dropped again and the zeros returned
+    r = nnlsGram([[0, 0], [0, 1]], [1, 0]);
+    expect(r.x).toEqual([0, 0]); expect(r.passive).toEqual([false, false]);
+    // the largest gradient enters first: h = [1, 3] with G = I gives [1, 3]; with maxIter 1 only x1
+    near(nnlsGram([[1, 0], [0, 1]], [1, 3], 1).x, [0, 3]);
+    near(nnlsGram([[1, 0], [0, 1]], [1, 3]).x, [1, 3]);
+    // a gradient below the tolerance 1e-12·max(1, |h|) does not enter
+    expect(nnlsGram([[1, 0], [0, 1]], [1e-13, 0]).x).toEqual([0, 0]);
+    expect(nnlsGram([[1, 0], [0, 1]], [1e6, 1e-7]).x).toEqual([1e6, 0]);
+    near(nnlsGram([[1, 0], [0, 1]], [1, 1e-11]).x, [1, 1e-11]);
+  });
+  it('nnlsGram: three variables where the middle one leaves (KKT checked by hand)', () => {
+    // G = [[1,0.5,0],[0.5,1,0.5],[0,0.5,1]], h = [1, 0.3, 1]: without the middle variable
+    // x0 = x2 = 1 (G02 = 0); its gradient 0.3 − 0.5 − 0.5 = −0.7 ≤ 0, so x = [1, 0, 1]
+    const r = nnlsGram([[1, 0.5, 0], [0.5, 1, 0.5], [0, 0.5, 1]], [1, 0.3, 1]);
+    near(r.x, [1, 0, 1], 1e-12);
+    expect(r.passive).toEqual([true, false, true]);
+  });
+});
+
+// ===================================================================================== circuit
+describe('circuit: element impedances from the formulas of docs/science.md', () => {
+  const jw = (w: number): C => [0, w];
+  /** (jω)^n = ω^n e^{jnπ/2} */
+  const jwPow = (w: number, n: number): C => [w ** n * Math.cos(n * Math.PI / 2), w ** n * Math.sin(n * Math.PI / 2)];
+  /** √(jωτ) = √(ωτ/2)(1 + j) */
+  const sqrtJwt = (w: number, tau: number): C => [Math.sqrt(w * tau / 2), Math.sqrt(w * tau / 2)];
+  it('each element alone, at two frequencies', () => {
+    for (const w of [0.7, 3000]) {
+      near(elementZ('R', [47], 0, w), [47, 0]);
+      near(circuitZ(parseCircuit('C1'), [2e-4], w), cdiv(ONE, cmul(jw(w), [2e-4, 0])));
+      near(circuitZ(parseCircuit('L1'), [3e-6], w), cmul(jw(w), [3e-6, 0]));
+      for (const n of [0.8, 1, 0.3]) near(circuitZ(parseCircuit('CPE1'), [5e-5, n], w), cdiv(ONE, cmul([5e-5, 0], jwPow(w, n))), 1e-12);
+      near(circuitZ(parseCircuit('W1'), [12], w), [12 / Math.sqrt(w), -12 / Math.sqrt(w)]);
+      for (const tau of [0.01, 1.7]) {
+        const x = sqrtJwt(w, tau), t = ctanh(x);
+        near(circuitZ(parseCircuit('Ws1'), [8, tau], w), cmul([8, 0], cdiv(t, x)), 1e-11);
+        near(circuitZ(parseCircuit('Wo1'), [8, tau], w), cmul([8, 0], cdiv(ONE, cmul(t, x))), 1e-11);
+      }
+    }
+    // the offset o picks the element's own parameters out of the vector
+    near(elementZ('CPE', [9, 9, 1e-3, 0.5], 2, 100), cdiv(ONE, cmul([1e-3, 0], jwPow(100, 0.5))));
+    near(elementZ('Wo', [9, 2, 0.5], 1, 4), cdiv([2, 0], cmul(ctanh([1, 1]), [1, 1])), 1e-12);
+    near(elementZ('Ws', [9, 2, 0.5], 1, 4), cmul([2, 0], cdiv(ctanh([1, 1]), [1, 1])), 1e-12);
+  });
+  it('finite-length Warburg at large ωτ: tanh → 1, both tend to Z0/√(jωτ) without overflow', () => {
+    // ωτ = 2·400²: √(jωτ) = 400(1 + j); Z0/(400(1 + j)) = Z0 (1 − j)/800
+    near(circuitZ(parseCircuit('Ws1'), [4, 1], 320000), [4 / 800, -4 / 800], 1e-12);
+    near(circuitZ(parseCircuit('Wo1'), [4, 1], 320000), [4 / 800, -4 / 800], 1e-12);
+    // a = 21 (just past the cut at 20): tanh(21 + 21j) = 1 to double precision
+    near(circuitZ(parseCircuit('Ws1'), [1, 2 * 21 * 21], 1), [1 / 42, -1 / 42], 1e-12);
+    near(circuitZ(parseCircuit('Wo1'), [1, 2 * 19 * 19], 1), cdiv(ONE, cmul(ctanh([19, 19]), [19, 19])), 1e-12);
+  });
+  it('series and parallel compositions, three branches, nesting', () => {
+    const p = [10, 100, 1e-5, 2e-6, 30];
+    const c = parseCircuit('R0-p(R1,C1,L1)-W1');
+    for (const w of [10, 1e4]) {
+      const want = cadd(cadd([10, 0], par([100, 0], cdiv(ONE, cmul(jw(w), [1e-5, 0])), cmul(jw(w), [2e-6, 0]))), [30 / Math.sqrt(w), -30 / Math.sqrt(w)]);
+      near(circuitZ(c, p, w), want, 1e-12);
+    }
+    // p(C1,R1-W1) (Randles' inner block) and a parallel inside a parallel
+    const r = parseCircuit('randles');
+    const w = 50, q = [5, 2e-5, 50, 30];
+    near(circuitZ(r, q, w), cadd([5, 0], par(cdiv(ONE, cmul(jw(w), [2e-5, 0])), [50 + 30 / Math.sqrt(w), -30 / Math.sqrt(w)])), 1e-12);
+    const nest = parseCircuit('p(R1,p(R2,C1))');
+    near(circuitZ(nest, [10, 20, 1e-3], 100), par([10, 0], par([20, 0], cdiv(ONE, cmul(jw(100), [1e-3, 0])))), 1e-12);
+    // a single-element tree and a series of two
+    near(circuitZ(parseCircuit('R0'), [3], 1), [3, 0]);
+    near(circuitZ(parseCircuit('R0-R1'), [3, 4], 1), [7, 0]);
+  });
+  it('limits: a zero branch shorts a parallel block, a zero admittance opens it, C = 0 is an open branch', () => {
+    // R1 = 0 in p(C1,R1): the block is a short; the branch order does not matter
+    expect(circuitZ(parseCircuit('p(C1,R1)'), [1e-3, 0], 10)).toEqual([0, 0]);
+    expect(circuitZ(parseCircuit('R0-p(R1,C1)'), [5, 0, 1e-3], 10)).toEqual([5, 0]);
+    // C1 = 1e-3, R1 = 100 at ω = 10: 1/(0.01 j + 0.01) = 50 − 50j (no branch is zero)
+    near(circuitZ(parseCircuit('p(C1,R1)'), [1e-3, 100], 10), [50, -50], 1e-12);
+    // p(C1,L1) at resonance ω = 1/√(LC) = 1: admittances j and −j cancel: an open circuit
+    expect(circuitZ(parseCircuit('p(C1,L1)'), [1, 1], 1)).toEqual([Infinity, 0]);
+    // C = 0 has infinite impedance: the parallel block reduces to the other branch
+    near(circuitZ(parseCircuit('p(R1,C1)'), [40, 0], 10), [40, 0]);
+    near(circuitZ(parseCircuit('p(C1,R1)'), [0, 40], 10), [40, 0]);
+  });
+  it('circuitSpectrum evaluates at ω = 2πf', () => {
+    const f = Float64Array.of(1 / (2 * Math.PI), 10 / (2 * Math.PI));
+    const s = circuitSpectrum(parseCircuit('R0-C1'), [2, 0.5], f);
+    // ω = 1: 2 − 2j; ω = 10: 2 − 0.2j
+    near(s.re, [2, 2]);
+    near(s.im, [-2, -0.2], 1e-12);
+    expect(s.re).toBeInstanceOf(Float64Array);
+  });
+});
+
+describe('circuit: parsing details', () => {
+  it('a preset name with spaces around it is still the preset; keys, offsets, kinds, units', () => {
+    const c = parseCircuit('  randles-cpe ');
+    expect(c.preset).toBe('randles-cpe');
+    expect(c.text).toBe('R0-p(CPE1,R1-W1)');
+    expect(c.offsets).toEqual([0, 1, 3, 4]);
+    expect(c.params.map((p) => [p.key, p.element, p.kind, p.unit])).toEqual([
+      ['R0_ohm', 'R0', 'R', 'Ω'], ['CPE1_q', 'CPE1', 'Q', 'F s^(n−1)'], ['CPE1_n', 'CPE1', 'n', ''], ['R1_ohm', 'R1', 'R', 'Ω'], ['W1_sigma_ohm_s05', 'W1', 'sigma', 'Ω s^-½'],
+    ]);
+    expect(c.elements.map((e) => `${e.kind}:${e.name}`)).toEqual(['R:R0', 'CPE:CPE1', 'R:R1', 'W:W1']);
+    const plain = parseCircuit('R0-C1');
+    expect(plain.preset).toBeNull();
+    expect(plain.aliases).toEqual({});
+    expect(parseCircuit('L2-Ws3-Wo4').params.map((p) => [p.kind, p.unit])).toEqual([['L', 'H'], ['z0', 'Ω'], ['tau', 's'], ['z0', 'Ω'], ['tau', 's']]);
+    // the preset's alias map is a copy
+    const a = parseCircuit('randles'); a.aliases.R0_ohm = 'x';
+    expect(parseCircuit('randles').aliases.R0_ohm).toBe('r_ohm');
+    // tree shape: a series root whose second item is a parallel of an element and a series
+    const r = parseCircuit('R0-p(C1,R1-W1)').root;
+    expect(r.type).toBe('series');
+    if (r.type === 'series') {
+      expect(r.items.map((x) => x.type)).toEqual(['element', 'parallel']);
+      const p = r.items[1]!;
+      if (p.type === 'parallel') expect(p.items.map((x) => x.type)).toEqual(['element', 'series']);
+    }
+    expect(parseCircuit('C7').root).toEqual({ type: 'element', element: { kind: 'C', name: 'C7' }, index: 0 });
+  });
+  it('whitespace anywhere between tokens; tabs and newlines too', () => {
+    expect(parseCircuit('R0 -\tp(\nR1 ,  C1 , L1 ) - W1 ').text).toBe('R0-p(R1,C1,L1)-W1');
+    expect(parseCircuit('p(R1,C1) ').text).toBe('p(R1,C1)');
+    expect(parseCircuit(' p(R1 ,C1)').text).toBe('p(R1,C1)');
+  });
+  const msg = (text: string) => { try { parseCircuit(text); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; } return 'no error'; };
+  it('error messages quote the circuit and name the character found or the end', () => {
+    expect(msg('R0-p(R1;C1)')).toBe(`circuit 'R0-p(R1;C1)': expected ',' or ')' but found ';' at position 8`);
+    expect(msg('R0-')).toBe(`circuit 'R0-': expected an element (R, C, L, CPE, W, Wo, Ws with a number) or p( but found the end at position 4`);
+    expect(msg('R0-q1')).toBe(`circuit 'R0-q1': expected an element (R, C, L, CPE, W, Wo, Ws with a number) or p( but found 'q' at position 4`);
+    expect(msg('p(R1)')).toBe(`circuit 'p(R1)': p(…) needs at least two branches at position 5`);
+    expect(msg('R1-C1-R1')).toBe(`circuit 'R1-C1-R1': element R1 appears twice at position 7`);
+    expect(msg('R1 C1')).toBe(`circuit 'R1 C1': unexpected 'C' at position 4`);
+    expect(msg('   ')).toBe(`circuit '   ': empty circuit at position 1`);
+    expect(msg('p(R1,C1')).toBe(`circuit 'p(R1,C1': expected ',' or ')' but found the end at position 8`);
+  });
+});
+
+describe('circuit: parameter names and overrides', () => {
+  const r = parseCircuit('randles-cpe');
+  it('paramIndex by key and by alias', () => {
+    expect(paramIndex(r, 'n_cpe')).toBe(2);
+    expect(paramIndex(r, 'CPE1_q')).toBe(1);
+    expect(paramIndex(r, 'r_ohm')).toBe(0);
+    expect(paramIndex(r, 'sigma_w_ohm_s05')).toBe(4);
+    expect(paramIndex(parseCircuit('R0-C1'), 'r_ohm')).toBe(-1);
+  });
+  it('resolveOverrides: indices, n in (0, 1], others positive, unknown names listed', () => {
+    const m = resolveOverrides(r, { n_cpe: 1, R1_ohm: 20, r_ohm: 1e-9 }, '--fix');
+    expect([...m.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 1e-9], [2, 1], [3, 20]]);
+    expect(resolveOverrides(r, undefined, '--fix').size).toBe(0);
+    expect(resolveOverrides(r, { CPE1_n: 0.5 }, '--guess').get(2)).toBe(0.5);
+    const err = (o: Record<string, number>, what = '--fix') => { try { resolveOverrides(r, o, what); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; } return 'no error'; };
+    expect(err({ n_cpe: 1.01 })).toBe('--fix n_cpe=1.01: must be in (0, 1]');
+    expect(err({ n_cpe: 0 })).toBe('--fix n_cpe=0: must be in (0, 1]');
+    expect(err({ CPE1_n: -0.5 })).toBe('--fix CPE1_n=-0.5: must be in (0, 1]');
+    expect(err({ n_cpe: NaN })).toBe('--fix n_cpe=NaN: must be in (0, 1]');
+    expect(err({ R1_ohm: 0 }, '--guess')).toBe('--guess R1_ohm=0: must be positive');
+    expect(err({ R1_ohm: -3 })).toBe('--fix R1_ohm=-3: must be positive');
+    expect(err({ R1_ohm: Infinity })).toBe('--fix R1_ohm=Infinity: must be positive');
+    expect(err({ R9_ohm: 1 })).toBe('--fix R9_ohm: the circuit R0-p(CPE1,R1-W1) has no such parameter (it has R0_ohm, CPE1_q, CPE1_n, R1_ohm, W1_sigma_ohm_s05)');
+  });
+});
+
+// ==================================================================================== spectrum
+describe('spectrum helpers', () => {
+  const sp = (f: number[], re: number[], im: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im) });
+  it('bode: |Z| and the phase in degrees, also inductive', () => {
+    const b = bode(sp([5, 50], [1, 0], [1, 2]));
+    expect(b[0]!.freq_hz).toBe(5);
+    expect(b[0]!.z_mod_ohm).toBeCloseTo(Math.SQRT2, 14);
+    expect(b[0]!.phase_deg).toBeCloseTo(45, 12);
+    expect(b[1]).toEqual({ freq_hz: 50, z_mod_ohm: 2, phase_deg: 90 });
+  });
+  it('subset keeps the given order; highToLow sorts by frequency', () => {
+    const s = sp([1, 100, 10], [1, 2, 3], [-1, -2, -3]);
+    const t = subset(s, [2, 0]);
+    expect([...t.f, ...t.re, ...t.im]).toEqual([10, 1, 3, 1, -3, -1]);
+    expect(highToLow(s)).toEqual([1, 2, 0]);
+  });
+  it('inductivePoints: Z″ > 0 only among the highest-frequency third, returned by index', () => {
+    // 7 points listed low → high: the top third is ceil(7/3) = 3 points (indices 6, 5, 4)
+    const f = [0.01, 0.1, 1, 10, 100, 1e3, 1e4];
+    const s = sp(f, [9, 8, 7, 6, 5, 4, 3], [1, -1, -1, -1, 0.5, -0.2, 2]);
+    expect(inductivePoints(s)).toEqual([4, 6]); // index 0 (Z″ > 0 at 0.01 Hz) is not inductive
+    // 6 points: the top third is 2
+    expect(inductivePoints(sp(f.slice(1), [1, 1, 1, 1, 1, 1], [-1, -1, -1, 1, 1, 1]))).toEqual([4, 5]);
+    // 2 points: one point (Math.max(1, ceil(2/3)) = 1); Z″ = 0 is not inductive
+    expect(inductivePoints(sp([1, 2], [1, 1], [1, 1]))).toEqual([1]);
+    expect(inductivePoints(sp([1, 2], [1, 1], [-1, 0]))).toEqual([]);
+    expect(inductivePoints(sp([3], [1], [1]))).toEqual([0]);
+  });
+  it('clearlyInductive: some inductive Z″ above 1 % of |Z|', () => {
+    // Z″ = 2 on Z′ = 100 (2 %) is clear; 0.5 on 100 (0.5 %) is noise; a low-frequency Z″ > 0 never counts
+    expect(clearlyInductive(sp([1, 10, 100], [100, 100, 100], [-5, -1, 2]))).toBe(true);
+    expect(clearlyInductive(sp([1, 10, 100], [100, 100, 100], [-5, -1, 0.5]))).toBe(false);
+    expect(clearlyInductive(sp([1, 10, 100], [100, 100, 100], [50, -1, -1]))).toBe(false);
+    // the test is on |Z| not Z′: Z′ = 0, Z″ = 1 is 100 %
+    expect(clearlyInductive(sp([1, 10, 100], [100, 100, 0], [-5, -1, 1]))).toBe(true);
+    // two inductive points, only the second clear
+    expect(clearlyInductive(sp([1, 2, 3, 10, 100, 1000], [100, 100, 100, 100, 100, 100], [-5, -5, -5, -1, 0.2, 3]))).toBe(true);
+  });
+});
+
+// ===================================================================================== warburg
+describe('warburg: D = R²T² / (2 A² n⁴ F⁴ C² σ²) with the constants written again', () => {
+  const R = 8.314462618, F = 96485.33212;
+  const D = (sigma: number, A: number, T: number, n: number, Cc: number) => (R * T) ** 2 / (2 * A ** 2 * n ** 4 * F ** 4 * Cc ** 2 * sigma ** 2);
+  it('given and default area and temperature, n = 1 and 2', () => {
+    const g = warburgD(25, { areaCm2: 2, tempK: 300, n: 2, concMolCm3: 1e-3 });
+    expect(g.d_cm2_s / D(25, 2, 300, 2, 1e-3) - 1).toBeCloseTo(0, 13);
+    expect(g.assumptions).toEqual({ area_cm2: 2, area_source: 'given', temp_k: 300, temp_source: 'given', n: 2, conc_mol_cm3: 1e-3, d_formula: 'D = R²T² / (2 A² n⁴ F⁴ C² σ²)' });
+    const d = warburgD(10, { concMolCm3: 5e-3 });
+    expect(DISC_12MM_CM2).toBeCloseTo(Math.PI * 0.36, 14);
+    expect(d.d_cm2_s / D(10, Math.PI * 0.36, 298.15, 1, 5e-3) - 1).toBeCloseTo(0, 13);
+    expect(d.assumptions).toMatchObject({ area_source: 'default: 12 mm disc', temp_source: 'default: 298.15 K', temp_k: 298.15, n: 1 });
+    // a number worked out: σ = 1, A = 1, T = 298.15, n = 1, C = 1e-3 → (RT)²/(2F⁴C²) ≈ 3.5499e-8... checked by the formula above
+    expect(warburgD(1, { areaCm2: 1, concMolCm3: 1e-3 }).d_cm2_s).toBeCloseTo(D(1, 1, 298.15, 1, 1e-3), 20);
+  });
+  it('refuses a missing or non-positive input with its message', () => {
+    const err = (f: () => unknown) => { try { f(); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; } return 'no error'; };
+    expect(err(() => warburgD(1, { concMolCm3: 0 }))).toBe('D from the Warburg coefficient needs the concentration (--conc, mol cm⁻³); there is no default');
+    expect(err(() => warburgD(1, { concMolCm3: NaN }))).toMatch(/needs the concentration/);
+    for (const o of [{ areaCm2: 0 }, { tempK: -1 }, { n: 0 }, { areaCm2: NaN }]) expect(err(() => warburgD(1, { concMolCm3: 1e-3, ...o }))).toBe('area, temperature and n must be positive');
+    expect(err(() => warburgD(0, { concMolCm3: 1e-3 }))).toBe('the Warburg coefficient must be positive');
+    expect(err(() => warburgD(NaN, { concMolCm3: 1e-3 }))).toBe('the Warburg coefficient must be positive');
+  });
+  it('warburgDFromFit: W elements only, σ determined, SE(D) = 2 D SE(σ)/σ', () => {
+    const o = { areaCm2: 1, concMolCm3: 1e-3 };
+    const rows = warburgDFromFit({ params: [
+      { key: 'R0_ohm', value: 5, se: 0.1 },
+      { key: 'W1_sigma_ohm_s05', value: 20, se: 2 },
+      { key: 'W12_sigma_ohm_s05', value: 40, se: null },
+      { key: 'W3_sigma_ohm_s05', value: null, se: null },
+      { key: 'XW4_sigma_ohm_s05', value: 1, se: 1 },
+      { key: 'W5_sigma_ohm_s05_se', value: 1, se: 1 },
+      { key: 'Wo6_z0_ohm', value: 1, se: 1 },
+    ] }, o);
+    expect(rows.map((r) => r.element)).toEqual(['W1', 'W12']);
+    const d1 = D(20, 1, 298.15, 1, 1e-3), d2 = D(40, 1, 298.15, 1, 1e-3);
+    expect(rows[0]!.sigma_ohm_s05).toBe(20);
+    expect(rows[0]!.d_cm2_s / d1 - 1).toBeCloseTo(0, 13);
+    expect(rows[0]!.d_se_cm2_s! / (2 * d1 * 2 / 20) - 1).toBeCloseTo(0, 13);
+    expect(rows[1]!.d_cm2_s / d2 - 1).toBeCloseTo(0, 13);
+    expect(rows[1]!.d_se_cm2_s).toBeNull();
+  });
+});
