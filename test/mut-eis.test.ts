@@ -7,6 +7,8 @@ import { cholSolve, lstsq, nnlsGram, spdInverse, symEigen, symEigenvalues } from
 import { circuitSpectrum, circuitZ, elementZ, paramIndex, parseCircuit, resolveOverrides } from '../src/analysis/eis/circuit.js';
 import { bode, clearlyInductive, highToLow, inductivePoints, subset, type Spectrum } from '../src/analysis/eis/spectrum.js';
 import { DISC_12MM_CM2, warburgD, warburgDFromFit } from '../src/analysis/eis/warburg.js';
+import { initialGuesses, spectrumFeatures } from '../src/analysis/eis/guess.js';
+import { linKK } from '../src/analysis/eis/kk.js';
 import { UsageError } from '../src/errors.js';
 
 // ---- complex arithmetic of the test's own ----
@@ -357,5 +359,250 @@ describe('warburg: D = R²T² / (2 A² n⁴ F⁴ C² σ²) with the constants wr
     expect(rows[0]!.d_se_cm2_s! / (2 * d1 * 2 / 20) - 1).toBeCloseTo(0, 13);
     expect(rows[1]!.d_cm2_s / d2 - 1).toBeCloseTo(0, 13);
     expect(rows[1]!.d_se_cm2_s).toBeNull();
+  });
+});
+
+// ======================================================================================= guess
+describe('guess: spectrum features and starting points worked by hand', () => {
+  const sp = (f: number[], re: number[], v: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(v, (x) => -x) });
+  /** Least-squares slope of y on x (the textbook formula). */
+  const slope = (x: number[], y: number[]) => {
+    const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
+    return x.reduce((a, xi, k) => a + (xi - mx) * (y[k]! - my), 0) / x.reduce((a, xi) => a + (xi - mx) ** 2, 0);
+  };
+  const xw = (f: number) => 1 / Math.sqrt(2 * Math.PI * f);
+  // S1, high → low frequency: one inductive point (2 kHz, Z″ = +0.5, Z′ = 100) in the top third
+  // (ceil(11/3) = 4 points), then ten points whose −Z″ = [0,4,8,4,0,0,4,8,4,0] smooths
+  // ((a + 2b + c)/4) to [1,4,6,4,1,1,4,6,4,1]: peaks at j = 2 (200 Hz) and j = 7 (5 Hz).
+  // Arc 1: valley at j = 4 (sm 1 < 0.8·6), closed: diameter Z′[4] − R∞ = 22 − 2 = 20 (> 2·6).
+  // Arc 2: its valley is the last point, so it is open: 2·6/tan(0.85π/4).
+  // R∞: smallest positive Z′ among the first max(3, floor(10/3)) = 3 points [−1, 2, 5] → 2.
+  // σ: the last max(3, floor(10/5)) = 3 points: Z′ rises with ω^-½ (slope > 0), −Z″ falls
+  // (slope < 0): σ is the Z′ slope alone.
+  const f1 = [2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
+  const S1 = sp(f1, [100, -1, 2, 5, 10, 22, 24, 30, 40, 50, 60], [-0.5, 0, 4, 8, 4, 0, 0, 4, 8, 4, 0]);
+  const open2 = 12 / Math.tan(0.85 * Math.PI / 4);
+  const sigma1 = slope([5, 2, 1].map(xw), [40, 50, 60]);
+  it('S1: R∞, two arcs (closed, open), σ, L from the inductive point, band, max Z′, min |Z|', () => {
+    const ft = spectrumFeatures(S1);
+    expect(ft.rInfOhm).toBe(2);
+    expect(ft.arcs.length).toBe(2);
+    expect(ft.arcs[0]).toEqual({ fHz: 200, rOhm: 20 });
+    expect(ft.arcs[1]!.fHz).toBe(5);
+    expect(ft.arcs[1]!.rOhm).toBeCloseTo(open2, 12);
+    expect(sigma1).toBeGreaterThan(0);
+    expect(ft.sigma).toBeCloseTo(sigma1, 10);
+    expect(ft.lH!).toBeCloseTo(0.5 / (2 * Math.PI * 2000), 18);
+    expect(ft.fMax).toBe(2000);
+    expect(ft.fMin).toBe(1);
+    expect(ft.zReMax).toBe(60); // the inductive point's Z′ = 100 is left out
+    expect(ft.zModMin).toBe(1); // |−1 + 0j|
+  });
+  // S2 (15 points, 10^4 … 10^-3 Hz in half decades, nothing inductive): −Z″ smooths to
+  // [1,4,6,4,1,1,4,6,4,1,0,0.1,0.2,0.1,0]: peaks at j = 2, 7, 12. R∞ is the smallest of the first
+  // max(3, floor(15/3)) = 5 Z′ (1.5 at j = 3, not among the first 3). Arc 1 closed at j = 4:
+  // 20 − 1.5 = 18.5; arc 2 closed at j = 10 (sm 0 < 4.8, not the last point): 45 − 20 = 25;
+  // the bump at j = 12 has prominence 0.2 < 5 % of 6: skipped.
+  const f2 = Array.from({ length: 15 }, (_, k) => 10 ** (4 - k / 2));
+  const S2 = sp(f2, [3, 2.5, 2, 1.5, 20, 21, 25, 30, 38, 43, 45, 46, 47, 48, 50], [0, 4, 8, 4, 0, 0, 4, 8, 4, 0, 0, 0, 0.4, 0, 0]);
+  it('S2: R∞ from the first fifth-or-third, a second closed arc measured from the first valley, a small bump skipped', () => {
+    const ft = spectrumFeatures(S2);
+    expect(ft.rInfOhm).toBe(1.5);
+    expect(ft.arcs).toEqual([{ fHz: 1000, rOhm: 18.5 }, { fHz: 10 ** 0.5, rOhm: 25 }]);
+    expect(ft.lH).toBeNull();
+    expect(ft.fMin).toBeCloseTo(1e-3, 15);
+    expect(ft.zModMin).toBe(3); // |3 + 0j| at 10 kHz
+    // σ from the last 3 points (Z′ 47, 48, 50 rising; −Z″ 0.4, 0, 0 falling)
+    expect(ft.sigma).toBeCloseTo(slope(f2.slice(12).map(xw), [47, 48, 50]), 10);
+  });
+  it('S3 = S2 with the bump doubled: prominence 0.4 ≥ 5 % of 6 is an arc, open (its valley is the last point)', () => {
+    const v = [0, 4, 8, 4, 0, 0, 4, 8, 4, 0, 0, 0, 0.8, 0, 0];
+    const ft = spectrumFeatures(sp(f2, Array.from(S2.re), v));
+    expect(ft.arcs.length).toBe(3);
+    expect(ft.arcs[2]!.fHz).toBeCloseTo(0.01, 15);
+    expect(ft.arcs[2]!.rOhm).toBeCloseTo(0.8 / Math.tan(0.85 * Math.PI / 4), 12);
+    // a valley at 79 % of the peak closes an arc, at 81 % it does not: −Z″ = [0,4,8,4,x,x,4,8,4,0]
+    // smooths at j = 4, 5 to (4 + 3x)/4: with x = 5 it is 4.75 < 0.8·6 (closed: 22 − 2 = 20)
+    const fq = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
+    const zr = [-1, 2, 5, 10, 22, 24, 30, 40, 50, 60];
+    const closed = spectrumFeatures(sp(fq, zr, [0, 4, 8, 4, 5, 5, 4, 8, 4, 0]));
+    expect(closed.arcs[0]).toEqual({ fHz: 200, rOhm: 20 });
+    // with x = 5.4: 5.05 ≥ 4.8, open: 2·6/tan(0.85π/4) (the prominence 6 − 5.05 is still above 5 %)
+    const open = spectrumFeatures(sp(fq, zr, [0, 4, 8, 4, 5.4, 5.4, 4, 8, 4, 0]));
+    expect(open.arcs[0]!.rOhm).toBeCloseTo(12 / Math.tan(0.85 * Math.PI / 4), 12);
+  });
+  it('fallbacks: no positive Z′ at high frequency, no positive σ slope, no arc', () => {
+    // six points: first three Z′ ≤ 0 → R∞ = max(1e-3·9, 1e-6); Z′ and −Z″ both fall at low f →
+    // σ = 1e-3 · max Z′ · √(2π f_min)
+    const f = [1e3, 100, 10, 1, 0.1, 0.01];
+    const ft = spectrumFeatures(sp(f, [-1, -2, 0, 9, 7, 4], [0.5, 1, 2, 3, 2, 1]));
+    expect(ft.rInfOhm).toBeCloseTo(9e-3, 15);
+    expect(ft.sigma).toBeCloseTo(1e-3 * 9 * Math.sqrt(2 * Math.PI * 0.01), 15);
+    // −Z″ = [0.5,1,2,3,2,1] smooths to [0.625,1.125,2,2.5,2,1.25]: one peak at j = 3 whose
+    // valley is the last point (open): 2·2.5/tan(0.85π/4)
+    expect(ft.arcs.length).toBe(1);
+    expect(ft.arcs[0]!.fHz).toBe(1);
+    expect(ft.arcs[0]!.rOhm).toBeCloseTo(5 / Math.tan(0.85 * Math.PI / 4), 12);
+    // all Z′ negative: R∞ floor 1e-6; a flat −Z″: no arc; one slope positive, one negative: σ is the positive one
+    const g = spectrumFeatures(sp([4, 3, 2, 1], [-4, -3, -2, -1], [1, 1, 1, 1]));
+    expect(g.rInfOhm).toBe(1e-6);
+    expect(g.arcs).toEqual([]);
+    expect(g.zReMax).toBe(1e-300);
+    expect(g.sigma).toBeCloseTo(slope([3, 2, 1].map(xw), [-3, -2, -1]), 10);
+    // both slopes positive: σ is their mean (Z′ = 1 + 2x, −Z″ = 4x on the tail)
+    const fh = [100, 10, 1, 0.1];
+    const h = spectrumFeatures(sp(fh, fh.map((q) => 1 + 2 * xw(q)), fh.map((q) => 4 * xw(q))));
+    expect(h.sigma).toBeCloseTo(3, 10);
+  });
+
+  const tanOpen = Math.tan(0.85 * Math.PI / 4);
+  const VAR = [[1, 0.85, 1, 1], [1, 0.7, 1, 1], [1, 0.95, 1, 0.3], [1, 0.85, 0.3, 1], [1, 0.85, 3, 0.1], [10, 0.8, 1, 1], [0.1, 0.8, 1, 1], [1, 0.6, 2, 3]] as const;
+  it('initialGuesses on S1, R0-p(R1,C1)-p(R2,CPE1)-W1: the eight variations from the two arcs', () => {
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)-p(R2,CPE1)-W1'), S1);
+    expect(g.starts.length).toBe(8);
+    expect(g.base).toBe(g.starts[0]);
+    expect(g.features.arcs.length).toBe(2);
+    VAR.forEach(([shift, n, rs, ss], i) => {
+      const w1 = 2 * Math.PI * 200 * shift, w2 = 2 * Math.PI * 5 * shift;
+      const r1 = 20 * rs, r2 = open2 * rs;
+      near(g.starts[i]!, [2, r1, 1 / (w1 * r1), r2, 1 / (r2 * w2 ** n), n, sigma1 * ss], 1e-10);
+    });
+  });
+  it('three blocks, two arcs seen: the third from the log grid, plus two starts from the grid alone', () => {
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)-p(R2,C2)-p(R3,C3)'), S1);
+    expect(g.starts.length).toBe(10);
+    expect(g.features.arcs.length).toBe(2); // restored after the grid-only starts
+    // grid over 1…2000 Hz in thirds: centres 2000^(5/6), 2000^(1/2), 2000^(1/6); 2000^(5/6) ≈ 563
+    // lies within half a decade of the 200 Hz arc, √2000 does not: it is added, with the Z′ rise
+    // across its cell: Z′(2000^(1/3)) − Z′(2000^(2/3)), log-interpolated = 28 − 20/3
+    const fm = Math.sqrt(2000), rm = 28 - 20 / 3;
+    const w = (f: number) => 2 * Math.PI * f;
+    near(g.starts[0]!, [2, 20, 1 / (w(200) * 20), rm, 1 / (w(fm) * rm), open2, 1 / (w(5) * open2)], 1e-10);
+    // the grid alone: cells [2000, 2000^(2/3)], [2000^(2/3), 2000^(1/3)], [2000^(1/3), 1]; the first
+    // spans the inductive point's Z′ = 100 down to 20/3: negative, floored at 1 % of max Z′ (0.6);
+    // the last 60 − 28 = 32
+    const fa = 2000 ** (5 / 6), fc = 2000 ** (1 / 6);
+    const grid = [2, 0.6, 1 / (w(fa) * 0.6), rm, 1 / (w(fm) * rm), 32, 1 / (w(fc) * 32)];
+    near(g.starts[8]!, grid, 1e-10);
+    near(g.starts[9]!, grid, 1e-10);
+  });
+  it('other elements: L, Wo, Ws, top-level C and CPE, two R sharing a block or the top level', () => {
+    const w = (f: number) => 2 * Math.PI * f;
+    // S1 has an inductive point: L is its Z″/ω wherever L sits
+    let g = initialGuesses(parseCircuit('L0-R0-R1-p(R2-R3,C1)-Wo1-Ws1'), S1);
+    const tau = 1 / w(1);
+    // one block, two arcs: the larger one (20 Ω at 200 Hz); R0, R1 share R∞; R2, R3 share the arc
+    near(g.starts[0]!, [0.5 / w(2000), 1, 1, 10, 10, 1 / (w(200) * 20), sigma1 * Math.sqrt(2 * tau), tau, sigma1 * Math.sqrt(2 * tau), tau], 1e-10);
+    // S2 has none: L at the top is 1e-3 R∞/(2π f_max), inside a block r/ω; C and CPE at the top
+    // use ω_min and max Z′
+    g = initialGuesses(parseCircuit('L0-C0-CPE0-p(R1,L1)'), S2);
+    const fMin = 10 ** -3;
+    // one block, two arcs: the larger (25 Ω at 10^0.5 Hz) is used
+    near(g.starts[1]!, [1e-3 * 1.5 / w(1e4), 1 / (w(fMin) * 50), 1 / (50 * w(fMin) ** 0.7), 0.7, 25, 25 / w(10 ** 0.5)], 1e-10);
+    expect(g.starts.length).toBe(8); // one block: two arcs ≥ 1, no grid starts
+    // no block at all: R∞ and σ
+    g = initialGuesses(parseCircuit('R0-W1'), S1);
+    near(g.starts[4]!, [2, sigma1 * 0.1], 1e-10);
+  });
+});
+
+// ========================================================================================== kk
+describe('Lin-KK on hand-built spectra', () => {
+  const rc = (r: number, tau: number, w: number): C => cdiv([r, 0], [1, w * tau]);
+  /** Z = R0 + jωL + 1/(jωC) + Σ R_k/(1 + jωτ_k) at the frequencies f. */
+  const build = (f: number[], r0: number, L: number, invC: number, rcs: [number, number][]): Spectrum => {
+    const z = f.map((fi) => {
+      const w = 2 * Math.PI * fi;
+      let s: C = [r0, w * L - invC / w];
+      for (const [r, t] of rcs) s = cadd(s, rc(r, t, w));
+      return s;
+    });
+    return { f: Float64Array.from(f), re: Float64Array.from(z, (x) => x[0]), im: Float64Array.from(z, (x) => x[1]) };
+  };
+  /** Gaussian elimination with partial pivoting (the test's own solver). */
+  const gauss = (A: number[][], b: number[]) => {
+    const n = b.length, M = A.map((r, i) => [...r, b[i]!]);
+    for (let c = 0; c < n; c++) {
+      let p = c; for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+      [M[c], M[p]] = [M[p]!, M[c]!];
+      for (let r = c + 1; r < n; r++) { const q = M[r]![c]! / M[c]![c]!; for (let k = c; k <= n; k++) M[r]![k]! -= q * M[c]![k]!; }
+    }
+    const x = new Array<number>(n).fill(0);
+    for (let r = n - 1; r >= 0; r--) { let s = M[r]![n]!; for (let k = r + 1; k < n; k++) s -= M[r]![k]! * x[k]!; x[r] = s / M[r]![r]!; }
+    return x;
+  };
+  const f5 = [1, 10, 100, 1000, 10000];
+  const wMax = 2 * Math.PI * 1e4, wMin = 2 * Math.PI;
+  it('a spectrum of two RCs at τ = 1/ω_max and 1/ω_min, one negative: exact at M = 2, μ = 1 − 1/10', () => {
+    const s = build(f5, 5, 1e-6, 20, [[10, 1 / wMax], [-1, 1 / wMin]]);
+    const k = linKK(s, { c: 0.95 });
+    expect(k.m).toBe(2);
+    expect(k.mu).toBeCloseTo(0.9, 9);
+    for (const r of k.rows) { expect(Math.abs(r.kk_res_re_pct)).toBeLessThan(1e-8); expect(Math.abs(r.kk_res_im_pct)).toBeLessThan(1e-8); }
+    expect(k.rows.map((r) => r.freq_hz)).toEqual(f5);
+    expect(k.verdict).toBe('pass');
+    expect(k.warnings).toEqual([]);
+    expect(k.assumptions).toEqual({ kk_method: 'Lin-KK (Schönleber 2014): R0 + jωL + 1/(jωC) + M RC elements with τ log-spaced over 1/ω_max…1/ω_min, linear fit weighted by 1/|Z|', kk_mu_threshold: 0.95, kk_pass_pct: 1 });
+    // with the default c = 0.85, μ = 0.9 at M = 2 is not low enough: M = 3 (the largest, 5 − 2) is reached
+    const d = linKK(s);
+    expect(d.assumptions.kk_mu_threshold).toBe(0.85);
+    expect(d.m).toBe(3);
+  });
+  it('one RC at τ = 1/√(ω_max ω_min): exact at M = 1; μ stays 1, so the largest M is used with a warning', () => {
+    const s = build(f5, 3, 0, 0, [[7, 1 / Math.sqrt(wMax * wMin)]]);
+    const k = linKK(s, { maxM: 1 });
+    expect(k.m).toBe(1);
+    expect(k.mu).toBe(1);
+    expect(k.max_residual_pct).toBeLessThan(1e-9);
+    expect(k.rms_residual_pct).toBeLessThan(1e-9);
+    expect(k.warnings).toEqual(['Lin-KK: μ stayed above 0.85 up to M = 1 RC elements; the largest M was used']);
+    // three points allow M = 1 only (N − 2), whatever maxM says; two points still try M = 1
+    expect(linKK(build([1, 100, 1e4], 3, 0, 0, [[7, 1 / Math.sqrt(wMax * wMin)]]), { maxM: 60 }).m).toBe(1);
+    expect(linKK(build([1, 1e4], 3, 0, 0, [[7, 1 / Math.sqrt(wMax * wMin)]])).m).toBe(1);
+    // a negative single RC: μ = 0 at once (no positive R), M = 1, no warning
+    const n = linKK(build(f5, 30, 0, 0, [[-7, 1 / Math.sqrt(wMax * wMin)]]));
+    expect(n.m).toBe(1);
+    expect(n.mu).toBe(0);
+    expect(n.warnings).toEqual([]);
+  });
+  it('a spectrum that M = 1 cannot reproduce: residuals of the weighted least squares solved by hand', () => {
+    const f = [0.1, 1, 10, 100];
+    const re = [10, 8, 6, 5], im = [-5, -6, -3, -0.5];
+    const s: Spectrum = { f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im) };
+    // unknowns R0, L, 1/C, R1 with τ = 1/√(ω_max ω_min); rows divided by |Z|; normal equations
+    const w = f.map((x) => 2 * Math.PI * x);
+    const tau = 1 / Math.sqrt(w[3]! * w[0]!);
+    const rows: number[][] = [], b: number[] = [];
+    f.forEach((_, i) => {
+      const m = Math.hypot(re[i]!, im[i]!), d = 1 + (w[i]! * tau) ** 2;
+      rows.push([1 / m, 0, 0, 1 / d / m]); b.push(re[i]! / m);
+      rows.push([0, w[i]! / m, -1 / w[i]! / m, -w[i]! * tau / d / m]); b.push(im[i]! / m);
+    });
+    const AtA = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => rows.reduce((a, r) => a + r[i]! * r[j]!, 0)));
+    const Atb = [0, 1, 2, 3].map((i) => rows.reduce((a, r, q) => a + r[i]! * b[q]!, 0));
+    const x = gauss(AtA, Atb);
+    const want = f.map((_, i) => {
+      const d = 1 + (w[i]! * tau) ** 2, m = Math.hypot(re[i]!, im[i]!);
+      const zr = x[0]! + x[3]! / d, zi = x[1]! * w[i]! - x[2]! / w[i]! - x[3]! * w[i]! * tau / d;
+      return [100 * (re[i]! - zr) / m, 100 * (im[i]! - zi) / m] as const;
+    });
+    const k = linKK(s, { maxM: 1, passPct: 50 });
+    expect(k.m).toBe(1);
+    near(k.rows.map((r) => r.kk_res_re_pct), want.map((r) => r[0]), 1e-8);
+    near(k.rows.map((r) => r.kk_res_im_pct), want.map((r) => r[1]), 1e-8);
+    const abs = want.map((r) => Math.max(Math.abs(r[0]), Math.abs(r[1])));
+    const max = Math.max(...abs);
+    expect(k.max_residual_pct).toBeCloseTo(max, 8);
+    expect(k.max_residual_freq_hz).toBe(f[abs.indexOf(max)]);
+    expect(k.rms_residual_pct).toBeCloseTo(Math.sqrt(want.reduce((a, r) => a + r[0] ** 2 + r[1] ** 2, 0) / 8), 8);
+    expect(max).toBeGreaterThan(1);
+    expect(max).toBeLessThan(50);
+    expect(k.verdict).toBe('pass');
+    // the same with the default 1 %: a fail, and the warning names the largest residual and its frequency
+    const fl = linKK(s, { maxM: 1 });
+    expect(fl.verdict).toBe('fail');
+    expect(fl.warnings[1]).toBe(`Lin-KK: residuals up to ${max.toFixed(2)} % of |Z| (at ${f[abs.indexOf(max)]!.toPrecision(4)} Hz) exceed 1 %: the spectrum is not Kramers–Kronig consistent there (drift, a non-stationary cell or a non-linear response); fitted parameters may be biased`);
+    // a threshold exactly at the largest residual is a fail (max < passPct passes)
+    expect(linKK(s, { maxM: 1, passPct: k.max_residual_pct }).verdict).toBe('fail');
   });
 });
