@@ -9,6 +9,7 @@ import { bode, clearlyInductive, highToLow, inductivePoints, subset, type Spectr
 import { DISC_12MM_CM2, warburgD, warburgDFromFit } from '../src/analysis/eis/warburg.js';
 import { initialGuesses, spectrumFeatures } from '../src/analysis/eis/guess.js';
 import { linKK } from '../src/analysis/eis/kk.js';
+import { drt } from '../src/analysis/eis/drt.js';
 import { UsageError } from '../src/errors.js';
 
 // ---- complex arithmetic of the test's own ----
@@ -604,5 +605,81 @@ describe('Lin-KK on hand-built spectra', () => {
     expect(fl.warnings[1]).toBe(`Lin-KK: residuals up to ${max.toFixed(2)} % of |Z| (at ${f[abs.indexOf(max)]!.toPrecision(4)} Hz) exceed 1 %: the spectrum is not Kramers–Kronig consistent there (drift, a non-stationary cell or a non-linear response); fitted parameters may be biased`);
     // a threshold exactly at the largest residual is a fail (max < passPct passes)
     expect(linKK(s, { maxM: 1, passPct: k.max_residual_pct }).verdict).toBe('fail');
+  });
+});
+
+// ========================================================================================= drt
+describe('DRT: RC elements placed exactly on the τ grid are recovered exactly (λ tiny)', () => {
+  // ω = 1 … 1e4 rad/s, 3 points per decade; perDecade 2, no extension: τ_k = 10^(−4 + k/2), k = 0…8,
+  // Δln τ = ln 10 / 2. An RC element R/(1 + jωτ_k) is γ = R/Δln τ at k alone.
+  const ws = Array.from({ length: 13 }, (_, k) => 10 ** (k / 3));
+  const dln = Math.log(10) / 2;
+  const tauK = (k: number) => 10 ** (-4 + k / 2);
+  const spec = (rInf: number, comps: [number, number][]): Spectrum => {
+    const z = ws.map((w) => comps.reduce<C>((s, [k, r]) => cadd(s, cdiv([r, 0], [1, w * tauK(k)])), [rInf, 0]));
+    return { f: Float64Array.from(ws, (w) => w / (2 * Math.PI)), re: Float64Array.from(z, (x) => x[0]), im: Float64Array.from(z, (x) => x[1]) };
+  };
+  const o = { lambda: 1e-12, perDecade: 2, extendDecades: 0 };
+  it('γ, R∞, peaks (area, τ with the parabolic apex), R_pol, residual, reported settings', () => {
+    const d = drt(spec(5, [[2, 10], [6, 3], [7, 1]]), o);
+    near(d.tau_s, Array.from({ length: 9 }, (_, k) => tauK(k)), 1e-12);
+    near(Array.from(d.gamma_ohm, (g) => g * dln), [0, 0, 10, 0, 0, 0, 3, 1, 0], 1e-6);
+    expect(d.r_inf_ohm!).toBeCloseTo(5, 6);
+    expect(d.peaks.length).toBe(2);
+    expect(d.peaks[0]!.tau_s).toBeCloseTo(1e-3, 9);
+    expect(d.peaks[0]!.r_ohm).toBeCloseTo(10, 6);
+    // γ = [0, 3, 1]/Δ around k = 6: apex shift ½Δ (y0 − y2)/(y0 − 2y1 + y2) = ½Δ (−1)/(−5) = Δ/10
+    expect(d.peaks[1]!.tau_s / (0.1 * Math.exp(dln / 10)) - 1).toBeCloseTo(0, 7);
+    expect(d.peaks[1]!.f_hz * 2 * Math.PI * d.peaks[1]!.tau_s).toBeCloseTo(1, 12);
+    expect(d.peaks[1]!.r_ohm).toBeCloseTo(4, 6);
+    expect(d.r_pol_ohm).toBeCloseTo(14, 6);
+    expect(d.rms_residual_pct).toBeLessThan(1e-6);
+    expect(d.lambda).toBe(1e-12);
+    expect(d.lambda_source).toBe('given');
+    expect(d.warnings).toEqual([]);
+    expect(d.assumptions).toMatchObject({ drt_part: 'both', drt_lambda: 1e-12, drt_lambda_source: 'given', drt_points_per_decade: 2 });
+    expect((d.assumptions.drt_tau_range_s as number[])[0]).toBeCloseTo(1e-4, 16);
+    expect((d.assumptions.drt_tau_range_s as number[])[1]).toBeCloseTo(1, 12);
+    // the apex on the other side: γ = [1, 3, 0] around k = 3 shifts by −Δ/10
+    const e = drt(spec(5, [[2, 1], [3, 3]]), o);
+    expect(e.peaks.length).toBe(1);
+    expect(e.peaks[0]!.tau_s / (tauK(3) * Math.exp(-dln / 10)) - 1).toBeCloseTo(0, 7);
+    expect(e.peaks[0]!.r_ohm).toBeCloseTo(4, 6);
+  });
+  it('the real part alone and the imaginary part alone (no R∞ then)', () => {
+    const s = spec(5, [[2, 10], [6, 3]]);
+    const re = drt(s, { ...o, part: 're' });
+    near(Array.from(re.gamma_ohm, (g) => g * dln), [0, 0, 10, 0, 0, 0, 3, 0, 0], 1e-6);
+    expect(re.r_inf_ohm!).toBeCloseTo(5, 6);
+    expect(re.assumptions.drt_part).toBe('re');
+    const im = drt(s, { ...o, part: 'im' });
+    near(Array.from(im.gamma_ohm, (g) => g * dln), [0, 0, 10, 0, 0, 0, 3, 0, 0], 1e-6);
+    expect(im.r_inf_ohm).toBeNull();
+    expect(im.peaks.map((p) => p.r_ohm.toFixed(4))).toEqual(['10.0000', '3.0000']);
+  });
+  it('peaks at either end of the grid carry a warning; a peak under 1 % of R_pol is not listed', () => {
+    const d = drt(spec(5, [[0, 6], [5, 8], [8, 2]]), o);
+    expect(d.peaks.map((p) => p.r_ohm.toFixed(4))).toEqual(['6.0000', '8.0000', '2.0000']);
+    expect(d.peaks[0]!.tau_s).toBeCloseTo(1e-4, 12); // no parabolic shift at the edge
+    expect(d.peaks[2]!.tau_s).toBeCloseTo(1, 8);
+    expect(d.warnings).toEqual([
+      'DRT: a peak lies at the edge of the τ grid (τ = 0.000100 s): a process outside the measured range (or a capacitive/diffusive tail)',
+      'DRT: a peak lies at the edge of the τ grid (τ = 1.00 s): a process outside the measured range (or a capacitive/diffusive tail)',
+    ]);
+    // R = 0.1005 on 10: γ above 1 % of the largest γ (0.1005 > 0.1) but its area below 1 % of
+    // R_pol (0.101005): not listed; 0.15 on 10 (> 0.1015) is
+    expect(drt(spec(5, [[2, 10], [6, 0.1005]]), o).peaks.length).toBe(1);
+    expect(drt(spec(5, [[2, 10], [6, 0.15]]), o).peaks.length).toBe(2);
+  });
+  it('grid size: defaults 10 per decade and one decade beyond each end; at least two points', () => {
+    const s = spec(1, [[4, 1]]);
+    const d = drt(s, { lambda: 1e-3 });
+    expect(d.tau_s.length).toBe(61); // τ from 1e-5 to 10: 6 decades × 10 + 1
+    expect(d.tau_s[0]).toBeCloseTo(1e-5, 18);
+    expect(d.tau_s[60]).toBeCloseTo(10, 10);
+    expect(d.assumptions.drt_points_per_decade).toBe(10);
+    const t = drt(s, { lambda: 1e-3, perDecade: 0.1, extendDecades: 0 });
+    expect(t.tau_s.length).toBe(2);
+    near(t.tau_s, [1e-4, 1], 1e-12);
   });
 });
