@@ -10,6 +10,7 @@ import { DISC_12MM_CM2, warburgD, warburgDFromFit } from '../src/analysis/eis/wa
 import { initialGuesses, spectrumFeatures } from '../src/analysis/eis/guess.js';
 import { linKK } from '../src/analysis/eis/kk.js';
 import { drt } from '../src/analysis/eis/drt.js';
+import { fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
 import { UsageError } from '../src/errors.js';
 
 // ---- complex arithmetic of the test's own ----
@@ -681,5 +682,201 @@ describe('DRT: RC elements placed exactly on the τ grid are recovered exactly (
     const t = drt(s, { lambda: 1e-3, perDecade: 0.1, extendDecades: 0 });
     expect(t.tau_s.length).toBe(2);
     near(t.tau_s, [1e-4, 1], 1e-12);
+  });
+});
+
+// ========================================================================================= fit
+describe('fit: one- and two-parameter models whose least squares is solved by hand', () => {
+  const sp = (f: number[], re: number[], im: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im) });
+  // Z = R0 alone: residuals w(R0 − Z′) and w(0 − Z″): R0 = Σw²Z′/Σw², χ² = Σw²((R0 − Z′)² + Z″²),
+  // SE(R0) = √(χ²/(2N − 1) / Σw²)
+  const f = [1, 10, 100, 1000];
+  const re = [10, 12, 9, 11], im = [-3, -1, -2, -0.5];
+  it('R0 with modulus weighting: value, χ², χ²/dof, AIC, BIC, SE, the model, a row', () => {
+    const w2 = re.map((x, k) => 1 / (x * x + im[k]! ** 2));
+    const sw = w2.reduce((a, b) => a + b);
+    const r0 = re.reduce((a, x, k) => a + w2[k]! * x, 0) / sw;
+    const chi2 = re.reduce((a, x, k) => a + w2[k]! * ((r0 - x) ** 2 + im[k]! ** 2), 0);
+    const fit = fitCircuit(sp(f, re, im), 'R0');
+    expect(fit.params[0]!.value! / r0 - 1).toBeCloseTo(0, 9);
+    expect(fit.chi2! / chi2 - 1).toBeCloseTo(0, 9);
+    expect(fit.chi2_dof! / (chi2 / 7) - 1).toBeCloseTo(0, 9);
+    expect(fit.aic!).toBeCloseTo(8 * Math.log(chi2 / 8) + 2, 8);
+    expect(fit.bic!).toBeCloseTo(8 * Math.log(chi2 / 8) + Math.log(8), 8);
+    expect(fit.params[0]!.se! / Math.sqrt(chi2 / 7 / sw) - 1).toBeCloseTo(0, 5);
+    expect(fit.params[0]).toMatchObject({ key: 'R0_ohm', alias: null, unit: 'Ω', fixed: false });
+    expect(fit.points).toBe(4);
+    expect(fit.free_params).toBe(1);
+    expect(fit.converged).toBe(true);
+    expect(fit.undetermined).toEqual([]);
+    expect(fit.starts).toBe(8);
+    expect(fit.circuit).toBe('R0');
+    expect(fit.preset).toBeNull();
+    near(fit.fit_re!, [r0, r0, r0, r0], 1e-9);
+    expect(Array.from(fit.fit_im!)).toEqual([0, 0, 0, 0]);
+    expect(fit.raw[0]! / r0 - 1).toBeCloseTo(0, 9);
+    expect(fit.cropped_hz).toEqual([]);
+    expect(fit.warnings).toEqual([]);
+    expect(fit.assumptions).toMatchObject({ circuit: 'R0', preset: null, fixed: {}, inductive_points: 'none', weighting: 'modulus: residuals (Z_model − Z_data)/|Z_data| on real and imaginary parts' });
+    const row = fitRow(fit);
+    expect(row).toMatchObject({ circuit: 'R0', model: 'R0', R0_ohm: fit.params[0]!.value, R0_ohm_se: fit.params[0]!.se, chi2: fit.chi2, chi2_dof: fit.chi2_dof, aic: fit.aic, bic: fit.bic, converged: true, points: 4, undetermined: '' });
+  });
+  it('R0 with unit weighting: the mean of Z′; SE √(s²/N)', () => {
+    const fit = fitCircuit(sp(f, re, im), 'R0', { weighting: 'unit' });
+    expect(fit.params[0]!.value!).toBeCloseTo(10.5, 9);
+    const chi2 = re.reduce((a, x, k) => a + (10.5 - x) ** 2 + im[k]! ** 2, 0); // 5 + 14.25 = 19.25
+    expect(chi2).toBeCloseTo(19.25, 12);
+    expect(fit.chi2!).toBeCloseTo(19.25, 9);
+    expect(fit.params[0]!.se! / Math.sqrt(19.25 / 7 / 4) - 1).toBeCloseTo(0, 5);
+    expect(fit.assumptions.weighting).toBe('unit: residuals Z_model − Z_data');
+  });
+  it('a relative standard error above 100 % is null with its reason', () => {
+    // unit weights: R0 = 1, χ² = 0.08 + 75, s² = 75.08/5, SE = √(s²/3) ≈ 2.24 → 224 %
+    const fit = fitCircuit(sp([1, 10, 100], [1, 1.2, 0.8], [-5, -5, -5]), 'R0', { weighting: 'unit' });
+    expect(fit.params[0]!.value).toBeNull();
+    expect(fit.params[0]!.se).toBeNull();
+    expect(fit.raw[0]!).toBeCloseTo(1, 9);
+    const pct = (100 * Math.sqrt(75.08 / 5 / 3)).toFixed(0);
+    expect(fit.undetermined).toEqual([{ key: 'R0_ohm', reason: `relative standard error ${pct} % (> 100 %)` }]);
+    expect(fit.warnings).toContain(`R0_ohm is not determined by this spectrum: relative standard error ${pct} % (> 100 %); it is reported as null`);
+    expect(fitRow(fit).undetermined).toBe('R0_ohm');
+  });
+  it('R0-C1: R0 and 1/C separate (real and imaginary parts), SE(C) = C² SE(1/C)', () => {
+    // unit weights: R0 = mean Z′; y = 1/C minimises Σ(−y/ω − Z″)²: y = −Σ(Z″/ω)/Σ(1/ω²)
+    const fs = [0.5, 2, 8], w = fs.map((x) => 2 * Math.PI * x);
+    const zr = [20, 21, 22], zi = [-100, -30, -6];
+    const y = -zi.reduce((a, z, k) => a + z / w[k]!, 0) / w.reduce((a, x) => a + 1 / x ** 2, 0);
+    const chi2 = zr.reduce((a, x) => a + (x - 21) ** 2, 0) + zi.reduce((a, z, k) => a + (-y / w[k]! - z) ** 2, 0);
+    const s2 = chi2 / 4;
+    const fit = fitCircuit(sp(fs, zr, zi), 'R0-C1', { weighting: 'unit' });
+    expect(fit.params[0]!.value!).toBeCloseTo(21, 8);
+    expect(fit.params[1]!.value! * y - 1).toBeCloseTo(0, 8);
+    expect(fit.chi2! / chi2 - 1).toBeCloseTo(0, 8);
+    expect(fit.params[0]!.se! / Math.sqrt(s2 / 3) - 1).toBeCloseTo(0, 4);
+    const seY = Math.sqrt(s2 / w.reduce((a, x) => a + 1 / x ** 2, 0));
+    expect(fit.params[1]!.se! / (seY / y ** 2) - 1).toBeCloseTo(0, 4);
+    expect(fit.params[1]!.unit).toBe('F');
+    expect(fit.converged).toBe(true);
+  });
+  it('R0-R1: only the sum is determined, both null, not converged', () => {
+    const fit = fitCircuit(sp([1, 10, 100], [30, 30, 30], [-1, -1, -1]), 'R0-R1');
+    expect(fit.params.map((p) => p.value)).toEqual([null, null]);
+    expect(fit.undetermined).toEqual([
+      { key: 'R0_ohm', reason: 'cannot be separated from R1_ohm (the Jacobian is singular: only a combination is determined)' },
+      { key: 'R1_ohm', reason: 'cannot be separated from R0_ohm (the Jacobian is singular: only a combination is determined)' },
+    ]);
+    expect(fit.converged).toBe(false);
+    expect(fit.warnings).toContain('not converged: the Jacobian is not of full rank at the optimum (some parameters are not identifiable); try a simpler circuit');
+    expect(fit.raw[0]! + fit.raw[1]!).toBeCloseTo(30, 6);
+  });
+});
+
+describe('fit: exact spectra of R0-p(R1,C1) and relatives (few points, recovered to 1e-6)', () => {
+  const zOf = (fs: number[], z: (w: number) => C): Spectrum => {
+    const v = fs.map((x) => z(2 * Math.PI * x));
+    return { f: Float64Array.from(fs), re: Float64Array.from(v, (q) => q[0]), im: Float64Array.from(v, (q) => q[1]) };
+  };
+  const rcZ = (r0: number, r1: number, c1: number) => (w: number): C => cadd([r0, 0], par([r1, 0], cdiv(ONE, [0, w * c1])));
+  const f9 = Array.from({ length: 9 }, (_, k) => 10 ** (4 - k / 2));
+  const S = zOf(f9, rcZ(10, 100, 1e-5));
+  it('recovered, converged, χ² ≈ 0, the model equals the data', () => {
+    const fit = fitCircuit(S, 'R0-p(R1,C1)');
+    near(fit.params.map((p) => p.value!), [10, 100, 1e-5].map((x, k) => x / [10, 100, 1e-5][k]! * [10, 100, 1e-5][k]!), 1e-6);
+    expect(fit.params[2]!.value! / 1e-5 - 1).toBeCloseTo(0, 6);
+    expect(fit.chi2!).toBeLessThan(1e-12);
+    near(fit.fit_re!, S.re, 1e-6);
+    near(fit.fit_im!, S.im, 1e-6);
+    expect(fit.params.map((p) => p.initial)).toEqual(initialGuesses(parseCircuit('R0-p(R1,C1)'), S).base);
+    expect(fit.iterations).toBeGreaterThan(0);
+  });
+  it('fix and guess: a fixed value is kept, not counted, reported; a guess is the first start', () => {
+    const fit = fitCircuit(S, 'R0-p(R1,C1)', { fix: { R0_ohm: 10 }, guess: { C1_F: 2e-5 } });
+    expect(fit.params[0]).toMatchObject({ value: 10, fixed: true, se: null, initial: 10 });
+    expect(fit.params[2]!.initial).toBe(2e-5);
+    expect(fit.free_params).toBe(2);
+    expect(fit.starts).toBe(9);
+    expect(fit.params[1]!.value! / 100 - 1).toBeCloseTo(0, 6);
+    expect(fit.assumptions.fixed).toEqual({ R0_ohm: 10 });
+    // a wrong fixed value: the others absorb it, χ² > 0
+    const off = fitCircuit(S, 'R0-p(R1,C1)', { fix: { R0_ohm: 20 } });
+    expect(off.params[0]!.value).toBe(20);
+    expect(off.chi2!).toBeGreaterThan(1e-4);
+    expect(off.chi2_dof! / (off.chi2! / (18 - 2)) - 1).toBeCloseTo(0, 12);
+    // everything fixed: nothing to fit, χ² of the fixed values
+    const all = fitCircuit(S, 'R0-p(R1,C1)', { fix: { R0_ohm: 10, R1_ohm: 100, C1_F: 1e-5 } });
+    expect(all.free_params).toBe(0);
+    expect(all.chi2!).toBeLessThan(1e-20);
+    expect(all.converged).toBe(true);
+  });
+  it('CPE on a capacitor spectrum: n reaches 1 and is reported as 1 without SE', () => {
+    const fit = fitCircuit(S, 'R0-p(R1,CPE1)');
+    expect(fit.params[3]).toMatchObject({ key: 'CPE1_n', value: 1, se: null });
+    expect(fit.params[2]!.value! / 1e-5 - 1).toBeCloseTo(0, 3);
+    expect(fit.warnings).toContain('CPE1_n reached its bound n = 1 (an ideal capacitor); it is reported as 1 without a standard error');
+    expect(fit.undetermined).toEqual([]);
+  });
+  it('an arc measured only above its apex: "arc not closed"', () => {
+    // apex at 1/(2π·1e-3) ≈ 159 Hz; points 1–10 kHz: max Z′ = 10 + 100/(1 + (2π)²) at 1 kHz
+    const hf = zOf([1e4, 5e3, 2e3, 1e3], rcZ(10, 100, 1e-5));
+    const fit = fitCircuit(hf, 'R0-p(R1,C1)');
+    const zmax = 10 + 100 / (1 + (2 * Math.PI) ** 2);
+    expect(Math.max(...hf.re)).toBeCloseTo(zmax, 10);
+    expect(fit.params[1]!.value! / 100 - 1).toBeCloseTo(0, 4);
+    expect(fit.warnings.some((w) => w.startsWith(`arc not closed: with R1_ohm = ${fit.params[1]!.value!.toPrecision(4)} Ω the resistances add up to ${(fit.params[0]!.value! + fit.params[1]!.value!).toPrecision(4)} Ω, beyond the largest measured Z′ (${zmax.toPrecision(4)} Ω); this value is an extrapolation`))).toBe(true);
+    // the full spectrum closes the arc: no such warning
+    expect(fitCircuit(S, 'R0-p(R1,C1)').warnings.join('\n')).not.toMatch(/arc not closed/);
+  });
+  it('two RC arcs come out with the faster one first', () => {
+    const z = (w: number) => cadd(rcZ(5, 40, 2.5e-6)(w), par([100, 0], cdiv(ONE, [0, w * 1e-3])));
+    const fs = Array.from({ length: 13 }, (_, k) => 10 ** (5 - k / 2));
+    const fit = fitCircuit(zOf(fs, z), 'R0-p(R1,C1)-p(R2,C2)');
+    near(fit.params.map((p) => p.value!).map((v, k) => v / [5, 40, 2.5e-6, 100, 1e-3][k]!), [1, 1, 1, 1, 1], 1e-5);
+  });
+  it('inductive points: cropped with a note unless the circuit has an L or they are kept', () => {
+    const ind = zOf([3e4, 2e4, ...f9.slice(1)], (w) => cadd(rcZ(10, 100, 1e-5)(w), [0, w * 1e-4]));
+    // Z″ > 0 at 30 and 20 kHz (ωL = 18.8 and 12.6 against −0.5 and −0.8 of the arc), not at 3.16 kHz
+    // (2.0 against −5.0): the top third of 10 points is 4 points, 2 of them inductive, clearly
+    const c = fitCircuit(ind, 'R0-p(R1,C1)');
+    expect(c.cropped_hz).toEqual([3e4, 2e4]);
+    expect(c.points).toBe(8);
+    expect(c.warnings[0]).toBe('left out 2 inductive high-frequency point(s) (Z″ > 0 at 2.000e+4–3.000e+4 Hz); add an L to the circuit or keep them with keepInductive');
+    expect(c.assumptions.inductive_points).toBe('2 cropped');
+    const k = fitCircuit(ind, 'R0-p(R1,C1)', { keepInductive: true, maxIter: 5 });
+    expect(k.points).toBe(10);
+    expect(k.assumptions.inductive_points).toBe('kept');
+    const l = fitCircuit(ind, 'L0-R0-p(R1,C1)');
+    expect(l.points).toBe(10);
+    expect(l.params[0]!.value! / 1e-4 - 1).toBeCloseTo(0, 5);
+    expect(l.assumptions.inductive_points).toBe('kept');
+    // a barely inductive point (Z″ = 0.5 % of |Z|) is "within noise of zero"
+    const tiny = { ...S, im: Float64Array.from(S.im, (x, i) => (i === 0 ? 0.005 * S.re[0]! : x)) };
+    expect(fitCircuit(tiny, 'R0-p(R1,C1)', { maxIter: 5 }).warnings[0]).toMatch(/^left out 1 inductive high-frequency point\(s\) \(Z″ > 0 at 1\.000e\+4–1\.000e\+4 Hz, within noise of zero\)/);
+  });
+  it('data checks: non-positive frequency, non-finite Z, a majority of Z′ < 0, too few points', () => {
+    const bad = (g: Partial<Spectrum>) => ({ ...S, ...g });
+    expect(() => fitCircuit(bad({ f: Float64Array.from(f9, (x, i) => (i === 1 ? 0 : x)) }), 'R0')).toThrow(`point 2: frequency 0 Hz, Z′ ${S.re[1]}, Z″ ${S.im[1]}: frequencies must be positive and impedances finite`);
+    expect(() => fitCircuit(bad({ re: Float64Array.from(S.re, (x, i) => (i === 3 ? NaN : x)) }), 'R0')).toThrow(/point 4: .*frequencies must be positive and impedances finite/);
+    expect(() => fitCircuit(bad({ im: Float64Array.from(S.im, (x, i) => (i === 0 ? Infinity : x)) }), 'R0')).toThrow(/point 1: /);
+    expect(() => fitCircuit(bad({ f: Float64Array.from(f9, (x, i) => (i === 0 ? NaN : x)) }), 'R0')).toThrow(/point 1: /);
+    // 5 of 9 Z′ < 0: no fit
+    const neg = fitCircuit(bad({ re: Float64Array.from(S.re, (x, i) => (i < 5 ? -x : x)) }), 'R0-p(R1,C1)', { fix: { R0_ohm: 3 } });
+    expect(neg.params.map((p) => p.value)).toEqual([3, null, null]);
+    expect(neg.params.map((p) => p.fixed)).toEqual([true, false, false]);
+    expect(neg.undetermined).toEqual([{ key: 'R1_ohm', reason: 'the spectrum is non-physical (Z′ < 0 at 5 of 9 points)' }, { key: 'C1_F', reason: 'the spectrum is non-physical (Z′ < 0 at 5 of 9 points)' }]);
+    expect(neg.warnings).toEqual(['5 of 9 points have Z′ < 0, which a passive cell cannot give (non-physical: check the connections and the reference electrode)', 'no fit: the spectrum is non-physical (Z′ < 0 at 5 of 9 points); every parameter is reported as null']);
+    expect([neg.chi2, neg.chi2_dof, neg.aic, neg.bic, neg.fit_re, neg.converged, neg.starts, neg.iterations]).toEqual([null, null, null, null, null, false, 0, 0]);
+    expect(neg.free_params).toBe(2);
+    // 4 of 9 negative (not a majority): fitted, with the warning
+    const four = fitCircuit(bad({ re: Float64Array.from(S.re, (x, i) => (i >= 5 ? -x : x)) }), 'R0', { maxIter: 3 });
+    expect(four.chi2).not.toBeNull();
+    expect(four.warnings[0]).toMatch(/^4 of 9 points have Z′ < 0/);
+    // 1 point for 2 free parameters: 2N ≤ p; 2 points: 2N > p, but fewer than 3p: a warning
+    const one = fitCircuit({ f: Float64Array.of(10), re: Float64Array.of(5), im: Float64Array.of(-1) }, 'R0-C1');
+    expect(one.undetermined.map((u) => u.reason)).toEqual(['1 points cannot determine 2 parameters', '1 points cannot determine 2 parameters']);
+    const two = fitCircuit({ f: Float64Array.of(10, 1), re: Float64Array.of(5, 5), im: Float64Array.of(-1, -10) }, 'R0-C1');
+    expect(two.chi2).not.toBeNull();
+    expect(two.warnings).toContain('only 2 points for 2 free parameters (at least 6 are advisable): expect parameters that are not determined');
+    const six = fitCircuit(zOf(f9.slice(0, 6), rcZ(10, 100, 1e-5)), 'R0-C1', { maxIter: 3 });
+    expect(six.warnings.join('\n')).not.toMatch(/only 6 points/);
   });
 });
