@@ -10,7 +10,7 @@ import { DISC_12MM_CM2, warburgD, warburgDFromFit } from '../src/analysis/eis/wa
 import { initialGuesses, spectrumFeatures } from '../src/analysis/eis/guess.js';
 import { linKK } from '../src/analysis/eis/kk.js';
 import { drt } from '../src/analysis/eis/drt.js';
-import { fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
+import { fitAuto, fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
 import { UsageError } from '../src/errors.js';
 
 // ---- complex arithmetic of the test's own ----
@@ -878,5 +878,33 @@ describe('fit: exact spectra of R0-p(R1,C1) and relatives (few points, recovered
     expect(two.warnings).toContain('only 2 points for 2 free parameters (at least 6 are advisable): expect parameters that are not determined');
     const six = fitCircuit(zOf(f9.slice(0, 6), rcZ(10, 100, 1e-5)), 'R0-C1', { maxIter: 3 });
     expect(six.warnings.join('\n')).not.toMatch(/only 6 points/);
+  });
+});
+
+describe('fitAuto: the presets, L0 when clearly inductive, the choice when nothing fits', () => {
+  const sp = (f: number[], re: number[], im: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im) });
+  it('every Z′ negative: no preset fitted, the simplest (randles) reported with its warning', () => {
+    const a = fitAuto(sp([1, 10, 100, 1000], [-1, -2, -3, -4], [-1, -1, -1, -1]));
+    expect(a.best.preset).toBe('randles');
+    expect(a.warnings).toEqual(['auto: no preset could be fitted; randles (the simplest) is reported']);
+    expect(a.candidates.map((c) => [c.preset, c.circuit, c.aic, c.converged, c.undetermined])).toEqual([
+      ['randles', 'R0-p(C1,R1-W1)', null, false, 4], ['randles-cpe', 'R0-p(CPE1,R1-W1)', null, false, 5], ['two-arc', 'R0-p(R1,CPE1)-p(R2,CPE2)-W1', null, false, 8],
+    ]);
+    expect(a.fits.length).toBe(3);
+  });
+  it('a clearly inductive spectrum: each preset with a series L0, named preset+L0, aliases kept', () => {
+    const fs = [3e4, 2e4, 3162, 1000, 316, 100, 31.6, 10, 3.16, 1];
+    const z = fs.map((x) => { const w = 2 * Math.PI * x; return cadd(cadd([10, w * 1e-4], par([100, 0], cdiv(ONE, [0, w * 1e-5]))), [20 / Math.sqrt(w), -20 / Math.sqrt(w)]); });
+    const s = sp(fs, z.map((q) => q[0]), z.map((q) => q[1]));
+    expect(clearlyInductive(s)).toBe(true);
+    const a = fitAuto(s, { maxIter: 20 });
+    expect(a.candidates.map((c) => c.preset)).toEqual(['randles+L0', 'randles-cpe+L0', 'two-arc+L0']);
+    expect(a.fits[0]!.circuit).toBe('L0-R0-p(C1,R1-W1)');
+    expect(a.fits[0]!.params.find((p) => p.key === 'R1_ohm')!.alias).toBe('r_ct_ohm');
+    expect(a.fits.every((f) => f.points === 10)).toBe(true);
+    expect(a.warnings[0]).toMatch(new RegExp(`^auto: chose ${a.best.preset!.replace('+', '\\+')} \\(${a.best.circuit.replace(/[()]/g, '\\$&')}\\) by AIC among 3 presets`));
+    // keepInductive: the plain presets, on all points
+    const k = fitAuto(s, { keepInductive: true, maxIter: 5 });
+    expect(k.candidates.map((c) => c.preset)).toEqual(['randles', 'randles-cpe', 'two-arc']);
   });
 });
