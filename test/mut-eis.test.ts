@@ -908,3 +908,33 @@ describe('fitAuto: the presets, L0 when clearly inductive, the choice when nothi
     expect(k.candidates.map((c) => c.preset)).toEqual(['randles', 'randles-cpe', 'two-arc']);
   });
 });
+
+describe('DRT: λ by GCV on a small noisy spectrum; the residual recomputed from γ', () => {
+  it('the chosen λ is on the quarter-decade grid inside (1e-7, 1), reproduces itself when given, and the rms residual matches γ', () => {
+    const ws = Array.from({ length: 13 }, (_, k) => 10 ** (k / 3));
+    const noise = [0.01, -0.02, 0.015, -0.01, 0.02, -0.015, 0.01, 0.005, -0.01, 0.02, -0.02, 0.01, -0.005];
+    const z = ws.map((w, i) => {
+      const zz = [[1e-3, 10], [1e-1, 3]].reduce<C>((s, [t, r]) => cadd(s, cdiv([r!, 0], [1, w * t!])), [5, 0]);
+      return [zz[0] * (1 + noise[i]!), zz[1] * (1 - noise[i]!)] as C;
+    });
+    const s: Spectrum = { f: Float64Array.from(ws, (w) => w / (2 * Math.PI)), re: Float64Array.from(z, (q) => q[0]), im: Float64Array.from(z, (q) => q[1]) };
+    const d = drt(s, { perDecade: 1, extendDecades: 0 });
+    expect(d.lambda_source).toBe('gcv');
+    expect(d.assumptions.drt_lambda_source).toBe('generalised cross-validation');
+    const e = Math.log10(d.lambda);
+    expect(Math.abs(e * 4 - Math.round(e * 4))).toBeLessThan(1e-9);
+    expect(e).toBeGreaterThan(-7);
+    expect(e).toBeLessThan(0);
+    const g = drt(s, { perDecade: 1, extendDecades: 0, lambda: d.lambda });
+    expect(Array.from(g.gamma_ohm)).toEqual(Array.from(d.gamma_ohm));
+    // τ_k = 10^(−4 + k), Δln τ = ln 10; the model R∞ + Σ γ_k Δ/(1 + jωτ_k), residuals / |Z|
+    let ss = 0;
+    ws.forEach((w, i) => {
+      const m = d.gamma_ohm.reduce<C>((acc, gk, k) => cadd(acc, cdiv([gk * Math.log(10), 0], [1, w * 10 ** (-4 + k)])), [d.r_inf_ohm!, 0]);
+      const a = Math.hypot(z[i]![0], z[i]![1]);
+      ss += ((m[0] - z[i]![0]) / a) ** 2 + ((m[1] - z[i]![1]) / a) ** 2;
+    });
+    expect(d.rms_residual_pct / (100 * Math.sqrt(ss / 26)) - 1).toBeCloseTo(0, 8);
+    expect(d.rms_residual_pct).toBeGreaterThan(0.1);
+  });
+});
