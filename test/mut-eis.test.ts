@@ -938,3 +938,25 @@ describe('DRT: λ by GCV on a small noisy spectrum; the residual recomputed from
     expect(d.rms_residual_pct).toBeGreaterThan(0.1);
   });
 });
+
+describe('more hand-worked corners (guess fill-in, names)', () => {
+  it('one arc in a one-decade band, three blocks: the grid cells all lie within half a decade of it, so the others are placed a factor 30 lower', () => {
+    // f = 10^(2 − k/8), k = 0…8; −Z″ = [0,1,3,6,8,6,3,1,0] smooths to a single peak of 7 at j = 4
+    // (31.6 Hz), open (its valley is the last point): R = 14/tan(0.85π/4)
+    const f = Array.from({ length: 9 }, (_, k) => 10 ** (2 - k / 8));
+    const v = [0, 1, 3, 6, 8, 6, 3, 1, 0];
+    const s: Spectrum = { f: Float64Array.from(f), re: Float64Array.of(2, 3, 5, 8, 12, 16, 19, 21, 22), im: Float64Array.from(v, (x) => -x) };
+    const r = 14 / Math.tan(0.85 * Math.PI / 4);
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)-p(R2,C2)-p(R3,C3)'), s);
+    const w = (x: number) => 2 * Math.PI * x;
+    const fa = 10 ** 1.5;
+    near(g.starts[0]!, [2, r, 1 / (w(fa) * r), r, 1 / (w(fa / 30) * r), r, 1 / (w(fa / 900) * r)], 1e-10);
+    // shift 10 (variation 6) moves all three
+    near(g.starts[5]!, [2, r, 1 / (w(10 * fa) * r), r, 1 / (w(fa / 3) * r), r, 1 / (w(fa / 90) * r)], 1e-10);
+    expect(g.starts.length).toBe(10);
+  });
+  it('paramIndex finds the first parameter by its key', () => {
+    expect(paramIndex(parseCircuit('randles'), 'R0_ohm')).toBe(0);
+    expect(paramIndex(parseCircuit('R5'), 'R5_ohm')).toBe(0);
+  });
+});
