@@ -960,3 +960,45 @@ describe('more hand-worked corners (guess fill-in, names)', () => {
     expect(paramIndex(parseCircuit('R5'), 'R5_ohm')).toBe(0);
   });
 });
+
+describe('fit: parameters the data cannot determine (purely resistive data, Z″ = 0)', () => {
+  const sp = (f: number[], re: number[], im: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im) });
+  const flat = sp([1, 10, 100, 1000], [10, 10, 10, 10], [0, 0, 0, 0]);
+  it('an L in series runs to 0, an L in parallel to ∞: off scale, null; R = 10 stays', () => {
+    const a = fitCircuit(flat, 'R0-L1');
+    expect(a.params[0]!.value!).toBeCloseTo(10, 9);
+    expect(a.raw[1]!).toBeLessThan(1e-12);
+    expect(a.undetermined.length).toBe(1);
+    expect(a.undetermined[0]!.key).toBe('L1_H');
+    expect(a.undetermined[0]!.reason).toBe(`ran off scale (${a.raw[1]!.toExponential(2)} H, outside 1e-12…1e12)`);
+    expect(a.converged).toBe(false);
+    const b = fitCircuit(flat, 'p(R1,L1)');
+    expect(b.raw[1]!).toBeGreaterThan(1e12);
+    expect(b.undetermined.map((u) => u.key)).toEqual(['L1_H']);
+    expect(b.undetermined[0]!.reason).toMatch(/^ran off scale \(\d\.\d\de\+\d+ H, outside 1e-12…1e12\)$/);
+    expect(b.params[0]!.value!).toBeCloseTo(10, 9);
+  });
+  it('a C in series runs large but stays in range: its column is zero (no effect on Z)', () => {
+    const a = fitCircuit(flat, 'R0-C1');
+    expect(a.params[1]!.value).toBeNull();
+    expect(a.undetermined).toEqual([{ key: 'C1_F', reason: 'does not change the fitted spectrum (zero Jacobian column)' }]);
+    expect(a.params[0]!.value!).toBeCloseTo(10, 9);
+    expect(a.params[0]!.se!).toBeLessThan(1e-9);
+  });
+  it('a CPE alone on Z = 5: n → 0 (a resistor 1/Q), n null, Q = 0.2', () => {
+    const b = fitCircuit(sp([1, 10, 100, 1000], [5, 5, 5, 5], [0, 0, 0, 0]), 'CPE1');
+    expect(b.params[0]!.value!).toBeCloseTo(0.2, 9);
+    expect(b.params[1]!.value).toBeNull();
+    expect(b.undetermined.length).toBe(1);
+    expect(b.undetermined[0]!.reason).toBe(`sits on its bound n → 0 (${b.raw[1]!.toPrecision(3)}): the CPE acts as a resistor`);
+    expect(b.raw[1]!).toBeLessThan(0.05);
+  });
+  it('a guess n = 1 is accepted as a start; R0 + 1/(jωC) with C = 1/(2π) is fitted with n at 1', () => {
+    const f = [1, 10, 100, 1000, 1e4, 1e5];
+    const g = fitCircuit(sp(f, f.map(() => 10), f.map((x) => -1 / x)), 'R0-CPE1', { guess: { CPE1_n: 1 } });
+    expect(g.params[2]!.initial).toBe(1);
+    expect(g.params[2]!.value).toBe(1);
+    expect(g.params[1]!.value! * 2 * Math.PI).toBeCloseTo(1, 6);
+    expect(g.params[0]!.value!).toBeCloseTo(10, 6);
+  });
+});
