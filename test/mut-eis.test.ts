@@ -1002,3 +1002,22 @@ describe('fit: parameters the data cannot determine (purely resistive data, Z″
     expect(g.params[0]!.value!).toBeCloseTo(10, 6);
   });
 });
+
+describe('linalg corners: an exactly zero off-diagonal pair with equal diagonals; a column needing the stable sign', () => {
+  it('symEigen of [[2,0,1],[0,2,0],[1,0,2]]: 1, 2, 3 (the (0,1) pair is zero with a00 = a11)', () => {
+    const A = [[2, 0, 1], [0, 2, 0], [1, 0, 2]];
+    const { values, vectors } = symEigen(A);
+    near([...values].sort((a, b) => a - b), [1, 2, 3], 1e-12);
+    for (let c = 0; c < 3; c++) {
+      const v = vectors.map((r) => r[c]!);
+      near(A.map((r) => r.reduce((s, a, j) => s + a * v[j]!, 0)), v.map((x) => values[c]! * x), 1e-12);
+    }
+  });
+  it('lstsq with a first column [1, 1e-6, 0]: the Householder sign that avoids cancellation', () => {
+    // normal equations of A = [[1,0],[1e-6,1],[0,1]], b = [1,2,3]: AᵀA = [[1 + e², e],[e, 2]], Aᵀb = [1 + 2e, 5]
+    const e = 1e-6;
+    const det = 2 * (1 + e * e) - e * e;
+    const x0 = (2 * (1 + 2 * e) - 5 * e) / det, x1 = ((1 + e * e) * 5 - e * (1 + 2 * e)) / det;
+    near(lstsq([[1, 0], [e, 1], [0, 1]], [1, 2, 3]), [x0, x1], 1e-13);
+  });
+});
