@@ -1021,3 +1021,40 @@ describe('linalg corners: an exactly zero off-diagonal pair with equal diagonals
     near(lstsq([[1, 0], [e, 1], [0, 1]], [1, 2, 3]), [x0, x1], 1e-13);
   });
 });
+
+describe('corners left by the first Stryker run (linalg, kk, warburg, spectrum)', () => {
+  it('lstsq: a dependent column whose reduced diagonal is rounding noise, not 0; a negative leading entry with cancellation', () => {
+    // [0.1, 0.2, 0.3] = 0.1·[1, 2, 3]: x1 = 0, x0 = (1·1 + 2·2 + 3·4)/(1 + 4 + 9) = 17/14
+    near(lstsq([[1, 0.1], [2, 0.2], [3, 0.3]], [1, 2, 4]), [17 / 14, 0], 1e-12);
+    // the first column of the cancellation case negated: x0 changes sign
+    const e = 1e-6, det = 2 * (1 + e * e) - e * e;
+    const x0 = (2 * (1 + 2 * e) - 5 * e) / det, x1 = ((1 + e * e) * 5 - e * (1 + 2 * e)) / det;
+    near(lstsq([[-1, 0], [-e, 1], [0, 1]], [1, 2, 3]), [-x0, x1], 1e-13);
+  });
+  it('nnlsGram: 60 variables all positive need 60 outer iterations; ties go to the first; a leaving variable with a third one passive', () => {
+    const I = Array.from({ length: 60 }, (_, i) => Array.from({ length: 60 }, (__, j) => (i === j ? 1 : 0)));
+    const h = Array.from({ length: 60 }, (_, i) => 1 + i / 100);
+    near(nnlsGram(I, h).x, h, 1e-12);
+    near(nnlsGram([[1, 0], [0, 1]], [2, 2], 1).x, [2, 0]);
+    // x2 = 3 enters first (h largest), then x0 = 0.5, then x1: the joint solution has x0 = −0.1, so
+    // x0 leaves and {x1, x2} is solved again: [0, 1.1/0.5, 3]
+    const r = nnlsGram([[4, 1, 0], [1, 0.5, 0], [0, 0, 1]], [2, 1.1, 3]);
+    near(r.x, [0, 2.2, 3], 1e-12);
+    expect(r.passive).toEqual([false, true, true]);
+  });
+  it('Lin-KK: μ below c exactly at the largest M allowed is no warning', () => {
+    const w = (f: number) => 2 * Math.PI * f;
+    const f5 = [1, 10, 100, 1000, 10000];
+    const z = f5.map((f) => cadd(cadd([5, w(f) * 1e-6 - 20 / w(f)], cdiv([10, 0], [1, w(f) / w(1e4)])), cdiv([-1, 0], [1, w(f) / w(1)])));
+    const k = linKK({ f: Float64Array.from(f5), re: Float64Array.from(z, (q) => q[0]), im: Float64Array.from(z, (q) => q[1]) }, { c: 0.95, maxM: 2 });
+    expect(k.m).toBe(2);
+    expect(k.warnings).toEqual([]);
+  });
+  it('warburg: T = 0 is refused; spectrum: Z″ at exactly 1 % of |Z| is not "clearly" inductive', () => {
+    expect(() => warburgD(1, { concMolCm3: 1e-3, tempK: 0 })).toThrow('area, temperature and n must be positive');
+    // Z′ = 99.99499987499377 (√9999 rounded up one ulp), Z″ = 1: 0.01·|Z| is exactly 1 in doubles
+    const re = 99.99499987499377;
+    expect(0.01 * Math.hypot(re, 1)).toBe(1);
+    expect(clearlyInductive({ f: Float64Array.of(1, 10, 100), re: Float64Array.of(100, 100, re), im: Float64Array.of(-5, -1, 1) })).toBe(false);
+  });
+});
