@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // The hcarb command: everything is in dist/cli.js (built from src/ by `npm ci` / `npm run build`).
 import { fileURLToPath } from 'node:url';
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code of hcarb's modules between runs (start-up is most of what a short
+// run such as `hcarb ice` costs); Node 20 has no such cache and skips this.
+module.enableCompileCache?.();
 
 let main;
 try {
