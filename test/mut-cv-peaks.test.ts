@@ -6,7 +6,7 @@
 // zero outside, so a straight background is recovered exactly by a line fit), a Gaussian
 // H·exp(−((E − C)/w)²) (FWHM 2w√ln2, area H·w·√π), a ramp wave for LSV (10 % reached at a known E).
 import { describe, expect, it } from 'vitest';
-import { findSweepPeaks, lsvSummary } from '../src/analysis/cv/peaks.js';
+import { findSweepPeaks, lsvSummary, type PeakRow } from '../src/analysis/cv/peaks.js';
 import type { Sweep } from '../src/analysis/cv.js';
 
 const sweep = (direction: 'anodic' | 'cathodic', start: number, end: number, index = 1): Sweep => ({ index, direction, start, end });
@@ -88,6 +88,66 @@ describe('measurePeak: Ep and ip refined by a parabola', () => {
     near(p.ip_a / H, 1, 1e-5);
     expect(p.charge_c).toBeNull();
     near(p.half_width_v!, a, 2e-3);
+  });
+});
+
+describe('measurePeak: charge window and half-widths of asymmetric peaks', () => {
+  // Two peaks on the line 1 µA + 2 µA/V·E, grid 1/128 V.
+  // Peak 1: cos², 8 µA, a = 0.1 V, at 0.25 V (point 32). Peak 2 at 0.65625 V (point 84), 12 µA: left side cos²
+  // with aL = 0.06 V (half height 3.84 steps before the top), right side 12 µA·2^(−x/0.05) (half height 50 mV
+  // = 6.4 steps after it, still 1/8 of the height 3 half-widths after it).
+  const b0 = 1e-6, b1 = 2e-6, v = 0.05, H1 = 8e-6, C1 = 32 * D, a1 = 0.1, H2 = 1.2e-5, C2 = 84 * D, aL = 0.06, hR = 0.05;
+  const p2 = (E: number) => (E < C2 ? cos2(E, C2, H2, aL) : H2 * 2 ** (-(E - C2) / hR));
+  const peaks = (E: number) => cos2(E, C1, H1, a1) + p2(E);
+  const I = X128.map((E) => b0 + b1 * E + peaks(E));
+
+  it('the charge runs from the foot to 3 right half-widths after Ep (right half-width from the right side)', () => {
+    const r = findSweepPeaks(X128, I, UP128, { scanRateVS: v, cycle: 1 });
+    expect(r.peaks.map((p) => p.rank)).toEqual([1, 2]);
+    const [q2, q1] = r.peaks as [PeakRow, PeakRow];
+    near(q1.ep_v, C1, 1e-12);
+    near(q1.charge_c! / ((H1 * a1) / v), 1, 1e-3);
+    // Peak 2: the left half-width on the grid is 4 steps, so the foot is 12 steps before the top (point 72).
+    expect(q2.baseline_to_v).toBe(72 * D);
+    expect(q2.baseline_from_v).toBe(64 * D);
+    expect(q2.baseline_slope_a_per_v).toBeCloseTo(b1, 12);
+    // Ep and the height from the parabola through points 83, 84, 85 (worked here); the right half-height
+    // crossing interpolated between points 90 and 91; the window ends at the first point ≥ 3·(xr − Ep) after the top.
+    const c0 = p2(83 * D), c1 = p2(84 * D), c2 = p2(85 * D), den = c0 - 2 * c1 + c2;
+    const t = Math.max(-0.5, Math.min(0.5, (c0 - c2) / (2 * den)));
+    const ep = C2 + t * D, hPk = c1 - ((c0 - c2) * t) / 4;
+    near(q2.ep_v, ep, 1e-12);
+    near(q2.ip_a, hPk, 1e-17);
+    const xr = 90 * D + ((p2(90 * D) - hPk / 2) / (p2(90 * D) - p2(91 * D))) * D;
+    let xl = 0;
+    for (let k = 84; k > 0; k--) if (p2((k - 1) * D) <= hPk / 2) { xl = k * D - ((p2(k * D) - hPk / 2) / (p2(k * D) - p2((k - 1) * D))) * D; break; }
+    near(q2.half_width_v!, xr - xl, 1e-12);
+    let end = 84;
+    while ((end - 84) * D < 3 * (xr - ep)) end++;
+    expect(end).toBe(104); // 3 × ~6.4 steps ≈ 19.4 → 20 steps
+    let q = 0;
+    for (let k = 73; k <= end; k++) q += ((peaks(k * D) + peaks((k - 1) * D)) / 2) * D;
+    near(q2.charge_c! / (q / v), 1, 1e-9);
+  });
+
+  it('no charge for a zero or negative scan rate', () => {
+    expect(findSweepPeaks(X128, I, UP128, { scanRateVS: 0, cycle: 1 }).peaks.map((p) => p.charge_c)).toEqual([null, null]);
+    expect(findSweepPeaks(X128, I, UP128, { scanRateVS: -0.05, cycle: 1 }).peaks.map((p) => p.charge_c)).toEqual([null, null]);
+  });
+
+  it('a right side that never falls to half height: no FWHM; the charge window uses the left half-width', () => {
+    // cos² left side (10 µA, a = 0.1 V, half height 6.4 steps before the top → 7 steps on the grid), right side
+    // falling from 10 µA to a 6 µA plateau (0.6 of the height, above half) by a cos² of the same a; flat line 1 µA.
+    const H = 1e-5, C = 64 * D, a = 0.1;
+    const f = (E: number) => (E < C ? cos2(E, C, H, a) : 0.6 * H + 0.4 * cos2(E, C, H, a));
+    const p = findSweepPeaks(X128, X128.map((E) => 1e-6 + f(E)), UP128, { scanRateVS: v, cycle: 1 }).peaks[0]!;
+    expect(p.half_width_v).toBeNull();
+    near(p.ep_v, C, D / 2); // the parabola leans to the higher right side: within half a step
+    // Foot 21 steps before the top (point 43), end 21 steps after it (point 85).
+    expect(p.baseline_to_v).toBe(43 * D);
+    let q = 0;
+    for (let k = 44; k <= 85; k++) q += ((f(k * D) + f((k - 1) * D)) / 2) * D;
+    near(p.charge_c! / (q / v), 1, 1e-9);
   });
 });
 
