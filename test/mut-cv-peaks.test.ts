@@ -196,6 +196,24 @@ describe('measurePeak: fall-back baseline through the lowest contour either side
     expect(p.charge_c!).toBeLessThan((3e-6 * 0.02 * Math.sqrt(Math.PI)) / 0.01);
   });
 
+
+  it('a peak just after a step down: the foot line (on the step) runs above the whole peak', () => {
+    // Grid 1/256 V (h = 1, no smoothing). 3 µA up to 0.44 V, 0 after; a 2 µA Gaussian at 0.5 V (w 20 mV).
+    // The line fitted before the foot lies on the 3 µA step, above the peak, with its maximum inside the peak:
+    // fall back to the chord through the lowest contour (1 % of the prominence 2 µA): |E − 0.5| ≥ 0.02·√ln 100
+    // = 42.9 mV → 11 steps (42.97 mV) either side; the chord is flat (symmetric), ip = H·(1 − exp(−(11/256/0.02)²)).
+    const X = Float64Array.from({ length: 257 }, (_, k) => k / 256);
+    const H = 2e-6, w = 0.02;
+    const p = findSweepPeaks(X, X.map((E) => (E < 0.44 ? 3e-6 : 0) + gau(E, 0.5, H, w)), sweep('anodic', 0, 257), { scanRateVS: null, cycle: 1 }).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(117 / 256);
+    expect(p.baseline_to_v).toBe(139 / 256);
+    expect(p.baseline).toBe("line through the peak's lowest contour either side (0.457 and 0.543 V): the line extrapolated from before the foot runs above the peak");
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(0, 15);
+    near(p.ep_v, 0.5, 1e-12);
+    near(p.ip_a, H * (1 - Math.exp(-(((11 / 256) / w) ** 2))), 1e-17);
+    near(p.baseline_at_ep_a, gau(0.5 + 11 / 256, 0.5, H, w), 1e-18);
+  });
 });
 
 describe('lsvSummary: a ramp wave on a straight line, no smoothing', () => {
