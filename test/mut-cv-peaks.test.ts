@@ -216,6 +216,19 @@ describe('measurePeak: fall-back baseline through the lowest contour either side
   });
 });
 
+describe('measurePeak: wrong sign', () => {
+  it('a peak whose top is exactly at zero current is of the wrong sign (strictly positive needed)', () => {
+    // −1 µA flat with a 1 µA cos² bump at 0.5 V: the top is −1e-6 + 1e-6 = 0 exactly.
+    const r = findSweepPeaks(X128, X128.map((E) => -1e-6 + cos2(E, 0.5, 1e-6, 0.1)), UP128, { scanRateVS: null, cycle: 1 });
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toMatch(/^wrong_sign: /);
+    // 1 % higher: a peak (ip_raw just above zero).
+    const ok = findSweepPeaks(X128, X128.map((E) => -1e-6 + cos2(E, 0.5, 1.01e-6, 0.1)), UP128, { scanRateVS: null, cycle: 1 });
+    expect(ok.peaks).toHaveLength(1);
+    expect(ok.peaks[0]!.ip_raw_a).toBeCloseTo(1e-8, 20);
+  });
+});
+
 describe('lsvSummary: a ramp wave on a straight line, no smoothing', () => {
   // i = b0 + b1·E + L·clamp((E − 0.5)/0.2, 0, 1): the wave rises linearly from 0.5 to 0.7 V and stays at L.
   // 10 % of the excursion L is reached at 0.52 V exactly, a grid point; linear interpolation is exact.
