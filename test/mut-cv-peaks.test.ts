@@ -216,6 +216,23 @@ describe('measurePeak: fall-back baseline through the lowest contour either side
   });
 });
 
+describe('measurePeak: a peak close to the sweep start (grid 1/128 V, m = 3)', () => {
+  // cos² 10 µA, a = 0.1 V (half height 6.4 steps → 7 on the grid, support ±12.8 steps) at point 18, on the line
+  // 1 µA + 5 µA/V·E. The foot walks back to the edge zone (point 3, 15 steps = 2.1 half-widths before the top:
+  // not 3) and stops there; the window then takes the 3 points 1 … 3 (to − 2 … to), still left of the support.
+  const H = 1e-5, C = 18 * D, a = 0.1, b0 = 1e-6, b1 = 5e-6;
+  it('window 1 … 3 before a foot held at the edge zone: the line is still exact; flagged short', () => {
+    const p = findSweepPeaks(X128, X128.map((E) => b0 + b1 * E + cos2(E, C, H, a)), UP128, { scanRateVS: null, cycle: 1 }).peaks[0]!;
+    expect(p.baseline_to_v).toBe(3 * D);
+    expect(p.baseline_from_v).toBe(1 * D);
+    expect(p.flags).toEqual(['short_baseline']);
+    expect(p.baseline).toBe('linear, fitted to 0.008…0.023 V before the foot and extrapolated under the peak (shortened: the peak is close to the sweep start)');
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(b1, 12);
+    near(p.ep_v, C, 1e-12);
+    expect(p.ip_a).toBeCloseTo(H, 15);
+  });
+});
+
 describe('measurePeak: wrong sign', () => {
   it('a peak whose top is exactly at zero current is of the wrong sign (strictly positive needed)', () => {
     // −1 µA flat with a 1 µA cos² bump at 0.5 V: the top is −1e-6 + 1e-6 = 0 exactly.
