@@ -149,6 +149,23 @@ describe('measurePeak: charge window and half-widths of asymmetric peaks', () =>
     for (let k = 44; k <= 85; k++) q += ((f(k * D) + f((k - 1) * D)) / 2) * D;
     near(p.charge_c! / (q / v), 1, 1e-9);
   });
+
+  it('the charge window stops where the current rises above the peak again (a larger peak right after it)', () => {
+    // cos² 10 µA, a = 0.1 V at point 64, then cos² 20 µA, a = 0.1 V at point 88, on 1 µA + 3 µA/V·E.
+    // 3 right half-widths of the first (3 × 6.4 steps) would reach point 84, but the current rises above the
+    // first peak's top before that: the window ends at the last point not above it (found here on the formula).
+    const g = (E: number) => cos2(E, 64 * D, 1e-5, 0.1) + cos2(E, 88 * D, 2e-5, 0.1);
+    const line = (E: number) => 1e-6 + 3e-6 * E;
+    const r = findSweepPeaks(X128, X128.map((E) => line(E) + g(E)), UP128, { scanRateVS: v, cycle: 1 });
+    const p = r.peaks.find((q) => Math.abs(q.ep_v - 64 * D) < 1e-9)!;
+    expect(p.baseline_to_v).toBe(43 * D); // 3 × 7 steps before the top
+    let hi = 64;
+    while (hi + 1 <= 128 && line((hi + 1) * D) + g((hi + 1) * D) <= line(64 * D) + g(64 * D)) hi++;
+    expect(hi).toBeLessThan(84);
+    let q = 0;
+    for (let k = 44; k <= hi; k++) q += ((g(k * D) + g((k - 1) * D)) / 2) * D;
+    near(p.charge_c! / (q / v), 1, 1e-9);
+  });
 });
 
 describe('measurePeak: horizontal baseline when no line can be fitted before the foot', () => {
