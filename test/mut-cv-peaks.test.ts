@@ -1,0 +1,369 @@
+// Mutation tests for src/analysis/cv/peaks.ts, measurePeak and lsvSummary (issue 20 point 4).
+// In-process, small, hand-built inputs. Most sweeps here run 0 → 1 V in 10 mV steps (101 points):
+// then sweepGeometry gives h = round(0.004 / 0.01) = 0 (no smoothing: the code works on the very
+// numbers written here) and m = 3, so every expected value can be worked exactly from the formula of
+// the current: a raised-cosine peak H·cos²(π(E − C)/(2a)) on |E − C| < a (height H, FWHM a, area H·a,
+// zero outside, so a straight background is recovered exactly by a line fit), a Gaussian
+// H·exp(−((E − C)/w)²) (FWHM 2w√ln2, area H·w·√π), a ramp wave for LSV (10 % reached at a known E).
+import { describe, expect, it } from 'vitest';
+import { findSweepPeaks, lsvSummary, type PeakRow } from '../src/analysis/cv/peaks.js';
+import type { Sweep } from '../src/analysis/cv.js';
+
+const sweep = (direction: 'anodic' | 'cathodic', start: number, end: number, index = 1): Sweep => ({ index, direction, start, end });
+const near = (x: number, want: number, tol: number) => expect(Math.abs(x - want)).toBeLessThanOrEqual(tol);
+/** 0 → 1 V in 10 mV steps. */
+const X10 = Float64Array.from({ length: 101 }, (_, k) => k / 100);
+const UP10 = sweep('anodic', 0, 101);
+/** 0 → 1 V in steps of 1/128 V (7.8 mV: h = round(0.51) = 1, a Savitzky–Golay of ±1 point that changes
+ * nothing, m = 3): every potential and every distance between two is exact in binary, so "3 half-widths"
+ * lands exactly on a grid point and a boundary (< against ≤) shows. */
+const D = 1 / 128;
+const X128 = Float64Array.from({ length: 129 }, (_, k) => k * D);
+const UP128 = sweep('anodic', 0, 129);
+const cos2 = (E: number, C: number, H: number, a: number) => (Math.abs(E - C) < a ? H * Math.cos((Math.PI * (E - C)) / (2 * a)) ** 2 : 0);
+const gau = (E: number, C: number, H: number, w: number) => H * Math.exp(-(((E - C) / w) ** 2));
+
+describe('measurePeak: a raised-cosine peak on a straight line, no smoothing', () => {
+  // Line 2 µA + 4 µA/V·E, peak 10 µA at 0.5 V (grid point 64), a = 0.17 V (half height at ±85 mV = ±10.88 steps,
+  // support ±170 mV = ±21.8 steps).
+  const b0 = 2e-6, b1 = 4e-6, H = 1e-5, C = 0.5, a = 0.17, v = 0.02;
+  const I = X128.map((E) => b0 + b1 * E + cos2(E, C, H, a));
+
+  it('Ep, ip, ip_raw, baseline line and window, FWHM and charge from the formula', () => {
+    const r = findSweepPeaks(X128, I, UP128, { scanRateVS: v, cycle: 1 });
+    expect(r.peaks).toHaveLength(1);
+    const p = r.peaks[0]!;
+    expect(p.flags).toEqual([]);
+    // Symmetric about a grid point: the parabola's vertex is the grid point itself.
+    expect(p.ep_v).toBeCloseTo(C, 12);
+    expect(p.ip_a).toBeCloseTo(H, 15);
+    expect(p.ip_raw_a).toBeCloseTo(b0 + b1 * C + H, 15);
+    // The fit window (before the foot, outside the support) sees the line only.
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(b1, 13);
+    expect(p.baseline_at_ep_a).toBeCloseTo(b0 + b1 * C, 15);
+    // Half-width on the grid: the first point at or below half height is 11 steps left (10.88 → 11).
+    // Foot: 3 half-widths = 33 steps before Ep (point 31); window: 2 half-widths = 22 steps before the foot (point 9).
+    expect(p.baseline_to_v).toBe(31 * D);
+    expect(p.baseline_from_v).toBe(9 * D);
+    // FWHM: linear interpolation between the grid points either side of ±85 mV (10 and 11 steps) of a cos²;
+    // the exact value is a.
+    const f = (dd: number) => Math.cos((Math.PI * dd) / (2 * a)) ** 2;
+    const half = 10 * D + ((f(10 * D) - 0.5) / (f(10 * D) - f(11 * D))) * D;
+    near(p.half_width_v!, 2 * half, 1e-12);
+    near(p.half_width_v!, a, 2e-3);
+    // Charge: ∫ cos² over its support = H·a; the trapezoid rule on this grid, summed here over the support.
+    let q = 0;
+    for (let k = 1; k <= 128; k++) q += ((cos2(X128[k]!, C, H, a) + cos2(X128[k - 1]!, C, H, a)) / 2) * D;
+    expect(p.charge_c!).toBeCloseTo(q / v, 14);
+    near(p.charge_c! / ((H * a) / v), 1, 1e-3);
+    expect(p.baseline).toBe('linear, fitted to 0.070…0.242 V before the foot and extrapolated under the peak');
+  });
+
+  it('cathodic mirror (1 → 0 V): anodic-positive signs', () => {
+    const Xd = Float64Array.from(X128).reverse();
+    const Id = Xd.map((E) => -(b0 + b1 * E + cos2(E, C, H, a)));
+    const p = findSweepPeaks(Xd, Id, sweep('cathodic', 0, 129, 2), { scanRateVS: v, cycle: 1 }).peaks[0]!;
+    expect(p.ep_v).toBeCloseTo(C, 12);
+    expect(p.ip_a).toBeCloseTo(-H, 15);
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(-b1, 13);
+    expect(p.baseline_to_v).toBe(1 - 31 * D);
+    expect(p.baseline_from_v).toBe(1 - 9 * D);
+    near(p.charge_c! / (-(H * a) / v), 1, 1e-3);
+  });
+});
+
+describe('measurePeak: Ep and ip refined by a parabola', () => {
+  it('a peak centred between grid points: Ep and ip from the parabola through the top three points', () => {
+    // cos² 10 µA, a = 0.17 V, at 0.5 + 3/1024 V (3/8 of a step right of point 64) on a flat 1 µA: the
+    // baseline is exact, so the corrected current is the cos² itself.
+    const H = 1e-5, C = 0.5 + 3 / 1024, a = 0.17;
+    const p = findSweepPeaks(X128, X128.map((E) => 1e-6 + cos2(E, C, H, a)), UP128, { scanRateVS: null, cycle: 1 }).peaks[0]!;
+    // Parabola through the points 63, 64, 65, worked here: vertex and its height.
+    const c0 = cos2(63 * D, C, H, a), c1 = cos2(64 * D, C, H, a), c2 = cos2(65 * D, C, H, a);
+    const den = c0 - 2 * c1 + c2, t = (c0 - c2) / (2 * den);
+    expect(t).toBeGreaterThan(0.3);
+    near(p.ep_v, 0.5 + t * D, 1e-12);
+    near(p.ep_v, C, 2e-4);
+    near(p.ip_a, c1 - ((c0 - c2) * t) / 4, 1e-17);
+    near(p.ip_a / H, 1, 1e-5);
+    expect(p.charge_c).toBeNull();
+    near(p.half_width_v!, a, 2e-3);
+  });
+});
+
+describe('measurePeak: charge window and half-widths of asymmetric peaks', () => {
+  // Two peaks on the line 1 µA + 2 µA/V·E, grid 1/128 V.
+  // Peak 1: cos², 8 µA, a = 0.1 V, at 0.25 V (point 32). Peak 2 at 0.65625 V (point 84), 12 µA: left side cos²
+  // with aL = 0.06 V (half height 3.84 steps before the top), right side 12 µA·2^(−x/0.05) (half height 50 mV
+  // = 6.4 steps after it, still 1/8 of the height 3 half-widths after it).
+  const b0 = 1e-6, b1 = 2e-6, v = 0.05, H1 = 8e-6, C1 = 32 * D, a1 = 0.1, H2 = 1.2e-5, C2 = 84 * D, aL = 0.06, hR = 0.05;
+  const p2 = (E: number) => (E < C2 ? cos2(E, C2, H2, aL) : H2 * 2 ** (-(E - C2) / hR));
+  const peaks = (E: number) => cos2(E, C1, H1, a1) + p2(E);
+  const I = X128.map((E) => b0 + b1 * E + peaks(E));
+
+  it('the charge runs from the foot to 3 right half-widths after Ep (right half-width from the right side)', () => {
+    const r = findSweepPeaks(X128, I, UP128, { scanRateVS: v, cycle: 1 });
+    expect(r.peaks.map((p) => p.rank)).toEqual([1, 2]);
+    const [q2, q1] = r.peaks as [PeakRow, PeakRow];
+    near(q1.ep_v, C1, 1e-12);
+    near(q1.charge_c! / ((H1 * a1) / v), 1, 1e-3);
+    // Peak 2: the left half-width on the grid is 4 steps, so the foot is 12 steps before the top (point 72).
+    expect(q2.baseline_to_v).toBe(72 * D);
+    expect(q2.baseline_from_v).toBe(64 * D);
+    expect(q2.baseline_slope_a_per_v).toBeCloseTo(b1, 12);
+    // Ep and the height from the parabola through points 83, 84, 85 (worked here); the right half-height
+    // crossing interpolated between points 90 and 91; the window ends at the first point ≥ 3·(xr − Ep) after the top.
+    const c0 = p2(83 * D), c1 = p2(84 * D), c2 = p2(85 * D), den = c0 - 2 * c1 + c2;
+    const t = Math.max(-0.5, Math.min(0.5, (c0 - c2) / (2 * den)));
+    const ep = C2 + t * D, hPk = c1 - ((c0 - c2) * t) / 4;
+    near(q2.ep_v, ep, 1e-12);
+    near(q2.ip_a, hPk, 1e-17);
+    const xr = 90 * D + ((p2(90 * D) - hPk / 2) / (p2(90 * D) - p2(91 * D))) * D;
+    let xl = 0;
+    for (let k = 84; k > 0; k--) if (p2((k - 1) * D) <= hPk / 2) { xl = k * D - ((p2(k * D) - hPk / 2) / (p2(k * D) - p2((k - 1) * D))) * D; break; }
+    near(q2.half_width_v!, xr - xl, 1e-12);
+    let end = 84;
+    while ((end - 84) * D < 3 * (xr - ep)) end++;
+    expect(end).toBe(104); // 3 × ~6.4 steps ≈ 19.4 → 20 steps
+    let q = 0;
+    for (let k = 73; k <= end; k++) q += ((peaks(k * D) + peaks((k - 1) * D)) / 2) * D;
+    near(q2.charge_c! / (q / v), 1, 1e-9);
+  });
+
+  it('no charge for a zero or negative scan rate', () => {
+    expect(findSweepPeaks(X128, I, UP128, { scanRateVS: 0, cycle: 1 }).peaks.map((p) => p.charge_c)).toEqual([null, null]);
+    expect(findSweepPeaks(X128, I, UP128, { scanRateVS: -0.05, cycle: 1 }).peaks.map((p) => p.charge_c)).toEqual([null, null]);
+  });
+
+  it('a right side that never falls to half height: no FWHM; the charge window uses the left half-width', () => {
+    // cos² left side (10 µA, a = 0.1 V, half height 6.4 steps before the top → 7 steps on the grid), right side
+    // falling from 10 µA to a 6 µA plateau (0.6 of the height, above half) by a cos² of the same a; flat line 1 µA.
+    const H = 1e-5, C = 64 * D, a = 0.1;
+    const f = (E: number) => (E < C ? cos2(E, C, H, a) : 0.6 * H + 0.4 * cos2(E, C, H, a));
+    const p = findSweepPeaks(X128, X128.map((E) => 1e-6 + f(E)), UP128, { scanRateVS: v, cycle: 1 }).peaks[0]!;
+    expect(p.half_width_v).toBeNull();
+    near(p.ep_v, C, D / 2); // the parabola leans to the higher right side: within half a step
+    // Foot 21 steps before the top (point 43), end 21 steps after it (point 85).
+    expect(p.baseline_to_v).toBe(43 * D);
+    let q = 0;
+    for (let k = 44; k <= 85; k++) q += ((f(k * D) + f((k - 1) * D)) / 2) * D;
+    near(p.charge_c! / (q / v), 1, 1e-9);
+  });
+
+  it('the charge window stops where the current rises above the peak again (a larger peak right after it)', () => {
+    // cos² 10 µA, a = 0.1 V at point 64, then cos² 20 µA, a = 0.1 V at point 88, on 1 µA + 3 µA/V·E.
+    // 3 right half-widths of the first (3 × 6.4 steps) would reach point 84, but the current rises above the
+    // first peak's top before that: the window ends at the last point not above it (found here on the formula).
+    const g = (E: number) => cos2(E, 64 * D, 1e-5, 0.1) + cos2(E, 88 * D, 2e-5, 0.1);
+    const line = (E: number) => 1e-6 + 3e-6 * E;
+    const r = findSweepPeaks(X128, X128.map((E) => line(E) + g(E)), UP128, { scanRateVS: v, cycle: 1 });
+    const p = r.peaks.find((q) => Math.abs(q.ep_v - 64 * D) < 1e-9)!;
+    expect(p.baseline_to_v).toBe(43 * D); // 3 × 7 steps before the top
+    let hi = 64;
+    while (hi + 1 <= 128 && line((hi + 1) * D) + g((hi + 1) * D) <= line(64 * D) + g(64 * D)) hi++;
+    expect(hi).toBeLessThan(84);
+    let q = 0;
+    for (let k = 44; k <= hi; k++) q += ((g(k * D) + g((k - 1) * D)) / 2) * D;
+    near(p.charge_c! / (q / v), 1, 1e-9);
+  });
+});
+
+describe('measurePeak: horizontal baseline when no line can be fitted before the foot', () => {
+  // A 20-point hold at 0 V (the potential does not move), then 0 → 1 V at 10 mV: 121 points, h = 0, m = 3.
+  // A peak at 0.1 V, 3 half-widths of which reach back into the hold: every point of the fit window is at 0 V,
+  // so no line has spread → the baseline is horizontal through the lowest current up to the peak.
+  const X = Float64Array.from({ length: 121 }, (_, k) => (k < 20 ? 0 : (k - 20) / 100));
+  const b0 = 3e-6, b1 = 1e-5, H = 2e-5, C = 0.1, a = 0.07;
+  const I = X.map((E) => b0 + b1 * E + cos2(E, C, H, a));
+
+  it('baseline: the lowest current before the peak (the hold, b0), flat; flagged short', () => {
+    const p = findSweepPeaks(X, I, sweep('anodic', 0, 121), { scanRateVS: 0.05, cycle: 1 }).peaks[0]!;
+    expect(p.baseline).toBe('horizontal through the lowest current before the peak (no room for a fitted line before the foot)');
+    expect(p.flags).toEqual(['short_baseline']);
+    expect(p.baseline_slope_a_per_v).toBe(0);
+    expect(p.baseline_at_ep_a).toBeCloseTo(b0, 15);
+    // Corrected current b1·E + peak above b0: its maximum is past C (the line adds b1·E); at the grid it is at 0.10 V
+    // or 0.11 V; ip is at least the value at C, b1·C + H.
+    expect(p.ip_a).toBeGreaterThanOrEqual(b1 * C + H - 1e-15);
+    expect(p.ip_a).toBeLessThan(b1 * (C + 0.01) + H);
+    near(p.ep_v, C, 0.01);
+    // The baseline runs from the sweep's first point to the peak.
+    expect(p.baseline_from_v).toBe(0);
+    near(p.baseline_to_v, p.ep_v, 0.011);
+  });
+});
+
+describe('measurePeak: fall-back baseline through the lowest contour either side', () => {
+  it('a small peak on the falling tail of a larger one: no maximum inside the peak from the foot line', () => {
+    // Gaussians 10 µA at 0.4 V (w 40 mV) and 3 µA at 0.5 V (w 20 mV) on a flat 1 µA, 1 mV steps.
+    const X = Float64Array.from({ length: 1001 }, (_, k) => k / 1000);
+    const I = X.map((E) => 1e-6 + gau(E, 0.4, 1e-5, 0.04) + gau(E, 0.5, 3e-6, 0.02));
+    const r = findSweepPeaks(X, I, sweep('anodic', 0, 1001), { scanRateVS: 0.01, cycle: 1 });
+    const p = r.peaks.find((q) => Math.abs(q.ep_v - 0.5) < 0.01)!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline).toBe(`line through the peak's lowest contour either side (${p.baseline_from_v.toFixed(3)} and ${p.baseline_to_v.toFixed(3)} V): the line extrapolated from before the foot leaves no maximum inside the peak`);
+    expect(p.ip_a).toBeGreaterThan(1.5e-6);
+    expect(p.ip_a).toBeLessThan(3e-6);
+    // The chord joins the current at its two ends.
+    const at = (E: number) => 1e-6 + gau(E, 0.4, 1e-5, 0.04) + gau(E, 0.5, 3e-6, 0.02);
+    near(p.baseline_slope_a_per_v / ((at(p.baseline_to_v) - at(p.baseline_from_v)) / (p.baseline_to_v - p.baseline_from_v)), 1, 0.03);
+    // The charge stops at the right contour point.
+    expect(p.charge_c).not.toBeNull();
+    expect(p.charge_c!).toBeGreaterThan(0);
+    expect(p.charge_c!).toBeLessThan((3e-6 * 0.02 * Math.sqrt(Math.PI)) / 0.01);
+  });
+
+
+  it('a peak just after a step down: the foot line (on the step) runs above the whole peak', () => {
+    // Grid 1/256 V (h = 1, no smoothing). 3 µA up to 0.44 V, 0 after; a 2 µA Gaussian at 0.5 V (w 20 mV).
+    // The line fitted before the foot lies on the 3 µA step, above the peak, with its maximum inside the peak:
+    // fall back to the chord through the lowest contour (1 % of the prominence 2 µA): |E − 0.5| ≥ 0.02·√ln 100
+    // = 42.9 mV → 11 steps (42.97 mV) either side; the chord is flat (symmetric), ip = H·(1 − exp(−(11/256/0.02)²)).
+    const X = Float64Array.from({ length: 257 }, (_, k) => k / 256);
+    const H = 2e-6, w = 0.02;
+    const p = findSweepPeaks(X, X.map((E) => (E < 0.44 ? 3e-6 : 0) + gau(E, 0.5, H, w)), sweep('anodic', 0, 257), { scanRateVS: null, cycle: 1 }).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(117 / 256);
+    expect(p.baseline_to_v).toBe(139 / 256);
+    expect(p.baseline).toBe("line through the peak's lowest contour either side (0.457 and 0.543 V): the line extrapolated from before the foot runs above the peak");
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(0, 15);
+    near(p.ep_v, 0.5, 1e-12);
+    near(p.ip_a, H * (1 - Math.exp(-(((11 / 256) / w) ** 2))), 1e-17);
+    near(p.baseline_at_ep_a, gau(0.5 + 11 / 256, 0.5, H, w), 1e-18);
+  });
+});
+
+describe('measurePeak: a peak close to the sweep start (grid 1/128 V, m = 3)', () => {
+  // cos² 10 µA, a = 0.1 V (half height 6.4 steps → 7 on the grid, support ±12.8 steps) at point 18, on the line
+  // 1 µA + 5 µA/V·E. The foot walks back to the edge zone (point 3, 15 steps = 2.1 half-widths before the top:
+  // not 3) and stops there; the window then takes the 3 points 1 … 3 (to − 2 … to), still left of the support.
+  const H = 1e-5, C = 18 * D, a = 0.1, b0 = 1e-6, b1 = 5e-6;
+  it('window 1 … 3 before a foot held at the edge zone: the line is still exact; flagged short', () => {
+    const p = findSweepPeaks(X128, X128.map((E) => b0 + b1 * E + cos2(E, C, H, a)), UP128, { scanRateVS: null, cycle: 1 }).peaks[0]!;
+    expect(p.baseline_to_v).toBe(3 * D);
+    expect(p.baseline_from_v).toBe(1 * D);
+    expect(p.flags).toEqual(['short_baseline']);
+    expect(p.baseline).toBe('linear, fitted to 0.008…0.023 V before the foot and extrapolated under the peak (shortened: the peak is close to the sweep start)');
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(b1, 12);
+    near(p.ep_v, C, 1e-12);
+    expect(p.ip_a).toBeCloseTo(H, 15);
+  });
+});
+
+describe('measurePeak: wrong sign', () => {
+  it('a peak whose top is exactly at zero current is of the wrong sign (strictly positive needed)', () => {
+    // −1 µA flat with a 1 µA cos² bump at 0.5 V: the top is −1e-6 + 1e-6 = 0 exactly.
+    const r = findSweepPeaks(X128, X128.map((E) => -1e-6 + cos2(E, 0.5, 1e-6, 0.1)), UP128, { scanRateVS: null, cycle: 1 });
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toMatch(/^wrong_sign: /);
+    // 1 % higher: a peak (ip_raw just above zero).
+    const ok = findSweepPeaks(X128, X128.map((E) => -1e-6 + cos2(E, 0.5, 1.01e-6, 0.1)), UP128, { scanRateVS: null, cycle: 1 });
+    expect(ok.peaks).toHaveLength(1);
+    expect(ok.peaks[0]!.ip_raw_a).toBeCloseTo(1e-8, 20);
+  });
+});
+
+describe('lsvSummary: a ramp wave on a straight line, no smoothing', () => {
+  // i = b0 + b1·E + L·clamp((E − 0.5)/0.2, 0, 1): the wave rises linearly from 0.5 to 0.7 V and stays at L.
+  // 10 % of the excursion L is reached at 0.52 V exactly, a grid point; linear interpolation is exact.
+  const b0 = 1e-6, b1 = 5e-6, L = 4e-5;
+  const wave = (E: number) => L * Math.min(1, Math.max(0, (E - 0.5) / 0.2));
+  const crit = 'current (in the sweep direction) above a line fitted to the first 10 % of the sweep exceeds 10 % of its final value and stays there';
+
+  it('onset at 10 % of the excursion above the starting line; limiting current = mean of the last 10 points', () => {
+    const r = lsvSummary(X10, X10.map((E) => b0 + b1 * E + wave(E)), UP10);
+    expect(r.criterion).toBe(crit);
+    near(r.onset_v!, 0.52, 1e-12);
+    expect(r.onset_reason).toBeNull();
+    expect(r.final_current_a).toBeCloseTo(b0 + b1 + L, 16);
+    // Last 10 points (0.91 … 1.00 V): mean b0 + b1·0.955 + L.
+    expect(r.limiting_current_a!).toBeCloseTo(b0 + b1 * 0.955 + L, 16);
+  });
+
+  it('onset between grid points: interpolated', () => {
+    // Ramp 0.503 → 0.703 V: 10 % (4 µA) at 0.523 V, between 0.52 and 0.53 V; linear in between, so exact.
+    const w2 = (E: number) => L * Math.min(1, Math.max(0, (E - 0.503) / 0.2));
+    near(lsvSummary(X10, X10.map((E) => b0 + b1 * E + w2(E)), UP10).onset_v!, 0.523, 1e-12);
+  });
+
+  it('a plateau that ends at 10 % + a little: the current must stay above 10 % of the final excursion', () => {
+    // Wave: 8 µA (20 % of 40 µA... here the final value) hump between 0.2 and 0.3 V that falls back, then the ramp:
+    // the hump crosses 10 % of the final excursion but does not stay: the onset is the ramp's.
+    const hump = (E: number) => (E >= 0.2 && E <= 0.3 ? 8e-6 : 0);
+    near(lsvSummary(X10, X10.map((E) => b0 + b1 * E + wave(E) + hump(E)), UP10).onset_v!, 0.52, 1e-12);
+  });
+
+  it('levelled: the last 10 % must change by less than 10 % of the excursion', () => {
+    // Still rising at the end: ramp 0.5 → 1.0 V (L at 1 V). Last 10 points change by L·0.09/0.5 = 0.18 L ≥ 0.1 L: not levelled.
+    const r = lsvSummary(X10, X10.map((E) => b0 + L * Math.max(0, (E - 0.5) / 0.5)), UP10);
+    expect(r.limiting_current_a).toBeNull();
+    near(r.onset_v!, 0.55, 1e-12);
+    // Currents written point by point (whole numbers, so the comparison is exact): 0 up to point 49, a ramp of
+    // 1 per point from 50 to 59, flat 9 … then the last 10 points (91 … 100) rise by δ in equal steps. The first
+    // 10 % is 0, so the line is 0 and the excursion is 9 + δ; the tail changes by δ.
+    const tailRise = (dl: number) => Float64Array.from({ length: 101 }, (_, k) => (k < 50 ? 0 : k < 59 ? k - 50 : 9) + (k > 91 ? (dl * (k - 91)) / 9 : 0));
+    // δ = 0.9: 0.9 < 0.1·9.9 → levelled, mean of points 91 … 100 = 9 + 0.9·(0+1+…+9)/9/10 = 9.45.
+    expect(lsvSummary(X10, tailRise(0.9), UP10).limiting_current_a).toBeCloseTo(9.45, 12);
+    // δ = 1: 1 < 0.1·10 is false (equal) → not levelled.
+    expect(lsvSummary(X10, tailRise(1), UP10).limiting_current_a).toBeNull();
+    // δ = 1.5: 1.5 ≥ 1.05 → not levelled.
+    expect(lsvSummary(X10, tailRise(1.5), UP10).limiting_current_a).toBeNull();
+    // A falling current (excursion < 0) is neither an onset nor a limiting current, even if flat at the end.
+    const f = lsvSummary(X10, X10.map((E) => b0 - wave(E)), UP10);
+    expect(f.limiting_current_a).toBeNull();
+    expect(f.onset_v).toBeNull();
+    expect(f.onset_reason).toBe('no faradaic rise in the sweep direction (anodic) above the starting background');
+  });
+
+  it('the rise must exceed 10 σ and 2 % of the largest |current|, strictly', () => {
+    // Noise-free, piecewise linear: σ = 0. 49 flat, then a ramp of 1 (points 50 … 60) to 50: the excursion 1 equals
+    // 2 % of the largest |current| 50 → no onset; a ramp to 50 from 48.9 (excursion 1.1 > 1) → onset.
+    const pts = (base: number, top: number) => Float64Array.from({ length: 101 }, (_, k) => base + (top - base) * Math.min(1, Math.max(0, (k - 50) / 10)));
+    expect(lsvSummary(X10, pts(49, 50), UP10).onset_v).toBeNull();
+    near(lsvSummary(X10, pts(48.9, 50), UP10).onset_v!, 0.51, 1e-12);
+  });
+
+  it('the rise must exceed 2 % of the largest |current|: a 1 % wave on a large offset is no onset', () => {
+    // 100 µA offset, 1 µA wave: 1 µA ≤ 2 % of 101 µA → no onset. 3 µA wave: above 2 % of 103 µA → onset.
+    const small = lsvSummary(X10, X10.map((E) => 1e-4 + wave(E) / 40), UP10);
+    expect(small.onset_v).toBeNull();
+    const big = lsvSummary(X10, X10.map((E) => 1e-4 + (3 * wave(E)) / 40), UP10);
+    near(big.onset_v!, 0.52, 1e-12);
+  });
+
+  it('a hold at the start (no potential spread in the first 10 %): the background is the current at the first point after the edge zone', () => {
+    // 20 points at 0 V then 0 → 1 V: b0 = m = 3, b1 = max(6, 12) = 12, all at 0 V. Background = ys[3] = 1 µA,
+    // flat; the wave (on a flat current) reaches 10 % at 0.52 V.
+    const X = Float64Array.from({ length: 121 }, (_, k) => (k < 20 ? 0 : (k - 20) / 100));
+    const r = lsvSummary(X, X.map((E) => 1e-6 + wave(E)), sweep('anodic', 0, 121));
+    near(r.onset_v!, 0.52, 1e-12);
+    expect(r.limiting_current_a!).toBeCloseTo(1e-6 + L, 16);
+  });
+
+  it('a short sweep: the background line uses at least 4 points from the edge zone on', () => {
+    // 30 points at 10 mV (0 → 0.29 V): m = 3, b0 = 3, b1 = max(6, 3) = 6: the line through points 3…6.
+    // Slope 1e-4 A/V line then a ramp 0.15 → 0.25 V of 20 µA: 10 % at 0.16 V.
+    const X = Float64Array.from({ length: 30 }, (_, k) => k / 100);
+    const w3 = (E: number) => 2e-5 * Math.min(1, Math.max(0, (E - 0.15) / 0.1));
+    const r = lsvSummary(X, X.map((E) => 1e-6 + 1e-4 * E + w3(E)), sweep('anodic', 0, 30));
+    near(r.onset_v!, 0.16, 1e-12);
+  });
+
+  it('the background line is fitted over the whole first 10 % (points m … round(0.1 n))', () => {
+    // 0 → 1 V at 10 mV: the line is fitted to points 3 … 10 (0.03 … 0.10 V). A current that bends at 0.06 V
+    // (slope 0 before, 1e-4 A/V after): the fitted line is the least-squares line of those 8 points, worked here.
+    const bent = (E: number) => 1e-6 + 1e-4 * Math.max(0, E - 0.06);
+    const xs = [3, 4, 5, 6, 7, 8, 9, 10].map((k) => k / 100), ysv = xs.map(bent);
+    const mx = xs.reduce((s, q) => s + q, 0) / 8, my = ysv.reduce((s, q) => s + q, 0) / 8;
+    const bb = xs.reduce((s, q, k) => s + (q - mx) * (ysv[k]! - my), 0) / xs.reduce((s, q) => s + (q - mx) ** 2, 0), aa = my - bb * mx;
+    const cur = (E: number) => bent(E) + wave(E);
+    const c = (E: number) => cur(E) - (aa + bb * E);
+    const exc = c(1);
+    // Onset: last grid crossing of 10 % of exc, interpolated linearly (worked on the formula).
+    let k = 100;
+    while (k > 10 && c((k - 1) / 100) > 0.1 * exc) k--;
+    const lo = c((k - 1) / 100), hi = c(k / 100);
+    const want = (k - 1) / 100 + ((0.1 * exc - lo) / (hi - lo)) * 0.01;
+    near(lsvSummary(X10, X10.map(cur), UP10).onset_v!, want, 1e-9);
+  });
+});
