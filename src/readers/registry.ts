@@ -8,10 +8,10 @@ import type { Reader } from './types.js';
 import { CLAIM_THRESHOLD } from './types.js';
 import { landReader, sniffLand } from './land/index.js';
 import { sniffChi } from './chi/chi.js';
-import { sniffNeware } from './neware/sniff.js';
-import { sniffBiologic } from './biologic/sniff.js';
+import { newareClaim } from './neware/sniff.js';
+import { biologicClaim } from './biologic/sniff.js';
 import { sniffGamry } from './gamry/sniff.js';
-import { sniffArbin } from './arbin/sniff.js';
+import { arbinClaim } from './arbin/sniff.js';
 
 /** What the registry knows of a reader before loading it. */
 export interface Sniffer {
@@ -26,12 +26,12 @@ export interface ReaderEntry extends Sniffer {
 }
 
 export const readers: ReaderEntry[] = [
-  { name: 'land', sniff: (head) => sniffLand(head), load: async () => landReader },
-  { name: 'chi', sniff: (head) => sniffChi(head), load: async () => (await import('./chi/index.js')).chiReader },
-  { name: 'neware', sniff: (head) => sniffNeware(head)?.confidence ?? 0, load: async () => (await import('./neware/index.js')).newareReader },
-  { name: 'biologic', sniff: (head) => sniffBiologic(head)?.confidence ?? 0, load: async () => (await import('./biologic/index.js')).biologicReader },
-  { name: 'gamry', sniff: (head) => sniffGamry(head), load: async () => (await import('./gamry/index.js')).gamryReader },
-  { name: 'arbin', sniff: (head) => sniffArbin(head)?.confidence ?? 0, load: async () => (await import('./arbin/index.js')).arbinReader },
+  { name: 'land', sniff: sniffLand, load: async () => landReader },
+  { name: 'chi', sniff: sniffChi, load: async () => (await import('./chi/index.js')).chiReader },
+  { name: 'neware', sniff: newareClaim, load: async () => (await import('./neware/index.js')).newareReader },
+  { name: 'biologic', sniff: biologicClaim, load: async () => (await import('./biologic/index.js')).biologicReader },
+  { name: 'gamry', sniff: sniffGamry, load: async () => (await import('./gamry/index.js')).gamryReader },
+  { name: 'arbin', sniff: arbinClaim, load: async () => (await import('./arbin/index.js')).arbinReader },
 ];
 
 export interface Choice<T extends Sniffer = ReaderEntry> { reader: T; confidence: number; others: { name: string; confidence: number }[] }

@@ -13,7 +13,7 @@ import type { ColumnInfo, CyclerRecord, SourceInfo, VendorCycle } from '../../ty
 import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { ArbinRecordMaker, arbinColumns, isArbinHeader, splitName } from './columns.js';
 import { readResTables, type ResTables } from './res.js';
-import { sniffArbin, type ArbinKind } from './sniff.js';
+import { arbinClaim, sniffArbin, type ArbinKind } from './sniff.js';
 
 export { sniffArbin, type ArbinKind };
 
@@ -228,6 +228,6 @@ export async function readArbin(input: Input): Promise<ReadResult> {
 
 export const arbinReader: Reader = {
   name: 'arbin',
-  sniff: (head) => sniffArbin(head)?.confidence ?? 0,
+  sniff: (head) => arbinClaim(head),
   read: readArbin,
 };

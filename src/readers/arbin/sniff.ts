@@ -29,3 +29,6 @@ export function sniffArbin(head: Uint8Array): { kind: ArbinKind; confidence: num
   if (keys.has('test_id') && keys.has('schedule_file_name') && keys.has('first_start_datetime')) return { kind: 'metadata', confidence: 0.8 };
   return null;
 }
+
+/** The reader's claim on a head, as `Reader.sniff` and the registry ask it (0 … 1). */
+export const arbinClaim = (head: Uint8Array): number => sniffArbin(head)?.confidence ?? 0;

@@ -20,7 +20,7 @@ import { type Reader, type ReadResult } from '../types.js';
 import { sweepSegments } from '../shared/sweeps.js';
 import { parseMpr } from './mpr.js';
 import { parseMpt } from './mpt.js';
-import { sniffBiologic } from './sniff.js';
+import { biologicClaim, sniffBiologic } from './sniff.js';
 
 export { sniffBiologic };
 import { col, type BioTable } from './table.js';
@@ -200,6 +200,6 @@ export async function readBiologicTechnique(input: Input): Promise<ChiFile> {
 
 export const biologicReader: Reader = {
   name: 'biologic',
-  sniff: (head) => sniffBiologic(head)?.confidence ?? 0,
+  sniff: (head) => biologicClaim(head),
   read: readBiologic,
 };

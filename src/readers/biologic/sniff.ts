@@ -20,3 +20,6 @@ export function sniffBiologic(head: Uint8Array): { kind: 'mpr' | 'mpt'; confiden
   if (looksLikeMpt(text)) return { kind: 'mpt', confidence: 0.95 };
   return null;
 }
+
+/** The reader's claim on a head, as `Reader.sniff` and the registry ask it (0 … 1). */
+export const biologicClaim = (head: Uint8Array): number => sniffBiologic(head)?.confidence ?? 0;

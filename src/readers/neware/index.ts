@@ -18,7 +18,7 @@ import { SNIFF_BYTES, type Reader, type ReadResult } from '../types.js';
 import { takeHead } from '../shared/decode.js';
 import { readBtsdaText } from './text.js';
 import { readNda } from './nda.js';
-import { sniffNeware, type NewareKind } from './sniff.js';
+import { newareClaim, sniffNeware, type NewareKind } from './sniff.js';
 
 export { sniffNeware, type NewareKind };
 
@@ -64,6 +64,6 @@ export async function readNeware(input: Input): Promise<ReadResult> {
 
 export const newareReader: Reader = {
   name: 'neware',
-  sniff: (head) => sniffNeware(head)?.confidence ?? 0,
+  sniff: (head) => newareClaim(head),
   read: readNeware,
 };

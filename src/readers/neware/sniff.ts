@@ -90,3 +90,6 @@ export function sniffNeware(head: Uint8Array): { kind: NewareKind; confidence: n
   if (isNewareCycleHeader(lines[0]) && lines[2] && isNewareRecordHeader(lines[2])) return { kind: 'csv', confidence: 0.95 };
   return null;
 }
+
+/** The reader's claim on a head, as `Reader.sniff` and the registry ask it (0 … 1). */
+export const newareClaim = (head: Uint8Array): number => sniffNeware(head)?.confidence ?? 0;
