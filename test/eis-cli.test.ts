@@ -89,6 +89,18 @@ describe.skipIf(!HAVE)('the corpus CHI660E spectrum (impedance.py example data)'
     expect(t).toMatch(/two-arc\S* +\d\.\d\de-4 +-\d+\.\d +-\d+\.\d +chosen/);
   });
 
+  it('a point whose columns are swapped (the fuzzer, seed 352355027): R2 runs off to infinity, and the reason says ∞, never the word Infinity', () => {
+    // the 12.12 Hz line with its Z′ and |Z| columns moved: a wild point that drives the second arc off scale
+    const text = readFileSync(corpusFile, 'utf8').replace(/^1\.212e\+1, 5\.975e\+2, -5\.452e\+2, 8\.088e\+2, -42\.4$/m, '1.212e+1, -42.4, 8.088e+2, 5.975e+2, -5.452e+2');
+    expect(text).toContain('1.212e+1, -42.4, 8.088e+2');
+    const r = hcarb(['eis', put('swapped.txt', text), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = one(r.stdout) as Doc;
+    expect(d.R2_ohm).toBeNull();
+    expect(d.undetermined_reasons.R2_ohm).toBe('ran off scale (∞ Ω, outside 1e-12…1e12)');
+    expect(r.stdout + r.stderr).not.toMatch(/Infinity|\bNaN\b/);
+  });
+
   it("--nyquist: Bode columns equal the file's own Z/ohm and Phase/deg; Lin-KK residuals on every point", () => {
     const text = readFileSync(corpusFile, 'utf8').split('\n').filter((l) => /^\d/.test(l)).map((l) => l.split(',').map(Number));
     const r = hcarb(['eis', corpusFile, '--nyquist', '--format', 'ndjson']);

@@ -209,7 +209,8 @@ function canonicalArcs(c: Circuit, p: number[], fixed: Map<number, number>): num
   return q;
 }
 
-const fmt = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(2) : String(x));
+// a value for a message: never the words NaN or Infinity, which read as a broken number in a result
+const fmt = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(2) : Number.isNaN(x) ? 'not a number' : x > 0 ? '∞' : '−∞');
 
 
 /** Fit a circuit (string, preset name or parsed) to a spectrum. */
