@@ -213,6 +213,22 @@ describe('sanity warnings through the CLI', () => {
     expect(hcarb(['ice', SAMPLE, '--mass', '3.8', '--format', 'csv']).stderr).not.toMatch(/loading/);
   });
 
+  it('a file cut just as the first charge begins (its one record at 0 mAh): ICE and CE 0 % come with a warning', () => {
+    // the hand fixture up to line 10 (record 9, the first charge record at 0 mAh), its state cell cut off
+    const lines = readFileSync('test/fixtures/hand-small.csv', 'utf8').split('\n').slice(0, 10);
+    lines[9] = lines[9]!.replace(/,C_CC$/, '');
+    const f = join(dir, 'cut-at-charge.csv');
+    writeFileSync(f, lines.join('\n'));
+    const ice = hcarb(['ice', f, '--json']);
+    expect(ice.code, ice.stderr).toBe(0);
+    expect(one(ice.stdout).ice_pct).toBe(0); // 0 mAh / 1.0 mAh
+    expect(one(ice.stdout).warnings).toEqual([expect.stringMatching(/^cycle 1: the charge branch holds no capacity .*so the ICE is 0 %, not a measured efficiency$/)]);
+    const cyc = hcarb(['cycles', f, '--json']);
+    expect(one(cyc.stdout).warnings).toContainEqual(expect.stringMatching(/^cycle 1: the charge branch holds no capacity .*so its CE is 0 %/));
+    expect(hcarb(['summary', f, '--format', 'csv']).stderr).toMatch(/warning: cycle 1: the charge branch holds no capacity/);
+    expect(hcarb(['ice', 'test/fixtures/hand-small.csv', '--format', 'csv']).stderr).not.toMatch(/no capacity/);
+  });
+
   it('more than 2000 mAh/g for a carbon is a hint; --material silicon has no limit here', () => {
     expect(hcarb(['ice', SAMPLE, '--mass', '0.38', '--format', 'csv']).stderr).toMatch(/hint: the specific capacity reaches 3733 mAh\/g \(cycle 1 discharge\), above 2000 mAh\/g/);
     expect(hcarb(['ice', SAMPLE, '--mass', '0.38', '--material', 'silicon', '--format', 'csv']).stderr).not.toMatch(/hint:/);

@@ -9,7 +9,7 @@ import { retention, resolveMass } from '../src/analysis/metrics.js';
 import { loadCycling } from '../src/load.js';
 import { rateSteps } from '../src/analysis/rate.js';
 import type { CycleRow } from '../src/analysis/metrics.js';
-import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning } from '../src/analysis/sanity.js';
+import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning, noSecondBranchWarning } from '../src/analysis/sanity.js';
 import { groupByRegex, groupRows, groupStats, meanSd } from '../src/analysis/stats.js';
 import { cyclingFigure } from '../src/plot/kinds.js';
 import { bytesInput, hcarb, one } from './helpers/io.js';
@@ -172,6 +172,18 @@ describe('sanity warnings (sanity.ts)', () => {
     expect(w).toMatch(/^cycle 1: ICE 100\.5 % is above 100 % \(the charge passed more charge than the discharge before it\)/);
     expect(w).toContain('is --first right?');
     expect(firstCycleEfficiencyWarning(101, 'charge', 'CE')).toMatch(/^cycle 1: CE 101\.0 % is above 100 % \(the discharge passed more charge than the charge before it\)/);
+  });
+  it('an efficiency of 0 % (the second branch holds no capacity) is said, with its cycles and the right branch', () => {
+    const tail = 'a single record, or a capacity column that stays at 0';
+    expect(noSecondBranchWarning([{ cycle: 1, ce_pct: 0 }], 'discharge', 'ICE')).toBe(`cycle 1: the charge branch holds no capacity (${tail}: does the run or the file end as the charge begins?), so the ICE is 0 %, not a measured efficiency`);
+    expect(noSecondBranchWarning([{ cycle: 1, ce_pct: 80 }, { cycle: 2, ce_pct: 0 }], 'charge')).toBe(`cycle 2: the discharge branch holds no capacity (${tail}: does the run or the file end as the discharge begins?), so its CE is 0 %, not a measured efficiency`);
+    expect(noSecondBranchWarning([{ cycle: 1, ce_pct: 0 }, { cycle: 3, ce_pct: 0 }], 'discharge', 'ICE')).toMatch(/^cycles 1, 3: the charge branch .*, so the ICE and CE are 0 %/);
+    expect(noSecondBranchWarning([{ cycle: 2, ce_pct: 0 }, { cycle: 3, ce_pct: 0 }], 'discharge', 'ICE')).toMatch(/^cycles 2, 3: .*, so their CE is 0 %/);
+    const many = [1, 2, 3, 4, 5, 6, 7].map((cycle) => ({ cycle, ce_pct: 0 }));
+    expect(noSecondBranchWarning(many, 'discharge')).toMatch(/^cycles 1, 2, 3, 4, 5, …: /);
+    expect(noSecondBranchWarning(many.slice(0, 6), 'discharge')).toMatch(/^cycles 1, 2, 3, 4, 5, 6: /);
+    expect(noSecondBranchWarning([{ cycle: 1, ce_pct: null }, { cycle: 2, ce_pct: 1e-9 }, { cycle: 3, ce_pct: 99 }], 'discharge')).toBeNull();
+    expect(noSecondBranchWarning([], 'discharge')).toBeNull();
   });
   it('loading mix-up: given = file mass ÷ area or × area (within 2 %), else nothing', () => {
     expect(loadingMixupWarning(1.5, 3, 2)).toBe("the mass given (1.5 mg) equals the file's mass (3 mg) ÷ the electrode area (2 cm²): is 1.5 a loading in mg cm⁻²? did you mean --loading 1.5?");

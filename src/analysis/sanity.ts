@@ -15,6 +15,20 @@ export function firstCycleEfficiencyWarning(effPct: number | null, first: First,
   return `cycle 1: ${what} ${effPct.toFixed(1)} % is above 100 % (the ${second} passed more charge than the ${first} before it), so the irreversible capacity is negative; is --first right? (an anode half cell starts with discharge: --first discharge; a cathode with charge: --first charge)`;
 }
 
+/**
+ * Cycles whose efficiency is 0 %: the second branch passed no charge (a branch of a single record,
+ * as when a run or a cut file ends just as that branch begins, or a capacity column that stays at
+ * 0). The 0 % is what the file says, but not a measured efficiency: said, with the cycles.
+ */
+export function noSecondBranchWarning(rows: { cycle: number; ce_pct: number | null }[], first: First, what: 'ICE' | 'CE' = 'CE'): string | null {
+  const zero = rows.filter((r) => r.ce_pct !== null && r.ce_pct <= 0).map((r) => r.cycle);
+  if (!zero.length) return null;
+  const second = first === 'discharge' ? 'charge' : 'discharge';
+  const which = zero.length === 1 ? `cycle ${zero[0]}` : `cycles ${zero.length > 6 ? zero.slice(0, 5).join(', ') + ', …' : zero.join(', ')}`;
+  const value = what === 'ICE' && zero[0] === 1 ? (zero.length === 1 ? 'the ICE is' : 'the ICE and CE are') : zero.length === 1 ? 'its CE is' : 'their CE is';
+  return `${which}: the ${second} branch holds no capacity (a single record, or a capacity column that stays at 0: does the run or the file end as the ${second} begins?), so ${value} 0 %, not a measured efficiency`;
+}
+
 /** Two masses agree within this share for the loading mix-up check. */
 export const MASS_MATCH = 0.02;
 
