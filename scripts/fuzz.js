@@ -4,9 +4,9 @@
 // flips, truncation, line duplication, column shuffles, inserted junk) and runs every command on
 // each mutant in-process, in a worker thread with a memory limit and a watchdog; and checks that
 // the fast path (also with its scanner thread) and the general parser agree on it (differential).
-// Counts crashes (an exception that is not hcarb's own error), hangs (over 5 s, or 10× the time an
-// input of that size normally takes), memory blow-ups, fast/general differences, and results that
-// break an invariant (scripts/fuzz-invariants.js: no NaN or infinity, efficiencies in (0, 100] or
+// Counts crashes (an exception that is not hcarb's own error), hangs (stopped after 5 s, or after
+// 20× the time an input of that size normally takes when that is longer), slow runs (over 10× that
+// time), memory blow-ups, fast/general differences, and results that break an invariant (scripts/fuzz-invariants.js: no NaN or infinity, efficiencies in (0, 100] or
 // warned about, capacities ≥ 0, the cycles' charge within what flowed, D > 0).
 // Exits 1 on any, and saves the offending inputs to fuzz-failures/.
 import { Worker } from 'node:worker_threads';
@@ -118,15 +118,19 @@ const COMMANDS = ['ice', 'cycles', 'cycles', 'split', 'retention', 'gitt', 'dqdv
 let worker = null;
 let pendingResolve = null;
 function startWorker() {
-  worker = new Worker(new URL('./fuzz-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 768 } });
-  worker.on('message', (m) => { const r = pendingResolve; pendingResolve = null; r?.(m); });
-  worker.on('error', (e) => { const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: e.code, message: e.message }); });
-  worker.on('exit', () => { const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: 'EXIT', message: 'worker exited' }); worker = null; });
+  const w = new Worker(new URL('./fuzz-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 768 } });
+  worker = w;
+  // Events of a worker already given up (terminated after a hang) must not answer the next run,
+  // which has its own worker: the old one's 'exit' came late and read as "worker died".
+  const mine = () => worker === w;
+  w.on('message', (m) => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.(m); });
+  w.on('error', (e) => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: e.code, message: e.message }); });
+  w.on('exit', () => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: 'EXIT', message: 'worker exited' }); worker = null; });
 }
-function run(command, name, bytes) {
+function run(command, name, bytes, limitMs = HANG_MS) {
   if (!worker) startWorker();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { pendingResolve = null; const w = worker; worker = null; void w.terminate(); resolve({ hang: true }); }, HANG_MS);
+    const timer = setTimeout(() => { pendingResolve = null; const w = worker; worker = null; void w.terminate(); resolve({ hang: true }); }, limitMs);
     pendingResolve = (m) => { clearTimeout(timer); resolve(m); };
     worker.postMessage({ command, name, bytes });
   });
@@ -136,7 +140,7 @@ function run(command, name, bytes) {
 let msPerMB = 0;
 for (const s of sources) {
   const t0 = performance.now();
-  for (const c of COMMANDS) await run(c, s.name, s.bytes);
+  for (const c of COMMANDS) await run(c, s.name, s.bytes, 20 * HANG_MS);
   msPerMB = Math.max(msPerMB, (performance.now() - t0) / COMMANDS.length / Math.max(0.05, s.bytes.length / 1048576));
 }
 
@@ -151,11 +155,13 @@ while (Date.now() - started < seconds * 1000 && counts.runs < maxRuns) {
   const m = mutate(src.bytes);
   const command = pick(COMMANDS);
   const t0 = performance.now();
-  const r = await run(command, src.name, m.bytes);
+  // A hang: over 5 s, or over 20 times the normal time for this size where that is longer (a large
+  // workbook on a loaded machine: the normal time is measured above, under the same load).
+  const r = await run(command, src.name, m.bytes, Math.max(HANG_MS, 20 * msPerMB * Math.max(0.05, m.bytes.length / 1048576)));
   const ms = performance.now() - t0;
   counts.runs++;
   let bad = null;
-  if (r.hang) { counts.hangs++; bad = 'hang (over 5 s)'; }
+  if (r.hang) { counts.hangs++; bad = `hang (stopped after ${(ms / 1000).toFixed(1)} s)`; }
   else if (r.fatal) { if (r.code === 'ERR_WORKER_OUT_OF_MEMORY') { counts.memory++; bad = 'memory blow-up'; } else { counts.crashes++; bad = `worker died: ${r.message}`; } }
   else if (r.crash && r.message?.startsWith('fast path and general parser differ')) { counts.differ++; bad = r.message; }
   else if (r.crash) { counts.crashes++; bad = `crash: ${r.message}`; }
