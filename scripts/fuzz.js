@@ -6,8 +6,9 @@
 // the fast path (also with its scanner thread) and the general parser agree on it (differential).
 // Counts crashes (an exception that is not hcarb's own error), hangs (stopped after 5 s, or after
 // 20× the time an input of that size normally takes when that is longer), slow runs (over 10× that
-// time), memory blow-ups, fast/general differences, and results that break an invariant (scripts/fuzz-invariants.js: no NaN or infinity, efficiencies in (0, 100] or
-// warned about, capacities ≥ 0, the cycles' charge within what flowed, D > 0).
+// time), memory blow-ups, fast/general differences, and results that break an invariant
+// (scripts/fuzz-invariants.js: no NaN or infinity, efficiencies in (0, 100] or warned about,
+// capacities ≥ 0, the cycles' charge within what flowed, D > 0).
 // Exits 1 on any, and saves the offending inputs to fuzz-failures/.
 import { Worker } from 'node:worker_threads';
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
