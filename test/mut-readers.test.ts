@@ -5,7 +5,7 @@
 // (an oracle independent of our byte scanner).
 import { describe, expect, it } from 'vitest';
 import { looksLikeHeader, matchColumns, matchHeader, normUnit, parseDuration, stateKind } from '../src/readers/land/columns.js';
-import { makeNumberReader, makeTextTimeReader, newSourceInfo, recordFromCells } from '../src/readers/land/land.js';
+import { makeNumberReader, makeTextTimeReader, newSourceInfo, planFromHeader, recordFromCells } from '../src/readers/land/land.js';
 import type { Plan } from '../src/readers/land/land.js';
 import { parseLine, scanInto, scanState, slotViews, stateOf, SLOT_BYTES_PER_LINE } from '../src/readers/land/scanline.js';
 import type { ColumnInfo } from '../src/types.js';
@@ -55,11 +55,15 @@ describe('header cells: field, unit and the factor to canonical units', () => {
   });
 
   it('an unknown unit is a problem naming the header, the unit and what is expected, not a column', () => {
-    expect(matchHeader('Current/kA', 0)).toEqual({ unitProblem: { header: 'Current/kA', unit: 'kA', expected: 'mA, uA or A' } });
-    expect(matchHeader('Voltage/kV', 0)).toEqual({ unitProblem: { header: 'Voltage/kV', unit: 'kV', expected: 'V or mV' } });
-    expect(matchHeader('TestTime/days', 0)).toEqual({ unitProblem: { header: 'TestTime/days', unit: 'days', expected: 'Sec, Min or h' } });
-    expect(matchHeader('Capacity/Wh', 0)).toEqual({ unitProblem: { header: 'Capacity/Wh', unit: 'Wh', expected: 'mAh, uAh or Ah' } });
-    expect(matchHeader('SpeCap/mAh', 0)).toEqual({ unitProblem: { header: 'SpeCap/mAh', unit: 'mAh', expected: 'mAh/g' } });
+    expect(matchHeader('Current/kA', 0)).toEqual({ unitProblem: { header: 'Current/kA', unit: 'kA', expected: 'mA, uA or A', field: 'currentMA' } });
+    expect(matchHeader('Voltage/kV', 0)).toEqual({ unitProblem: { header: 'Voltage/kV', unit: 'kV', expected: 'V or mV', field: 'voltageV' } });
+    expect(matchHeader('TestTime/days', 0)).toEqual({ unitProblem: { header: 'TestTime/days', unit: 'days', expected: 'Sec, Min or h', field: 'timeS' } });
+    expect(matchHeader('Capacity/Wh', 0)).toEqual({ unitProblem: { header: 'Capacity/Wh', unit: 'Wh', expected: 'mAh, uAh or Ah', field: 'capacityMAh' } });
+    expect(matchHeader('SpeCap/mAh', 0)).toEqual({ unitProblem: { header: 'SpeCap/mAh', unit: 'mAh', expected: 'mAh/g', field: 'specificCapacityMAhG' } });
+    // a unit in brackets is the unit only when the brackets enclose all of it
+    expect(matchHeader('Current/m(A)', 0)?.unitProblem?.unit).toBe('m(A)');
+    expect(matchHeader('Current(m)A', 0)?.unitProblem?.unit).toBe('(m)A');
+    expect(matchHeader('Voltage(kV)', 0)?.unitProblem).toEqual({ header: 'Voltage(kV)', unit: 'kV', expected: 'V or mV', field: 'voltageV' });
   });
 
   it('the longest alias wins (Step Index is not Step Time, SpeCap is not Cap), and names must end at / or (', () => {
@@ -76,15 +80,17 @@ describe('header cells: field, unit and the factor to canonical units', () => {
     expect(normUnit('μA')).toBe('ua');
     expect(normUnit('MA')).toBe('ma');
     expect(normUnit('(s)')).toBe('s');
+    expect(normUnit('u(ah)')).toBe('u(ah'); // only a leading '(' and a trailing ')' go
+    expect(normUnit('(a)b')).toBe('a)b');
   });
 
   it('matchColumns: the first column of a field wins, unknown names are ignored, unit problems listed', () => {
-    const m = matchColumns(['Record', 'Voltage/V', 'Voltage/mV', 'Current/kA', 'Current/mA', 'Remark', '']);
+    const m = matchColumns(['Record', 'Voltage/V', 'Voltage/mV', 'Current/kA', 'Current/mA', ' Remark ', '', '  ']);
     expect(m.columns.get('voltageV')!.index).toBe(1);
     expect(m.columns.get('currentMA')!.index).toBe(4);
     expect(m.columns.get('index')!.index).toBe(0);
     expect(m.ignored).toEqual(['Voltage/mV', 'Remark']);
-    expect(m.unitProblems).toEqual([{ header: 'Current/kA', unit: 'kA', expected: 'mA, uA or A' }]);
+    expect(m.unitProblems).toEqual([{ header: 'Current/kA', unit: 'kA', expected: 'mA, uA or A', field: 'currentMA' }]);
   });
 
   it('looksLikeHeader: voltage and current, or three known columns with one of them', () => {
@@ -99,6 +105,33 @@ describe('header cells: field, unit and the factor to canonical units', () => {
     expect(looksLikeHeader(['Voltage/V', 'Current/kA'])).toBe(true);
     expect(looksLikeHeader(['Voltage/kV', 'Capacity/Wh', 'TestTime/s'])).toBe(true);
     expect(looksLikeHeader([])).toBe(false);
+    expect(looksLikeHeader(['Remark', 'Voltage/V', 'Note', 'Current/mA'])).toBe(true); // unknown names are passed over
+    expect(looksLikeHeader([' Voltage/kV ', 'Current/mA'])).toBe(true);
+    // a unit in brackets that is not understood still names its field (it was 'no header' before)
+    expect(looksLikeHeader(['Voltage(kV)', 'Current/mA'])).toBe(true);
+    expect(looksLikeHeader(['Record', 'Volt(kV)', 'Capacity/mAh', 'TestTime/s'])).toBe(true);
+  });
+});
+
+describe('a header with a unit hcarb does not know', () => {
+  it('voltage, current or capacity: an error naming the column and the units expected; another column: a note, then ignored', () => {
+    const plan = (cells: string[]) => { try { return planFromHeader(cells, newSourceInfo('f.csv'), 'f.csv', 3); } catch (e) { return e as DataError; } };
+    const cases: [string[], string, string, string][] = [
+      [['Record', 'Voltage(kV)', 'Current/mA'], 'Voltage(kV)', 'kV', 'V or mV'],
+      [['Record', 'Volt/kV', 'Current/mA'], 'Volt/kV', 'kV', 'V or mV'],
+      [['Record', 'Voltage/V', '电流/kA'], '电流/kA', 'kA', 'mA, uA or A'],
+      [['Record', 'Voltage/V', 'Current/mA', 'Cap/Wh'], 'Cap/Wh', 'Wh', 'mAh, uAh or Ah'],
+    ];
+    for (const [cells, h, unit, expected] of cases) {
+      const e = plan(cells);
+      expect(e, h).toBeInstanceOf(DataError);
+      expect((e as DataError).message, h).toBe(`unknown unit '${unit}' in column '${h}'; expected ${expected}`);
+      expect((e as DataError).line).toBe(3);
+    }
+    const info = newSourceInfo('f.csv');
+    const p = planFromHeader(['Voltage/V', 'Current/mA', 'Capacity/mAh', 'TestTime/days'], info, 'f.csv', 1);
+    expect(p.time).toBeUndefined();
+    expect(info.notes).toContain("column 'TestTime/days' ignored: unit 'days' not understood");
   });
 });
 
@@ -113,6 +146,7 @@ describe('state cells', () => {
     expect(stateKind('loop')).toBeNull();
     expect(stateKind('loop 3')).toBeNull();
     expect(stateKind('')).toBeNull();
+    expect(stateKind(' RateD ')).toBe('D');
   });
 });
 
@@ -155,6 +189,7 @@ describe('cells → numbers (the general parser)', () => {
     for (const c of ['0x10', '0X1f', '0b11', '0o7']) expect(err(c)?.message, c).toMatch(/^'0[xXbo][0-9a-f]+' in column 'Current\/mA' is not a number/);
     expect(err('1e999')!.message).toBe("'1e999' in column 'Current/mA' is out of range (infinite); correct that cell, or export the file again from the cycler software");
     expect(err('-Infinity')!.message).toMatch(/is out of range \(infinite\)/);
+    expect([err('1e999')!.file, err('1e999')!.line]).toEqual(['f.csv', 7]);
     expect(err('x'.repeat(50))!.message).toBe(`'${'x'.repeat(40)}…' in column 'Current/mA' is not a number; correct that cell, or export the file again from the cycler software`);
     expect(err('0')).toBeNull();
   });
@@ -331,6 +366,83 @@ describe('the fast path byte scanner', () => {
     expect(scan('3.5,-0.1,60\n', [0, 1, 6], { durOnly: 1 << 6 }).st.ok).toBe(false);
     expect(scan('3.5,-0.1,60\n', [0, 1, 7], { durOnly: 1 << 6 }).st.ok).toBe(true);
     expect(scan('3.5,-0.1,60\n', [0, 1, 6], { durOnly: 1 << 7 }).st.ok).toBe(true);
+  });
+
+  it('every line, good or bad, ends at its own LF: a bad cell never sends the scan back or past it (scanInto over many lines)', () => {
+    // [line, slots, ok]; the voltage and current first, so that a bad third cell alone decides
+    const V = [0, 1, 2], T = [0, 1, 6];
+    const lines: [string, number[], boolean][] = [
+      ['3.5,-0.1,7', V, true],
+      // bad durations in a time slot (each a different early exit of the duration reader)
+      ...['1234567890:00', '1234567-00:00:00', '1-a:00:00', '1-0a:00', '1-00a00:00', '1-00:a', '1-00:00a00', '1-00:00:a', ':00', '1:a',
+        '1:00:a', '1:0a', '1:00.', '1:00.1234567890', '1:00:00.x', '-1:00', '+1:00', '1-00:00:00x', '12:345'].map((t): [string, number[], boolean] => [`3.5,-0.1,${t}`, T, false]),
+      ['3.5,-0.1,1:00', T, true],
+      // bad numbers after the voltage and current were read
+      ...['1e', '1e+', '1e0001', '1e23', '1e-23', '12345678901234567', '1x', '1.2.3', '"1"'].map((t): [string, number[], boolean] => [`3.5,-0.1,${t}`, V, false]),
+      // cells that end a line too early, or a skipped column that does
+      ['3.5,-0.1,', [0, 1, 2, 3], false], ['3.5,-0.1,-', [0, 1, 2, 3], false], ['3.5,-0.1,x', [0, 1, -1, 2], false], ['3.5,-0.1,"a",3', [0, 1, -1, 2], false],
+      ['3.5,-0.1,-\r', V, true], ['3.5,-0.1,\r', V, true], ['3.5,-0.1,1:00\r', T, true], ['3.5,-0.1,x,3', [0, 1, -1, 2], true],
+      ['1,2,' + 'x'.repeat(1995), V, false], ['1,2,' + 'x'.repeat(1994), [0, 1], true],
+      ['3.5,-0.1x', [0, 1], false], ['3.5,-0.1,1:00', V, false], ['3.5,-0.1,9', V, true],
+    ];
+    for (const [text, slots, ok] of lines) {
+      // the line after a good first line, so that a reader that returned to the buffer's start would be seen
+      const buf = `3.5,-0.1,7,7\n${text}\n3.5,-0.1,7,7\n`;
+      const b = enc(buf);
+      const st = scanState(slots, 44, false);
+      const v = slotViews(new SharedArrayBuffer(SLOT_BYTES_PER_LINE * 4), 4);
+      const r = scanInto(b, 0, b.length, st, v, 4);
+      const lf1 = buf.indexOf('\n'), lf2 = buf.indexOf('\n', lf1 + 1), lf3 = buf.length - 1;
+      expect(r, text).toEqual({ n: 3, next: b.length });
+      expect([...v.ends.subarray(0, 3)], text).toEqual([lf1, lf2, lf3]);
+      expect(v.ok[1], text).toBe(ok ? 1 : 0);
+      expect([v.ok[0], v.ok[2]], text).toEqual([1, 1]);
+      expect([v.val[16], v.val[17]], text).toEqual([3.5, -0.1]);
+    }
+  });
+
+  it('the values a line gives in every slot, and the null flags of those it does not need', () => {
+    const b = enc('1,2,3,4,5,6,7,8,D\n');
+    const st = scanState([0, 1, 2, 3, 4, 5, 6, 7, 8], 44, false);
+    const v = slotViews(new SharedArrayBuffer(SLOT_BYTES_PER_LINE * 2), 2);
+    scanInto(b, 0, b.length, st, v, 2);
+    expect([...v.val.subarray(0, 8)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...v.isNull.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    const b2 = enc('1,2\n');
+    const v2 = slotViews(new SharedArrayBuffer(SLOT_BYTES_PER_LINE * 2), 2);
+    scanInto(b2, 0, b2.length, scanState([0, 1], 44, false), v2, 2);
+    expect([...v2.isNull.subarray(0, 8)]).toEqual([0, 0, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('the shared slot views do not overlap (each written with its own marks, all read back)', () => {
+    const max = 5;
+    const v = slotViews(new SharedArrayBuffer(SLOT_BYTES_PER_LINE * max), max);
+    expect([v.val.length, v.ends.length, v.st.length, v.ok.length, v.isNull.length]).toEqual([8 * max, max, 3 * max, max, 8 * max]);
+    v.val.fill(1.5); v.ends.fill(-7); v.st.fill(123456); v.ok.fill(9); v.isNull.fill(3);
+    expect(v.val.every((x) => x === 1.5)).toBe(true);
+    expect(v.ends.every((x) => x === -7)).toBe(true);
+    expect(v.st.every((x) => x === 123456)).toBe(true);
+    expect(v.ok.every((x) => x === 9)).toBe(true);
+    expect(v.isNull.every((x) => x === 3)).toBe(true);
+  });
+
+  it('exponents of up to three digits, leading zeros and every digit; a second decimal point or comma ends the number', () => {
+    expect(scan('1e0,1\n', [0, 1]).val[0]).toBe(1);
+    expect(scan('2e09,1\n', [0, 1]).val[0]).toBe(2e9);
+    expect(scan('1e010,1\n', [0, 1]).val[0]).toBe(1e10);
+    expect(scan('5e-005,1\n', [0, 1]).val[0]).toBe(5e-5);
+    expect(scan('.5.5,1\n', [0, 1]).st.ok).toBe(false); // the point at the line's first byte
+    expect(scan(',5,5;1\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
+    expect(scan(',5;1\n', [0, 1], { delim: 59, comma: true }).val[0]).toBe(0.5);
+    expect(scan('3x5;1\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
+    // in a comma-delimited file a comma is the delimiter, never a decimal mark
+    const c = scan('3,5\n', [0, 1]);
+    expect([c.val[0], c.val[1], c.st.sawComma]).toEqual([3, 5, false]);
+    // skipped columns in a semicolon file
+    const sc = scan('1;x;3,5;-0,25\n', [-1, -1, 0, 1], { delim: 59, comma: true });
+    expect([sc.st.ok, sc.val[0], sc.val[1]]).toEqual([true, 3.5, -0.25]);
+    // a duration is read only in a time slot
+    expect(scan('3.5,-0.1,1:00\n', [0, 1, 5]).st.ok).toBe(false);
   });
 
   it('scanInto: lines of a buffer into shared slots, the values and flags of each line, then where to go on', () => {

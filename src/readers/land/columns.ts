@@ -43,7 +43,7 @@ export function normUnit(u: string): string {
   return u.trim().toLowerCase().replace(/[µμ]/g, 'u').replace(/^\(|\)$/g, '');
 }
 
-export interface UnitProblem { header: string; unit: string; expected: string }
+export interface UnitProblem { header: string; unit: string; expected: string; field: Field }
 
 /**
  * Match one header cell. Returns null when it names nothing we use. Throws nothing: an unknown
@@ -70,7 +70,7 @@ export function matchHeader(cell: string, index: number): { info?: ColumnInfo; u
   if (table) {
     const s = table[normUnit(unit)];
     if (s === undefined) {
-      return { unitProblem: { header: raw, unit, expected: EXPECTED_UNITS[best.field] ?? '' } };
+      return { unitProblem: { header: raw, unit, expected: EXPECTED_UNITS[best.field] ?? '', field: best.field } };
     }
     scale = s;
   }
@@ -97,21 +97,13 @@ export function looksLikeHeader(cells: string[]): boolean {
   for (const c of cells) {
     const m = matchHeader(c, 0);
     if (!m) continue;
-    const f = m.info?.canonical ?? (m.unitProblem ? fieldOfHeader(c) : undefined);
+    const f = m.info?.canonical ?? m.unitProblem?.field;
     if (f === 'voltageV') v = true;
     if (f === 'currentMA') i = true;
     if (f && f !== 'state' && f !== 'index') n++;
   }
   // Both vital columns, or a header that names three known columns but lacks one (reported then).
   return (v && i) || ((v || i) && n >= 3);
-}
-
-function fieldOfHeader(cell: string): string | undefined {
-  const lower = cell.trim().toLowerCase();
-  for (const field of Object.keys(ALIASES) as Field[]) {
-    for (const alias of ALIASES[field]) if (lower === alias || lower.startsWith(alias + '/')) return field;
-  }
-  return undefined;
 }
 
 const REST = new Set(['r', 'rest', '静置', '搁置', 'ocv', 'pause', 'wait']);

@@ -152,7 +152,7 @@ export function planFromHeader(cells: string[], info: SourceInfo, source: string
 function planOne(cells: string[], info: SourceInfo, source: string, line: number, where: string | undefined, masked = false): Plan {
   const { columns, ignored, unitProblems } = matchColumns(cells);
   for (const p of unitProblems) {
-    const isVital = /^(voltage|电压|current|电流|capacity|容量)/i.test(p.header);
+    const isVital = p.field === 'voltageV' || p.field === 'currentMA' || p.field === 'capacityMAh';
     if (isVital) {
       const hint = /[^\x20-\x7e]/.test(p.unit) && info.encoding === 'gb18030' ? ' (the file is not UTF-8 and was read as GB18030; if it was saved in a Western code page, save it again as UTF-8)' : '';
       throw new DataError(`unknown unit '${p.unit}' in column '${p.header}'; expected ${p.expected}${hint}`, { file: source, line, where });
