@@ -1,6 +1,7 @@
 // Mutation tests (issue 20 point 4) for the LAND reader's number handling: header units and their
 // scales (src/readers/land/columns.ts), cells → numbers and times (land.ts makeNumberReader,
-// makeTextTimeReader, recordFromCells) and the fast path's byte scanner (scanline.ts). Every expected
+// makeTextTimeReader, recordFromCells), the fast path's byte scanner (scanline.ts) and the CHI
+// Multi-Current Steps schedule → records (readers/chi/records.ts). Every expected
 // value is worked by hand from the text in the test, or is JavaScript's own Number() of the same text
 // (an oracle independent of our byte scanner).
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { makeNumberReader, makeTextTimeReader, newSourceInfo, planFromHeader, re
 import type { Plan } from '../src/readers/land/land.js';
 import { parseLine, scanInto, scanState, slotViews, stateOf, SLOT_BYTES_PER_LINE } from '../src/readers/land/scanline.js';
 import type { ColumnInfo } from '../src/types.js';
+import type { ChiFile } from '../src/readers/chi/chi.js';
+import { istepRecords, istepSchedule } from '../src/readers/chi/records.js';
 import { DataError } from '../src/errors.js';
 import { seededRandom } from './helpers/io.js';
 
@@ -463,5 +466,60 @@ describe('the fast path byte scanner', () => {
     const rest = scanInto(b, r.next, b.length, st, v, 3);
     expect(rest).toEqual({ n: 1, next: b.length });
     expect([v.val[0], v.val[1], v.ok[0]]).toEqual([1, 2, 1]);
+  });
+});
+
+describe('CHI Multi-Current Steps → cycler records (readers/chi/records.ts)', () => {
+  /** A ChiFile with only what the ISTEP reader reads. */
+  function istep(params: [string, string, number | string][], t: number[], e: number[] = t.map((_, k) => 1 - k / 100)): ChiFile {
+    return {
+      source: 'i.txt', technique: 'Multi-Current Steps', kind: 'istep', date: null, dateText: null, model: null, memo: {},
+      parameters: params.map(([key, unit, value], k) => ({ key, unit, value, line: 5 + k })), flags: [], results: [],
+      columns: [{ header: 'Time/sec', canonical: 'timeS', unit: 's' }, { header: 'Potential/V', canonical: 'potentialV', unit: 'V' }],
+      phantomColumns: [], data: [Float64Array.from(t), Float64Array.from(e)], lines: Uint32Array.from(t.map((_, k) => 20 + k)),
+      segments: null, headerLine: 19, encoding: 'utf-8', notes: [],
+    };
+  }
+  const two: [string, string, number][] = [['i1', 'A', 1e-4], ['T1', 's', 10], ['i2', 'A', 0], ['T2', 's', 20]];
+
+  it('the schedule: i1, T1, … (or Step k / Step Time k) in A and s, up to the first step missing', () => {
+    expect(istepSchedule(istep(two, [0]))).toEqual({ currentsA: [1e-4, 0], timesS: [10, 20] });
+    expect(istepSchedule(istep([['Step 1', 'a', -2e-3], ['Step Time 1', 'sec', 5], ['i3', 'A', 1], ['T3', 's', 1]], [0]))).toEqual({ currentsA: [-2e-3], timesS: [5] });
+    // a current in another unit is not a step of the schedule
+    const e = (() => { try { istepSchedule(istep([['i1', 'mA', 0.1], ['T1', 's', 10]], [0])); } catch (x) { return x as DataError; } return null; })()!;
+    expect(e.message).toBe("no current-step schedule in the parameters (expected 'i1 (A) = …' and 'T1 (s) = …'); hcarb needs it to know the current of each point");
+    expect(e.line).toBe(19);
+    for (const bad of [[['i1', 'A', 'x'], ['T1', 's', 10]], [['i1', 'A', 1e-4], ['T1', 's', 0]], [['i1', 'A', 1e-4], ['T1', 's', 'y']]] as [string, string, number | string][][]) {
+      const b = (() => { try { istepSchedule(istep(bad, [0])); } catch (x) { return x as DataError; } return null; })()!;
+      expect(b.message).toMatch(/^step 1 of the schedule is not a number \(i1 = .*, T1 = .*\)$/);
+      expect(b.line).toBe(5);
+    }
+  });
+
+  it('each point gets the current of its step (a boundary point belongs to the step that ends there), its step time and cycle', () => {
+    // period 30 s: step 1 (0.1 mA) over 0–10 s, step 2 (rest) over 10–30 s; then again
+    const t = [0, 5, 10, 15, 30, 35, 70];
+    const recs = istepRecords(istep(two, t), false);
+    expect(recs.map((r) => [r.timeS, r.stepIndex, r.stepTimeS, r.cycleIndex, r.currentMA, r.stateKind])).toEqual([
+      [0, 1, 0, 1, 0.1, null],
+      [5, 1, 5, 1, 0.1, null],
+      [10, 1, 10, 1, 0.1, null],
+      [15, 2, 5, 1, 0, 'R'],
+      [30, 2, 20, 1, 0, 'R'],
+      [35, 1, 5, 2, 0.1, null],
+      [70, 1, 10, 3, 0.1, null], // 70 s = 60 + 10: cycle 3, on the end of its step 1, so still step 1
+    ]);
+    expect(recs.map((r) => [r.line, r.voltageV])).toEqual(t.map((_, k) => [20 + k, 1 - k / 100]));
+    expect(recs.every((r) => r.capacityMAh === null && r.specificCapacityMAhG === null)).toBe(true);
+    // cathodic current written positive: the sign turns
+    expect(istepRecords(istep(two, [5]), true)[0]!.currentMA).toBe(-0.1);
+  });
+
+  it('without Time/sec or Potential/V columns: an error at the header', () => {
+    const f = istep(two, [0, 1]);
+    f.columns = [f.columns[0]!, { header: 'Current/A', canonical: 'currentA', unit: 'A' }];
+    const e = (() => { try { istepRecords(f, false); } catch (x) { return x as DataError; } return null; })()!;
+    expect(e.message).toBe('a Multi-Current Steps export needs Time/sec and Potential/V columns');
+    expect(e.line).toBe(19);
   });
 });

@@ -36,7 +36,8 @@ export function istepRecords(f: ChiFile, cathodicPositive: boolean): CyclerRecor
   const out: CyclerRecord[] = [];
   for (let k = 0; k < t.length; k++) {
     const time = t[k]!;
-    // A point on a step boundary belongs to the step that ends there (t = 0 to the first step).
+    // A point on a step boundary belongs to the step that ends there (t = 0 to the first step and
+    // the first cycle: it was cycle 0).
     let phase = time % period;
     if (phase === 0 && time > 0) phase = period;
     let s = 0;
@@ -45,7 +46,7 @@ export function istepRecords(f: ChiFile, cathodicPositive: boolean): CyclerRecor
     const iA = currentsA[s]! * sign;
     out.push({
       line: f.lines[k]!, timeS: time, stepTimeS: phase - start, voltageV: e[k]!, currentMA: iA * 1000,
-      capacityMAh: null, specificCapacityMAhG: null, cycleIndex: Math.floor((time - 1e-9) / period) + 1, stepIndex: s + 1,
+      capacityMAh: null, specificCapacityMAhG: null, cycleIndex: Math.max(1, Math.floor((time - 1e-9) / period) + 1), stepIndex: s + 1,
       stateKind: iA === 0 ? 'R' : null,
     });
   }
