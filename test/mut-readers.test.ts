@@ -347,7 +347,8 @@ describe('the fast path byte scanner', () => {
   it('durations in time slots (6, 7): seconds as parseDuration reads them, never a number scaled by the unit', () => {
     const cases: [string, number][] = [
       ['1-02:03:04', 93784], ['2.00:00:01', 172801], ['0 01:00:00.250', 3600.25], ['27:30:15', 99015], ['12:34', 754],
-      ['5:07.5', 307.5], ['0:00:00.123456789', 0.123456789], ['123456789:00', 7407407340], ['999999-23:59:59', 999999 * 86400 + 86399],
+      ['5:07.5', 307.5], ['0:00:00.123456789', 0.123456789], ['1-9:09:09', 86400 + 9 * 3600 + 9 * 60 + 9], ['1:5.5', 65.5],
+      ['1-2:3:4', 86400 + 7200 + 180 + 4], ['1:2:3', 3723], ['5:7', 307], ['9:59', 599], ['123456789:00', 7407407340], ['999999-23:59:59', 999999 * 86400 + 86399],
     ];
     for (const [t, s] of cases) {
       for (const slot of [6, 7]) {
@@ -385,7 +386,8 @@ describe('the fast path byte scanner', () => {
       // cells that end a line too early, or a skipped column that does
       ['3.5,-0.1,', [0, 1, 2, 3], false], ['3.5,-0.1,-', [0, 1, 2, 3], false], ['3.5,-0.1,x', [0, 1, -1, 2], false], ['3.5,-0.1,"a",3', [0, 1, -1, 2], false],
       ['3.5,-0.1,-\r', V, true], ['3.5,-0.1,\r', V, true], ['3.5,-0.1,1:00\r', T, true], ['3.5,-0.1,x,3', [0, 1, -1, 2], true],
-      ['1,2,' + 'x'.repeat(1995), V, false], ['1,2,' + 'x'.repeat(1994), [0, 1], true],
+      ['1,2,' + 'x'.repeat(1996), [0, 1], false], ['1,2,' + 'x'.repeat(1995), [0, 1], true], // 2000 bytes and 1999 before the LF
+      ['3.5,-0.1,1e1:', V, false], ['3.5,-0.1,.5:00:00', T, false], ['3.5,-0.1,1-abc:00:00', T, false], ['3.5,-0.1,1-00:abc:00', T, false],
       ['3.5,-0.1x', [0, 1], false], ['3.5,-0.1,1:00', V, false], ['3.5,-0.1,9', V, true],
     ];
     for (const [text, slots, ok] of lines) {
@@ -436,7 +438,12 @@ describe('the fast path byte scanner', () => {
     expect(scan('5e-005,1\n', [0, 1]).val[0]).toBe(5e-5);
     expect(scan('.5.5,1\n', [0, 1]).st.ok).toBe(false); // the point at the line's first byte
     expect(scan(',5,5;1\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
-    expect(scan(',5;1\n', [0, 1], { delim: 59, comma: true }).val[0]).toBe(0.5);
+    const half = scan(',5;1\n', [0, 1], { delim: 59, comma: true });
+    expect([half.st.ok, half.val[0], half.val[1]]).toEqual([true, 0.5, 1]);
+    expect(scan('3x5;1,0\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
+    // a decimal comma before a colon is not a duration (1,5:00)
+    expect(scan('3,5;-0,1;1,5:00\n', [0, 1, 6], { delim: 59, comma: true }).st.ok).toBe(false);
+    expect(scan('3,5;-0,1;1:5,5\n', [0, 1, 6], { delim: 59, comma: true }).st.ok).toBe(false); // parseDuration takes a point only
     expect(scan('3x5;1\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
     // in a comma-delimited file a comma is the delimiter, never a decimal mark
     const c = scan('3,5\n', [0, 1]);
