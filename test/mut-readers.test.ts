@@ -379,7 +379,7 @@ describe('the fast path byte scanner', () => {
       ['3.5,-0.1,7', V, true],
       // bad durations in a time slot (each a different early exit of the duration reader)
       ...['1234567890:00', '1234567-00:00:00', '1-a:00:00', '1-0a:00', '1-00a00:00', '1-00:a', '1-00:00a00', '1-00:00:a', ':00', '1:a',
-        '1:00:a', '1:0a', '1:00.', '1:00.1234567890', '1:00:00.x', '-1:00', '+1:00', '1-00:00:00x', '12:345'].map((t): [string, number[], boolean] => [`3.5,-0.1,${t}`, T, false]),
+        '1:00:a', '1:0a', '1:00.', '1:00.1234567890', '1:00:00.x', '-1:00', '+1:00', '1-00:00:00x', '12:345', '1:abc:00'].map((t): [string, number[], boolean] => [`3.5,-0.1,${t}`, T, false]),
       ['3.5,-0.1,1:00', T, true],
       // bad numbers after the voltage and current were read
       ...['1e', '1e+', '1e0001', '1e23', '1e-23', '12345678901234567', '1x', '1.2.3', '"1"'].map((t): [string, number[], boolean] => [`3.5,-0.1,${t}`, V, false]),
@@ -444,6 +444,11 @@ describe('the fast path byte scanner', () => {
     // a decimal comma before a colon is not a duration (1,5:00)
     expect(scan('3,5;-0,1;1,5:00\n', [0, 1, 6], { delim: 59, comma: true }).st.ok).toBe(false);
     expect(scan('3,5;-0,1;1:5,5\n', [0, 1, 6], { delim: 59, comma: true }).st.ok).toBe(false); // parseDuration takes a point only
+    // …and after another line it still ends at its own LF
+    const two = enc('3,5;-0,1;7\n3,5;-0,1;1,5:00\n');
+    const v = slotViews(new SharedArrayBuffer(SLOT_BYTES_PER_LINE * 2), 2);
+    expect(scanInto(two, 0, two.length, scanState([0, 1, 6], 59, true), v, 2)).toEqual({ n: 2, next: 27 });
+    expect([...v.ends, ...v.ok]).toEqual([10, 26, 1, 0]);
     expect(scan('3x5;1\n', [0, 1], { delim: 59, comma: true }).st.ok).toBe(false);
     // in a comma-delimited file a comma is the delimiter, never a decimal mark
     const c = scan('3,5\n', [0, 1]);
@@ -492,7 +497,16 @@ describe('CHI Multi-Current Steps → cycler records (readers/chi/records.ts)', 
   it('the schedule: i1, T1, … (or Step k / Step Time k) in A and s, up to the first step missing', () => {
     expect(istepSchedule(istep(two, [0]))).toEqual({ currentsA: [1e-4, 0], timesS: [10, 20] });
     expect(istepSchedule(istep([['Step 1', 'a', -2e-3], ['Step Time 1', 'sec', 5], ['i3', 'A', 1], ['T3', 's', 1]], [0]))).toEqual({ currentsA: [-2e-3], timesS: [5] });
-    // a current in another unit is not a step of the schedule
+    // twelve steps at most, names in any case
+    const twelve: [string, string, number][] = [];
+    for (let k = 1; k <= 13; k++) twelve.push([`I${k}`, 'A', k * 1e-5], [`t${k}`, 'S', k]);
+    const sch = istepSchedule(istep(twelve, [0]));
+    expect(sch.timesS).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(sch.currentsA).toHaveLength(12);
+    expect(istepSchedule(istep([['step 1', 'A', 1e-4], ['step time 1', 's', 10]], [0])).timesS).toEqual([10]);
+    // a current in another unit is not a step of the schedule, nor a time in ms or 'secs'
+    for (const wrong of [[['i1', 'Ah', 1e-4], ['T1', 's', 10]], [['i1', 'A', 1e-4], ['T1', 'ms', 10]], [['i1', 'A', 1e-4], ['T1', 'secs', 10]]] as [string, string, number][][])
+      expect(() => istepSchedule(istep(wrong, [0])), JSON.stringify(wrong)).toThrow(/no current-step schedule/);
     const e = (() => { try { istepSchedule(istep([['i1', 'mA', 0.1], ['T1', 's', 10]], [0])); } catch (x) { return x as DataError; } return null; })()!;
     expect(e.message).toBe("no current-step schedule in the parameters (expected 'i1 (A) = …' and 'T1 (s) = …'); hcarb needs it to know the current of each point");
     expect(e.line).toBe(19);
