@@ -579,3 +579,78 @@ describe('charge on an uneven potential grid; LSV of a few points', () => {
     expect(r.final_current_a).toBe(6);
   });
 });
+
+describe('measurePeak: more exact windows and contours (whole-number currents, 1/128 V grid)', () => {
+  it('a narrow peak: the half-width floor is 2 steps, the foot 6 steps before the top, the window 4 points before the foot', () => {
+    // 0, 20, 40, 60 (point 64), 40, 20, 0: half height 30 first reached 2 steps before the top (= the floor 2·step).
+    const p = run128(pw((k) => tri(k, 64, 60, 20))).peaks[0]!;
+    expect(p.baseline_to_v).toBe(58 * D);
+    expect(p.baseline_from_v).toBe(54 * D);
+    expect(p.flags).toEqual([]);
+    expect(p.ip_a).toBe(60);
+  });
+
+  it('the lowest contour is the first point at or below 1 % of the prominence (a point exactly at it stops the walk)', () => {
+    // 0 up to 62, 1 at 63, 100 at 64, then falling 5 per point: prominence 100, contour 100 − 99 = 1 exactly, reached
+    // at 63. The top is next to it: the chord through the contour (63 … 84, the first point ≤ 1 on the right).
+    const p = run128(pw((k) => (k < 63 ? 0 : k === 63 ? 1 : tri(k, 64, 100, 5)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(63 * D);
+    expect(p.baseline_to_v).toBe(84 * D);
+    // Mirror: falling in one step to 1 at 65, then 0.
+    const q = run128(pw((k) => (k > 65 ? 0 : k === 65 ? 1 : tri(k, 64, 100, 5)))).peaks[0]!;
+    expect(q.flags).toEqual(['valley_baseline']);
+    expect(q.baseline_from_v).toBe(44 * D);
+    expect(q.baseline_to_v).toBe(65 * D);
+  });
+
+  it('the chord through the contour is subtracted (a sloped line): a one-step rise on 2 per point', () => {
+    // 2k plus a peak rising in one step to 60 at 64 and falling 3 per point to 0 at 84. Prominence 188 − 168 = 20,
+    // contour 168.2: points 63 (126) and 84 (168), on the line 2k, so the corrected current is the peak itself:
+    // ip from the parabola through (0, 60, 57) as in the flat case, slope 2 per step = 256 A/V.
+    const p = run128(pw((k) => 2 * k + (k < 64 ? 0 : tri(k, 64, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(63 * D);
+    expect(p.baseline_to_v).toBe(84 * D);
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(256, 9);
+    const t = (0 - 57) / (2 * (0 - 120 + 57));
+    near(p.ip_a, 60 - ((0 - 57) * t) / 4, 1e-9);
+    near(p.ip_raw_a, 188, 1e-12);
+  });
+
+  it('a corrected height equal to the threshold is not above it: baseline', () => {
+    // The "lowest point at the start" current (prominence 110, ip 60 above the line 20 + k); threshold 60 → rejected
+    // (no chord through the contour: it would start at point 1, in the edge zone); 59.9 → the peak.
+    const I = pw((k) => (k <= 70 ? 20 + k + tri(k, 50, 60, 3) : Math.max(0, 90 - 3 * (k - 70))));
+    const r = run128(I, { minProminenceA: 60 });
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe('baseline: the local maximum does not rise above the baseline extrapolated from before its foot');
+    expect(run128(I, { minProminenceA: 59.9 }).peaks).toHaveLength(1);
+  });
+});
+
+describe('findSweepPeaks: the local noise test needs at least 8 windows (n ≥ 8·W, W = 15 points here)', () => {
+  // 10 mV grid (h = 0). ±1 alternating around a peak at point 50 (points 35 … 65, outside the peak's 7 points), 0
+  // elsewhere: less than half the sweep is noisy, so σ of the sweep is 0; σ nearby = 1.4826·4/√6 ≈ 2.42 (Δ² = ±4).
+  // Peak: 19 at 50, 3 per point down to 1 at 44 and 56 → prominence 19 + 1 = 20 (the lowest noise is −1).
+  // Threshold 10 (minProminenceA): the noise's own maxima (prominence 2) are out; 10 σ nearby ≈ 24 > 20.
+  const cur = (n: number) => Float64Array.from({ length: n }, (_, k) => {
+    const d = Math.abs(k - 50);
+    if (d <= 6) return 19 - 3 * d;
+    return d <= 15 ? (k % 2 ? 1 : -1) : 0;
+  });
+  const at = (n: number) => findSweepPeaks(Float64Array.from({ length: n }, (_, k) => k / 100), cur(n), sweep('anodic', 0, n), { scanRateVS: null, cycle: 1, minProminenceA: 10 });
+  it('119 points (< 120): no local test, the peak stands', () => {
+    const r = at(119);
+    expect(r.peaks).toHaveLength(1);
+    near(r.peaks[0]!.ep_v, 0.5, 1e-3); // the line fitted on the noise before the foot tilts it a little
+    expect(r.peaks[0]!.prominence_a).toBe(20);
+  });
+  it('120 points: the local test applies, the peak is within 10 σ of its surroundings', () => {
+    const r = at(120);
+    expect(r.peaks).toEqual([]);
+  });
+  it('101 points: no local test', () => {
+    expect(at(101).peaks).toHaveLength(1);
+  });
+});
