@@ -654,3 +654,20 @@ describe('findSweepPeaks: the local noise test needs at least 8 windows (n ≥ 8
     expect(at(101).peaks).toHaveLength(1);
   });
 });
+
+describe('findSweepPeaks: the left walk and the last edge point', () => {
+  it('prominence: the left walk starts left of the top (a lower point right after it does not count on the left)', () => {
+    // 20 up to 44, a triangle to 80 at 64 (3 per point), then 0 from 65 on: lows 20 (left) and 0 (right):
+    // prominence 80 − 20 = 60. The top is next to the right contour point (65): a chord through the contour.
+    const p = run128(pw((k) => (k <= 64 ? 20 + tri(k, 64, 60, 3) : 0))).peaks[0]!;
+    expect(p.prominence_a).toBe(60);
+    expect(p.flags).toEqual(['valley_baseline']);
+  });
+
+  it('a raw maximum at point 126 (in the last 3 points) is an edge even if the corrected maximum would be at 125', () => {
+    // 2k up to 124, then 310, 311, 254, 256 (2k + 60, 2k + 59, 2k, 2k): the raw maximum is point 126.
+    const r = run128(pw((k) => 2 * k + (k === 125 ? 60 : k === 126 ? 59 : 0)));
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+  });
+});
