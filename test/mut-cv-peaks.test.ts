@@ -671,3 +671,21 @@ describe('findSweepPeaks: the left walk and the last edge point', () => {
     expect(r.no_peak).toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
   });
 });
+
+describe('measurePeak: the chord through the contour needs both contour points outside the edge zones', () => {
+  it('a one-step rise at point 4 (left contour point 3 = m): the chord is allowed', () => {
+    // 0 up to 3, 60 at 4, falling 3 per point to 0 at 24.
+    const p = run128(pw((k) => (k < 4 ? 0 : tri(k, 4, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(3 * D);
+    expect(p.baseline_to_v).toBe(24 * D);
+  });
+
+  it('a one-step fall at point 124 (right contour point 125 = n − 1 − m): the chord is allowed', () => {
+    // Rising 3 per point from 0 at 104 to 60 at 124, 0 from 125 on.
+    const p = run128(pw((k) => (k > 124 ? 0 : tri(k, 124, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(104 * D);
+    expect(p.baseline_to_v).toBe(125 * D);
+  });
+});
