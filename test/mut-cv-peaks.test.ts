@@ -689,3 +689,28 @@ describe('measurePeak: the chord through the contour needs both contour points o
     expect(p.baseline_to_v).toBe(125 * D);
   });
 });
+
+describe('measurePeak: ties in the fall-back to the contour chord', () => {
+  it('equal maxima above the chord: the first is taken (a one-step rise onto a two-point top)', () => {
+    // 0 up to 63, 60 at 64 and 65, falling 3 per point to 0 at 85. The chord is zero; from the first of the equal
+    // maxima the parabola through (0, 60, 60) gives t = 1/2 and ip = 60 + 60/8 = 67.5 (from the second, (60, 60, 57),
+    // it would be 60.375).
+    const p = run128(pw((k) => (k < 64 ? 0 : k === 64 ? 60 : tri(k, 65, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.ep_v).toBe(64.5 * D);
+    expect(p.ip_a).toBe(67.5);
+  });
+
+  it('a height above the foot line equal to the threshold falls back to the contour chord', () => {
+    // 10 up to point 40, 0 after, a triangle 60 high (3 per point) at 64: the line before the foot (on the 10) leaves
+    // 50; threshold 50 → not above → the chord through the contour (44 … 84, zero): ip 60.
+    const I = pw((k) => (k <= 40 ? 10 : tri(k, 64, 60, 3)));
+    const p = run128(I, { minProminenceA: 50 }).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.ip_a).toBe(60);
+    // Threshold 49.9: the line before the foot stands, ip 50.
+    const q = run128(I, { minProminenceA: 49.9 }).peaks[0]!;
+    expect(q.flags).toEqual([]);
+    expect(q.ip_a).toBe(50);
+  });
+});
