@@ -367,3 +367,350 @@ describe('lsvSummary: a ramp wave on a straight line, no smoothing', () => {
     near(lsvSummary(X10, X10.map(cur), UP10).onset_v!, want, 1e-9);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Second pass (whole module): whole-number currents written point by point on the 1/128 V grid (129 points,
+// h = 1: the ±1-point Savitzky–Golay is the identity; m = 3). Piecewise-linear currents have zero second
+// differences almost everywhere, so σ = 0 and the threshold is 0 (or minProminenceA): every comparison
+// below is exact, and ties (a value exactly at half height, two equal maxima) are built on purpose.
+const pw = (f: (k: number) => number, n = 129) => Float64Array.from({ length: n }, (_, k) => f(k));
+const tri = (k: number, c: number, h: number, s: number) => Math.max(0, h - s * Math.abs(k - c));
+const run128 = (I: Float64Array, o: Partial<{ scanRateVS: number | null; minProminenceA: number }> = {}) =>
+  findSweepPeaks(X128, I, UP128, { scanRateVS: null, cycle: 1, ...o });
+
+describe('findSweepPeaks: candidates and prominence on hand-written currents', () => {
+  it('a flat top of two equal points is one peak, Ep halfway between them (the plateau is walked)', () => {
+    // 0, rising 3 per point to 60 at points 64 and 65, falling 3 per point: by symmetry Ep = 64.5 steps.
+    const r = run128(pw((k) => (k <= 64 ? tri(k, 64, 60, 3) : tri(k, 65, 60, 3))));
+    expect(r.peaks).toHaveLength(1);
+    const p = r.peaks[0]!;
+    expect(p.ep_v).toBe(64.5 * D);
+    expect(p.prominence_a).toBe(60);
+    expect(p.ip_raw_a).toBe(60);
+    // ip: the parabola through the first of the equal maxima and its neighbours (57, 60, 60): vertex
+    // height 60 + 3/8 (worked by hand: t = 1/2, c1 − (c0 − c2)·t/4).
+    expect(p.ip_a).toBe(60.375);
+  });
+
+  it('equal maxima of the corrected current: the first one is taken (asymmetric flat top)', () => {
+    // Rising 3 per point to 60 at 64 and 65, falling 2 per point after. From point 64 (57, 60, 60):
+    // t = 1/2, ip = 60 + 3/8; from point 65 it would be (60, 60, 58): t = −1/2, ip = 60 + 2/8.
+    const p = run128(pw((k) => (k <= 64 ? tri(k, 64, 60, 3) : tri(k, 65, 60, 2)))).peaks[0]!;
+    expect(p.ep_v).toBe(64.5 * D);
+    expect(p.ip_a).toBe(60.375);
+  });
+
+  it('prominence: an equal maximum on the way does not stop the walk (twin peaks of the same height)', () => {
+    // Triangles 60 high, 3 per point, at points 40 and 70 (overlapping: a flat 30 between 50 and 60), 0 elsewhere.
+    // Each top's walk passes the other (equal, not above) down to 0: prominence 60 for both, not 60 − 30.
+    const r = run128(pw((k) => tri(k, 40, 60, 3) + tri(k, 70, 60, 3)), { minProminenceA: 45 });
+    expect(r.peaks.map((p) => [p.ep_v / D, p.prominence_a]).sort((a, b) => a[0]! - b[0]!)).toEqual([[40, 60], [70, 60]]);
+  });
+
+  it('prominence: the lowest point on the left may be the first point of the sweep', () => {
+    // 20 + k (line) plus a triangle 60 high (3 per point) at 50 up to point 70, then falling 3 per point to 0:
+    // the left low is the first point (20), the right low 0: prominence 130 − 20 = 110. The line before the
+    // foot (points 1 … 3, the edge zone stops the foot) is 20 + k itself: ip = 60 at 50 steps, slope 128 A/V.
+    const r = run128(pw((k) => (k <= 70 ? 20 + k + tri(k, 50, 60, 3) : Math.max(0, 90 - 3 * (k - 70)))));
+    expect(r.peaks).toHaveLength(1);
+    const p = r.peaks[0]!;
+    expect(p.prominence_a).toBe(110);
+    expect(p.ep_v).toBe(50 * D);
+    expect(p.ip_a).toBeCloseTo(60, 10);
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(128, 9);
+  });
+
+  it('a notched top is one peak: the second maximum is measured onto the same peak and dropped', () => {
+    // Triangle 60 high, 2 per point at 64, with points 63 … 66 pressed down to 54, 52, 54, 55: two local maxima,
+    // 56 at 62 and 55 at 66 (prominence 55 − 52 = 3: its own peak is measured from the notch on, at 66), 4 steps
+    // apart: more than 2 grid steps, less than a quarter of the first one's FWHM (32 steps). One peak, at 62.
+    const r = run128(pw((k) => [54, 52, 54, 55][k - 63] ?? tri(k, 64, 60, 2)));
+    expect(r.peaks).toHaveLength(1);
+    near(r.peaks[0]!.ep_v, 62 * D, D / 2);
+    expect(r.peaks[0]!.half_width_v).toBe(32 * D);
+  });
+});
+
+describe('findSweepPeaks / measurePeak: the edge zone (first and last m = 3 points)', () => {
+  it('a one-point spike at point 3 (the first point past the edge zone) is a peak; its maximum stays there', () => {
+    const r = run128(pw((k) => (k === 3 ? 60 : 0)));
+    expect(r.peaks).toHaveLength(1);
+    const p = r.peaks[0]!;
+    expect(p.ep_v).toBe(3 * D);
+    expect(p.ip_a).toBe(60);
+    // The chord through the lowest contour would need a point left of the edge zone: the line fitted before
+    // the foot (points 0 … 1, zero) is kept.
+    expect(p.flags).toEqual(['short_baseline']);
+  });
+
+  it('a one-point spike at point 125 (the last point before the edge zone) is a peak', () => {
+    const r = run128(pw((k) => (k === 125 ? 60 : 0)));
+    expect(r.peaks).toHaveLength(1);
+    expect(r.peaks[0]!.ep_v).toBe(125 * D);
+    expect(r.peaks[0]!.ip_a).toBe(60);
+    expect(r.peaks[0]!.flags).toEqual([]);
+  });
+
+  it('a peak whose corrected maximum moves into the first 3 points is an edge, not a peak', () => {
+    // 0, 10, 59, 60, 0 …: the raw maximum is at 3, but the line through points 0 … 1 (10 per point) lifts the
+    // corrected current at 2 (59 − 20 = 39) above that at 3 (60 − 30 = 30).
+    const r = run128(pw((k) => [0, 10, 59, 60][k] ?? 0));
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+  });
+
+  it('a peak whose corrected maximum moves into the last 3 points is an edge, not a peak', () => {
+    // 100 up to point 100, falling 5 per point to 0 at 120, 0, then 60 at 125, 59 at 126, 0, 0: the line fitted
+    // before the foot lies on the fall (−5 per point), so the corrected current is 85 at 125 and 89 at 126.
+    const r = run128(pw((k) => (k <= 100 ? 100 : k <= 120 ? 100 - 5 * (k - 100) : k === 125 ? 60 : k === 126 ? 59 : 0)));
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+  });
+});
+
+describe('measurePeak: exact half-widths and the contour test (triangles on zero)', () => {
+  it('the half-width is the first point at or below half height: 60 high, 3 per point → 10 steps; foot 30 steps before', () => {
+    const p = run128(pw((k) => tri(k, 64, 60, 3))).peaks[0]!;
+    expect(p.baseline_to_v).toBe(34 * D);
+    expect(p.baseline_from_v).toBe(14 * D);
+    expect(p.flags).toEqual([]);
+    expect(p.ip_a).toBe(60);
+    expect(p.half_width_v).toBe(20 * D);
+  });
+
+  it('near the start, the foot goes into the edge zone only while closer than 1.5 half-widths to the top', () => {
+    // 0, then a step to 30 ten points before the top, rising 3 per point to 60, falling 3 per point: half height
+    // (30) first reached 10 steps before the top. Top at 18: the edge zone (point 3) is 15 steps = 1.5 half-widths
+    // away, not closer: the foot stops at 3, the window is 1 … 3; ip = 60 over the zero line.
+    const ped = (c: number) => pw((k) => (k < c - 10 ? 0 : tri(k, c, 60, 3)));
+    const p = run128(ped(18)).peaks[0]!;
+    expect(p.baseline_to_v).toBe(3 * D);
+    expect(p.baseline_from_v).toBe(1 * D);
+    expect(p.ip_a).toBe(60);
+    expect(p.flags).toEqual(['short_baseline']);
+    // Top at 17: point 3 is 14 steps (< 1.5 half-widths) away: the foot goes on to point 2, window 0 … 2.
+    const q = run128(ped(17)).peaks[0]!;
+    expect(q.baseline_to_v).toBe(2 * D);
+    expect(q.baseline_from_v).toBe(0);
+    expect(q.ip_a).toBe(60);
+  });
+
+  it('a foot at point 1: the line through the two first points (not a horizontal line)', () => {
+    // 0, 0, 0, then a step to 40 rising 2.5 per point to 60 at point 11, falling 2.5 per point: half height 30 is
+    // first reached at point 2 (9 steps): 1.5 half-widths reach past the start, the foot stops at point 1.
+    // (The window 0 … 1 has two points: a line through them, zero.) Symmetric top: ip = 60.
+    const p = run128(pw((k) => (k < 3 ? 0 : k <= 11 ? 40 + 2.5 * (k - 3) : tri(k, 11, 60, 2.5)))).peaks[0]!;
+    expect(p.baseline_to_v).toBe(1 * D);
+    expect(p.baseline_from_v).toBe(0);
+    expect(p.baseline).toBe('linear, fitted to 0.000…0.008 V before the foot and extrapolated under the peak (shortened: the peak is close to the sweep start)');
+    expect(p.ip_a).toBe(60);
+  });
+
+  it('a top next to the left contour point (a one-step rise) takes the chord through the contour', () => {
+    // 0 up to 63, 60 at 64, then falling 3 per point: the corrected maximum is next to the contour point 63.
+    // The chord is the zero line; Ep and ip from the parabola through (0, 60, 57), worked here: t = 57/126.
+    const p = run128(pw((k) => (k < 64 ? 0 : tri(k, 64, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(63 * D);
+    expect(p.baseline_to_v).toBe(84 * D);
+    const t = (0 - 57) / (2 * (0 - 120 + 57));
+    near(p.ep_v, (64 + t) * D, 1e-15);
+    near(p.ip_a, 60 - ((0 - 57) * t) / 4, 1e-12);
+  });
+
+  it('a top next to the right contour point (a one-step fall) takes the chord through the contour', () => {
+    const p = run128(pw((k) => (k > 64 ? 0 : tri(k, 64, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(44 * D);
+    expect(p.baseline_to_v).toBe(65 * D);
+    const t = (57 - 0) / (2 * (57 - 120 + 0));
+    near(p.ep_v, (64 + t) * D, 1e-15);
+    near(p.ip_a, 60 - (57 * t) / 4, 1e-12);
+  });
+});
+
+describe('noPeakReason: exact ties and the baseline reason', () => {
+  it('a current rising along a straight line and then falling: the maximum is not above the line before its foot', () => {
+    // k up to point 64, then falling 2 per point to 0: the line fitted before the foot is the current itself.
+    const r = run128(pw((k) => (k <= 64 ? k : Math.max(0, 64 - 2 * (k - 64)))));
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe('baseline: the local maximum does not rise above the baseline extrapolated from before its foot');
+  });
+
+  it('a bump whose prominence equals the threshold is not above it (the no-peak reason says so)', () => {
+    // V shape |k − 64| with point 30 raised from 34 to 39: prominence 39 − 35 = 4 exactly. Threshold 4.
+    const I = pw((k) => (k === 30 ? 39 : Math.abs(k - 64)));
+    expect(run128(I, { minProminenceA: 4 }).no_peak).toBe(`noise: no local maximum stands out of the noise (prominence ≤ ${(4).toExponential(2)} A)`);
+    expect(run128(I, { minProminenceA: 3.9 }).peaks).toHaveLength(1);
+  });
+
+  it('a range of exactly 10 × threshold/5 is within the noise', () => {
+    // V shape |k − 64|: range 64; threshold 32 → 10·32/5 = 64.
+    expect(run128(pw((k) => Math.abs(k - 64)), { minProminenceA: 32 }).no_peak).toMatch(/^noise: the current varies by 6\.40e\+1 A over the sweep/);
+  });
+
+  it('monotonic means a return of less than 10 % of the main change (exactly 10 % is not)', () => {
+    // Falling 1 per point from 100 to 0 (point 100), rising back 1 per point to 10 (point 110), flat: up 10, down 100.
+    const r = run128(pw((k) => (k <= 100 ? 100 - k : Math.min(10, k - 100))));
+    expect(r.no_peak).toBe(`noise: no local maximum stands out of the noise (prominence ≤ ${(0).toExponential(2)} A)`);
+    // Back up to 9 only: monotonic.
+    expect(run128(pw((k) => (k <= 100 ? 100 - k : Math.min(9, k - 100)))).no_peak).toBe('monotonic: the current changes steadily over the sweep without a maximum');
+  });
+});
+
+describe('charge on an uneven potential grid; LSV of a few points', () => {
+  it('the trapezoid uses the step before each point: a triangle with its corners on the grid integrates exactly', () => {
+    // Steps growing from 1/128 V by 1/50 of that per point (x_k = (k + k(k − 1)/100)/128 V). A triangle 60 high with
+    // its top on x_50, corners on x_40 and x_56, zero elsewhere: the trapezoid rule is exact on it, and the charge
+    // window (foot … 3 right half-widths) covers the base: charge = 60·(x_56 − x_40)/2 / v. (On a grid of
+    // alternating steps the error of using the next step cancels over a peak that starts and ends at zero.)
+    const X = Float64Array.from({ length: 101 }, (_, k) => (k + (k * (k - 1)) / 100) * D);
+    const Ec = X[50]!, wl = Ec - X[40]!, wr = X[56]! - Ec, v = 0.1;
+    const I = X.map((E) => 60 * Math.max(0, E < Ec ? 1 - (Ec - E) / wl : 1 - (E - Ec) / wr));
+    const p = findSweepPeaks(X, I, sweep('anodic', 0, 101), { scanRateVS: v, cycle: 1 }).peaks[0]!;
+    near(p.charge_c! / ((60 * (wl + wr)) / 2 / v), 1, 1e-12);
+  });
+
+  it('a six-point LSV on a straight line has no onset (the background line uses points 3 … 5)', () => {
+    // i = 1 … 6 at 0 … 50 mV: m = 3, the line through points 3 … 5 is the current itself: no rise above it.
+    const r = lsvSummary(X10.subarray(0, 6), Float64Array.from([1, 2, 3, 4, 5, 6]), sweep('anodic', 0, 6));
+    expect(r.onset_v).toBeNull();
+    expect(r.limiting_current_a).toBeNull();
+    expect(r.final_current_a).toBe(6);
+  });
+});
+
+describe('measurePeak: more exact windows and contours (whole-number currents, 1/128 V grid)', () => {
+  it('a narrow peak: the half-width floor is 2 steps, the foot 6 steps before the top, the window 4 points before the foot', () => {
+    // 0, 20, 40, 60 (point 64), 40, 20, 0: half height 30 first reached 2 steps before the top (= the floor 2·step).
+    const p = run128(pw((k) => tri(k, 64, 60, 20))).peaks[0]!;
+    expect(p.baseline_to_v).toBe(58 * D);
+    expect(p.baseline_from_v).toBe(54 * D);
+    expect(p.flags).toEqual([]);
+    expect(p.ip_a).toBe(60);
+  });
+
+  it('the lowest contour is the first point at or below 1 % of the prominence (a point exactly at it stops the walk)', () => {
+    // 0 up to 62, 1 at 63, 100 at 64, then falling 5 per point: prominence 100, contour 100 − 99 = 1 exactly, reached
+    // at 63. The top is next to it: the chord through the contour (63 … 84, the first point ≤ 1 on the right).
+    const p = run128(pw((k) => (k < 63 ? 0 : k === 63 ? 1 : tri(k, 64, 100, 5)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(63 * D);
+    expect(p.baseline_to_v).toBe(84 * D);
+    // Mirror: falling in one step to 1 at 65, then 0.
+    const q = run128(pw((k) => (k > 65 ? 0 : k === 65 ? 1 : tri(k, 64, 100, 5)))).peaks[0]!;
+    expect(q.flags).toEqual(['valley_baseline']);
+    expect(q.baseline_from_v).toBe(44 * D);
+    expect(q.baseline_to_v).toBe(65 * D);
+  });
+
+  it('the chord through the contour is subtracted (a sloped line): a one-step rise on 2 per point', () => {
+    // 2k plus a peak rising in one step to 60 at 64 and falling 3 per point to 0 at 84. Prominence 188 − 168 = 20,
+    // contour 168.2: points 63 (126) and 84 (168), on the line 2k, so the corrected current is the peak itself:
+    // ip from the parabola through (0, 60, 57) as in the flat case, slope 2 per step = 256 A/V.
+    const p = run128(pw((k) => 2 * k + (k < 64 ? 0 : tri(k, 64, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(63 * D);
+    expect(p.baseline_to_v).toBe(84 * D);
+    expect(p.baseline_slope_a_per_v).toBeCloseTo(256, 9);
+    const t = (0 - 57) / (2 * (0 - 120 + 57));
+    near(p.ip_a, 60 - ((0 - 57) * t) / 4, 1e-9);
+    near(p.ip_raw_a, 188, 1e-12);
+  });
+
+  it('a corrected height equal to the threshold is not above it: baseline', () => {
+    // The "lowest point at the start" current (prominence 110, ip 60 above the line 20 + k); threshold 60 → rejected
+    // (no chord through the contour: it would start at point 1, in the edge zone); 59.9 → the peak.
+    const I = pw((k) => (k <= 70 ? 20 + k + tri(k, 50, 60, 3) : Math.max(0, 90 - 3 * (k - 70))));
+    const r = run128(I, { minProminenceA: 60 });
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe('baseline: the local maximum does not rise above the baseline extrapolated from before its foot');
+    expect(run128(I, { minProminenceA: 59.9 }).peaks).toHaveLength(1);
+  });
+});
+
+describe('findSweepPeaks: the local noise test needs at least 8 windows (n ≥ 8·W, W = 15 points here)', () => {
+  // 10 mV grid (h = 0). ±1 alternating around a peak at point 50 (points 35 … 65, outside the peak's 7 points), 0
+  // elsewhere: less than half the sweep is noisy, so σ of the sweep is 0; σ nearby = 1.4826·4/√6 ≈ 2.42 (Δ² = ±4).
+  // Peak: 19 at 50, 3 per point down to 1 at 44 and 56 → prominence 19 + 1 = 20 (the lowest noise is −1).
+  // Threshold 10 (minProminenceA): the noise's own maxima (prominence 2) are out; 10 σ nearby ≈ 24 > 20.
+  const cur = (n: number) => Float64Array.from({ length: n }, (_, k) => {
+    const d = Math.abs(k - 50);
+    if (d <= 6) return 19 - 3 * d;
+    return d <= 15 ? (k % 2 ? 1 : -1) : 0;
+  });
+  const at = (n: number) => findSweepPeaks(Float64Array.from({ length: n }, (_, k) => k / 100), cur(n), sweep('anodic', 0, n), { scanRateVS: null, cycle: 1, minProminenceA: 10 });
+  it('119 points (< 120): no local test, the peak stands', () => {
+    const r = at(119);
+    expect(r.peaks).toHaveLength(1);
+    near(r.peaks[0]!.ep_v, 0.5, 1e-3); // the line fitted on the noise before the foot tilts it a little
+    expect(r.peaks[0]!.prominence_a).toBe(20);
+  });
+  it('120 points: the local test applies, the peak is within 10 σ of its surroundings', () => {
+    const r = at(120);
+    expect(r.peaks).toEqual([]);
+  });
+  it('101 points: no local test', () => {
+    expect(at(101).peaks).toHaveLength(1);
+  });
+});
+
+describe('findSweepPeaks: the left walk and the last edge point', () => {
+  it('prominence: the left walk starts left of the top (a lower point right after it does not count on the left)', () => {
+    // 20 up to 44, a triangle to 80 at 64 (3 per point), then 0 from 65 on: lows 20 (left) and 0 (right):
+    // prominence 80 − 20 = 60. The top is next to the right contour point (65): a chord through the contour.
+    const p = run128(pw((k) => (k <= 64 ? 20 + tri(k, 64, 60, 3) : 0))).peaks[0]!;
+    expect(p.prominence_a).toBe(60);
+    expect(p.flags).toEqual(['valley_baseline']);
+  });
+
+  it('a raw maximum at point 126 (in the last 3 points) is an edge even if the corrected maximum would be at 125', () => {
+    // 2k up to 124, then 310, 311, 254, 256 (2k + 60, 2k + 59, 2k, 2k): the raw maximum is point 126.
+    const r = run128(pw((k) => 2 * k + (k === 125 ? 60 : k === 126 ? 59 : 0)));
+    expect(r.peaks).toEqual([]);
+    expect(r.no_peak).toBe("edge: the largest current is at the sweep's start or end (a current still rising at a vertex is not a peak)");
+  });
+});
+
+describe('measurePeak: the chord through the contour needs both contour points outside the edge zones', () => {
+  it('a one-step rise at point 4 (left contour point 3 = m): the chord is allowed', () => {
+    // 0 up to 3, 60 at 4, falling 3 per point to 0 at 24.
+    const p = run128(pw((k) => (k < 4 ? 0 : tri(k, 4, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(3 * D);
+    expect(p.baseline_to_v).toBe(24 * D);
+  });
+
+  it('a one-step fall at point 124 (right contour point 125 = n − 1 − m): the chord is allowed', () => {
+    // Rising 3 per point from 0 at 104 to 60 at 124, 0 from 125 on.
+    const p = run128(pw((k) => (k > 124 ? 0 : tri(k, 124, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.baseline_from_v).toBe(104 * D);
+    expect(p.baseline_to_v).toBe(125 * D);
+  });
+});
+
+describe('measurePeak: ties in the fall-back to the contour chord', () => {
+  it('equal maxima above the chord: the first is taken (a one-step rise onto a two-point top)', () => {
+    // 0 up to 63, 60 at 64 and 65, falling 3 per point to 0 at 85. The chord is zero; from the first of the equal
+    // maxima the parabola through (0, 60, 60) gives t = 1/2 and ip = 60 + 60/8 = 67.5 (from the second, (60, 60, 57),
+    // it would be 60.375).
+    const p = run128(pw((k) => (k < 64 ? 0 : k === 64 ? 60 : tri(k, 65, 60, 3)))).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.ep_v).toBe(64.5 * D);
+    expect(p.ip_a).toBe(67.5);
+  });
+
+  it('a height above the foot line equal to the threshold falls back to the contour chord', () => {
+    // 10 up to point 40, 0 after, a triangle 60 high (3 per point) at 64: the line before the foot (on the 10) leaves
+    // 50; threshold 50 → not above → the chord through the contour (44 … 84, zero): ip 60.
+    const I = pw((k) => (k <= 40 ? 10 : tri(k, 64, 60, 3)));
+    const p = run128(I, { minProminenceA: 50 }).peaks[0]!;
+    expect(p.flags).toEqual(['valley_baseline']);
+    expect(p.ip_a).toBe(60);
+    // Threshold 49.9: the line before the foot stands, ip 50.
+    const q = run128(I, { minProminenceA: 49.9 }).peaks[0]!;
+    expect(q.flags).toEqual([]);
+    expect(q.ip_a).toBe(50);
+  });
+});
