@@ -44,3 +44,163 @@ describe('fit: canonical arc order (same-shape arcs sorted by time constant, the
     want.forEach((x, k) => expect(rel(fit.params[k]!.value, x), `${k}`).toBeLessThan(1e-5));
   });
 });
+
+describe('fit: arcs that must not be reordered', () => {
+  it('a p(R,C) and a p(R,CPE) arc are of different shapes: the slow C arc stays first', () => {
+    const z = series(R(5), parallel(R(100), Cap(1e-3)), parallel(R(40), CPE(2.5e-6, 0.9)));
+    const S = spec(z, logf(1e5, 0.1, 4));
+    const fit = fitCircuit(S, 'R0-p(R1,C1)-p(R2,CPE2)', { guess: { R1_ohm: 100, C1_F: 1e-3, R2_ohm: 40, CPE2_q: 2.5e-6, CPE2_n: 0.9 } });
+    [5, 100, 1e-3, 40, 2.5e-6, 0.9].forEach((x, k) => expect(rel(fit.params[k]!.value, x), `${k}`).toBeLessThan(1e-6));
+  });
+  it('an arc with a fixed parameter: the order is left as given (the slow arc first)', () => {
+    const z = series(R(5), parallel(R(100), Cap(1e-3)), parallel(R(40), Cap(2.5e-6)));
+    const S = spec(z, logf(1e5, 0.1, 4));
+    const fit = fitCircuit(S, 'R0-p(R1,C1)-p(R2,C2)', { fix: { C1_F: 1e-3 }, guess: { R1_ohm: 100, R2_ohm: 40, C2_F: 2.5e-6 } });
+    [5, 100, 1e-3, 40, 2.5e-6].forEach((x, k) => expect(rel(fit.params[k]!.value, x), `${k}`).toBeLessThan(1e-6));
+    expect(fit.params[1]!.se).not.toBeNull();
+    expect(fit.params[2]).toMatchObject({ fixed: true, se: null, value: 1e-3 });
+  });
+});
+
+describe('fit: "arc not closed" counts resistances only, and only arc resistances are flagged', () => {
+  it('p(R1,C1)-R2 measured above the apex: R1 flagged (R1 alone passes max Z′), the top-level R2 after it not', () => {
+    // apex at 1/(2π·1e-3) ≈ 159 Hz; points 10 kHz…1 kHz: max Z′ = 10 + 100/(1 + (2π)²) ≈ 12.47 Ω
+    const S = spec(series(parallel(R(100), Cap(1e-5)), R(10)), [1e4, 5e3, 2e3, 1e3]);
+    const zmax = 10 + 100 / (1 + (2 * Math.PI) ** 2);
+    const fit = fitCircuit(S, 'p(R1,C1)-R2');
+    expect(rel(fit.params[0]!.value, 100)).toBeLessThan(1e-4);
+    expect(rel(fit.params[2]!.value, 10)).toBeLessThan(1e-4);
+    const arc = fit.warnings.filter((w) => w.startsWith('arc not closed'));
+    expect(arc).toEqual([`arc not closed: with R1_ohm = ${fit.params[0]!.value!.toPrecision(4)} Ω the resistances add up to ${fit.params[0]!.value!.toPrecision(4)} Ω, beyond the largest measured Z′ (${zmax.toPrecision(4)} Ω); this value is an extrapolation (extend the low-frequency range)`]);
+  });
+  it('R0-p(R1,C1) above the apex: one warning (for R1), none for C1', () => {
+    const S = spec(series(R(10), parallel(R(100), Cap(1e-5))), [1e4, 5e3, 2e3, 1e3]);
+    const fit = fitCircuit(S, 'R0-p(R1,C1)');
+    const arc = fit.warnings.filter((w) => w.startsWith('arc not closed'));
+    expect(arc.length).toBe(1);
+    expect(arc[0]).toMatch(/^arc not closed: with R1_ohm = /);
+  });
+});
+
+describe('fit: messages, data checks, null results, assumptions, rows', () => {
+  const S = () => spec(series(R(10), parallel(R(100), Cap(1e-5))), logf(1e4, 1, 2));
+  it('an unknown --fix / --guess key names the option', () => {
+    expect(() => fitCircuit(S(), 'R0', { fix: { X1: 1 } })).toThrow('--fix X1: the circuit R0 has no such parameter (it has R0_ohm)');
+    expect(() => fitCircuit(S(), 'R0', { guess: { X1: 1 } })).toThrow('--guess X1: the circuit R0 has no such parameter (it has R0_ohm)');
+  });
+  it('Z′ = 0 exactly is not negative: no warning; 4 of 8 negative is not a majority: fitted', () => {
+    const s = S();
+    const z0 = { ...s, re: Float64Array.from(s.re, (x, i) => (i === 0 ? 0 : x)) };
+    expect(fitCircuit(z0, 'R0', { maxIter: 2 }).warnings.join('\n')).not.toMatch(/Z′ < 0/);
+    const f8 = { f: s.f.slice(0, 8), re: Float64Array.from(s.re.slice(0, 8), (x, i) => (i < 4 ? -x : x)), im: s.im.slice(0, 8) };
+    const four = fitCircuit(f8, 'R0', { maxIter: 2 });
+    expect(four.chi2).not.toBeNull();
+    expect(four.warnings[0]).toBe('4 of 8 points have Z′ < 0, which a passive cell cannot give (non-physical: check the connections and the reference electrode)');
+    expect(four.warnings.join('\n')).not.toMatch(/no fit/);
+  });
+  it('a null result keeps the preset aliases and has no raw vector', () => {
+    const s = S();
+    const neg = fitCircuit({ ...s, re: Float64Array.from(s.re, (x) => -x) }, 'randles');
+    expect(neg.params.map((p) => p.alias)).toEqual(['r_ohm', 'c_dl_f', 'r_ct_ohm', 'sigma_w_ohm_s05']);
+    expect(neg.raw).toEqual([]);
+    expect(neg.cropped_hz).toEqual([]);
+    expect(neg.params.every((p) => p.value === null && Number.isNaN(p.initial))).toBe(true);
+  });
+  it('the assumptions spell out χ²/dof, AIC/BIC and the method', () => {
+    const a = fitCircuit(S(), 'R0-p(R1,C1)', { maxIter: 2 }).assumptions;
+    expect(a.chi2_dof).toBe('Σ w²(ΔZ′² + ΔZ″²) / (2N − p)');
+    expect(a.aic_bic).toBe('AIC = 2N ln(χ²/2N) + 2p, BIC = 2N ln(χ²/2N) + p ln 2N');
+    expect(a.method).toBe('Levenberg–Marquardt on ln(parameter) (logit for CPE n), multi-start from the spectrum\'s guesses');
+  });
+  it('fitRow: a preset parameter appears under its alias too; undetermined keys joined by ";"', () => {
+    const fit = fitCircuit(S(), 'randles', { maxIter: 3 });
+    const row = fitRow(fit);
+    expect(row.model).toBe('randles');
+    expect(row.r_ohm).toBe(fit.params[0]!.value);
+    expect(row.r_ohm_se).toBe(fit.params[0]!.se);
+    expect(row.c_dl_f).toBe(fit.params[1]!.value);
+    expect(Object.keys(row)).toContain('sigma_w_ohm_s05_se');
+    const two = fitRow(fitCircuit({ f: Float64Array.of(1, 10, 100), re: Float64Array.of(30, 30, 30), im: Float64Array.of(-1, -1, -1) }, 'R0-R1'));
+    expect(two.undetermined).toBe('R0_ohm;R1_ohm');
+    expect(two.R0_ohm).toBeNull();
+    expect(Object.keys(two)).not.toContain('r_ohm');
+  });
+  it('a stopped optimiser says so with the total iteration count (maxIter 0: the polish never starts)', () => {
+    const noisy = spec(series(R(10), parallel(R(100), Cap(1e-5))), logf(1e4, 1, 2), [0.01, -0.02, 0.015, -0.01, 0.02, -0.015, 0.01, 0.005, -0.01]);
+    const fit = fitCircuit(noisy, 'R0-p(R1,C1)', { maxIter: 0 });
+    expect(fit.converged).toBe(false);
+    expect(fit.iterations).toBeGreaterThan(0);
+    expect(fit.warnings).toContain(`the optimiser did not meet its convergence criteria after ${fit.iterations} iterations`);
+    expect(fit.warnings.join('\n')).not.toMatch(/not of full rank/);
+    // the same data with the polish: converged, no such warning
+    const full = fitCircuit(noisy, 'R0-p(R1,C1)');
+    expect(full.converged).toBe(true);
+    expect(full.warnings.join('\n')).not.toMatch(/convergence criteria/);
+  });
+});
+
+describe('fit: CPE exponents at their bounds', () => {
+  const flat = () => ({ f: Float64Array.of(1, 10, 100, 1000, 1e4, 1e5), re: Float64Array.of(10, 10, 10, 10, 10, 10), im: new Float64Array(6) });
+  it('n started at 1 on purely resistive data: Q has no effect, so n at 1 is null with the element reason', () => {
+    const fit = fitCircuit(flat(), 'R0-CPE1', { guess: { CPE1_n: 1 } });
+    expect(fit.params[0]!.value!).toBeCloseTo(10, 9);
+    expect(vals(fit).slice(1)).toEqual([null, null]);
+    expect(fit.undetermined).toEqual([
+      { key: 'CPE1_q', reason: 'does not change the fitted spectrum (zero Jacobian column)' },
+      { key: 'CPE1_n', reason: 'its element CPE1 is not determined (n sits on its bound 1)' },
+    ]);
+    expect(fit.warnings.join('\n')).not.toMatch(/reached its bound n = 1/);
+    expect(fit.converged).toBe(false);
+  });
+  it('R0-C1 on resistive data: the zero column makes the fit "not of full rank"', () => {
+    const fit = fitCircuit(flat(), 'R0-C1');
+    expect(fit.undetermined).toEqual([{ key: 'C1_F', reason: 'does not change the fitted spectrum (zero Jacobian column)' }]);
+    expect(fit.converged).toBe(false);
+    expect(fit.warnings).toContain('not converged: the Jacobian is not of full rank at the optimum (some parameters are not identifiable); try a simpler circuit');
+  });
+});
+
+describe('fitAuto: the choice by AIC (ΔAIC < 2: fewest parameters)', () => {
+  /** The rule of fitAuto's contract, written again: lowest AIC; among those within ΔAIC < 2 of it, fewest free parameters. */
+  const expected = (fits: ReturnType<typeof fitCircuit>[]) => {
+    const ok = fits.filter((f) => f.aic !== null);
+    const min = Math.min(...ok.map((f) => f.aic!));
+    const lowest = ok.find((f) => f.aic === min)!;
+    const pool = ok.filter((f) => f.aic! - min < 2);
+    const fewest = Math.min(...pool.map((f) => f.free_params));
+    const best = pool.filter((f) => f.free_params === fewest).sort((a, b) => a.aic! - b.aic!)[0]!;
+    return { best, lowest, min };
+  };
+  const noise = (n: number) => Array.from({ length: n }, (_, k) => 0.005 * Math.sin(1.7 * k * k + 0.3));
+  it('a two-arc spectrum: two-arc has by far the lowest AIC and is chosen despite more parameters', () => {
+    const fs = logf(1e5, 0.01, 4);
+    const z = series(R(5), parallel(R(30), CPE(1e-5, 0.85)), parallel(R(100), CPE(1e-3, 0.8)), W(10));
+    const a = fitAuto(spec(z, fs, noise(fs.length)));
+    const e = expected(a.fits);
+    expect(a.best.preset).toBe('two-arc');
+    expect(a.best).toBe(e.best);
+    expect(a.warnings).toEqual(['auto: chose two-arc (R0-p(R1,CPE1)-p(R2,CPE2)-W1) by AIC among 3 presets']);
+    expect(a.candidates.map((c) => [c.preset, c.aic])).toEqual(a.fits.map((f) => [f.preset, f.aic]));
+  });
+  it('randles-cpe lower by less than 2 than randles: randles (fewer parameters) is chosen and the warning says why', () => {
+    const fs = logf(1e4, 0.1, 4);
+    const z = series(R(10), parallel(CPE(1e-5, 0.9968), series(R(100), W(20))));
+    const a = fitAuto(spec(z, fs, noise(fs.length)));
+    const e = expected(a.fits);
+    expect(e.lowest.preset).toBe('randles-cpe'); // the case this test is for
+    expect(a.best).toBe(e.best);
+    expect(a.best.preset).toBe('randles');
+    const d = a.best.aic! - e.min;
+    expect(d).toBeGreaterThan(0);
+    expect(d).toBeLessThan(2);
+    expect(a.warnings).toEqual([`auto: chose randles (R0-p(C1,R1-W1)) by AIC among 3 presets (randles-cpe has an AIC lower by ${d.toFixed(2)} < 2 but more parameters)`]);
+  });
+  it('four points: two-arc (8 parameters) cannot be fitted (2N ≤ p) and is left out; the choice is among the others', () => {
+    const z = series(R(10), parallel(Cap(1e-5), series(R(100), W(20))));
+    const a = fitAuto(spec(z, [1000, 100, 10, 1]));
+    expect(a.fits[2]!.aic).toBeNull();
+    const e = expected(a.fits);
+    expect(a.best).toBe(e.best);
+    expect(a.warnings[0]).toMatch(new RegExp(`^auto: chose ${e.best.preset} `));
+  });
+});
