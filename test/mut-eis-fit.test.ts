@@ -204,3 +204,47 @@ describe('fitAuto: the choice by AIC (ΔAIC < 2: fewest parameters)', () => {
     expect(a.warnings[0]).toMatch(new RegExp(`^auto: chose ${e.best.preset} `));
   });
 });
+
+describe('fit: standard errors by the delta method, worked in natural units', () => {
+  /** (JᵀJ)⁻¹ by Gauss–Jordan elimination. */
+  const invert = (A: number[][]) => {
+    const n = A.length, M = A.map((row, i) => [...row, ...row.map((_, j) => (i === j ? 1 : 0))]);
+    for (let c = 0; c < n; c++) {
+      let p = c; for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+      [M[c], M[p]] = [M[p]!, M[c]!];
+      const d = M[c]![c]!; M[c] = M[c]!.map((x) => x / d);
+      for (let r = 0; r < n; r++) if (r !== c) { const f = M[r]![c]!; M[r] = M[r]!.map((x, j) => x - f * M[c]![j]!); }
+    }
+    return M.map((row) => row.slice(n));
+  };
+  it('R0-CPE1 on a CPE spectrum with 0.5 % scatter: SE(R0), SE(Q), SE(n) = √(s² [(JᵀJ)⁻¹]kk), J of the weighted residuals in R0, Q, n', () => {
+    const fs = logf(1e4, 0.1, 3);
+    const e = fs.map((_, k) => 0.005 * Math.sin(1.7 * k * k + 0.3));
+    const S = spec(series(R(20), CPE(2e-4, 0.75)), fs, e);
+    const fit = fitCircuit(S, 'R0-CPE1');
+    const p = fit.params.map((q) => q.value!);
+    expect(rel(p[2], 0.75)).toBeLessThan(0.05);
+    // residuals (Z_model − Z_data)/|Z_data| of the test's own model
+    const res = (x: number[]) => fs.flatMap((f, k) => {
+      const z = series(R(x[0]!), CPE(x[1]!, x[2]!))(2 * Math.PI * f);
+      const m = Math.hypot(S.re[k]!, S.im[k]!);
+      return [(z.re - S.re[k]!) / m, (z.im - S.im[k]!) / m];
+    });
+    const r0 = res(p);
+    const chi2 = r0.reduce((a, x) => a + x * x, 0);
+    expect(rel(fit.chi2, chi2)).toBeLessThan(1e-9);
+    const J = p.map((x, j) => {
+      const h = 1e-6 * x, up = [...p], dn = [...p];
+      up[j] = x + h; dn[j] = x - h;
+      const a = res(up), b = res(dn);
+      return a.map((v, i) => (v - b[i]!) / (2 * h));
+    });
+    const JtJ = J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i]!, 0)));
+    const cov = invert(JtJ);
+    const s2 = chi2 / (2 * fs.length - 3);
+    const want = cov.map((row, k) => Math.sqrt(s2 * row[k]!));
+    fit.params.forEach((q, k) => expect(rel(q.se, want[k]!), `${q.key}: ${q.se} vs ${want[k]}`).toBeLessThan(1e-4));
+    expect(fit.undetermined).toEqual([]);
+    expect(fit.converged).toBe(true);
+  });
+});
