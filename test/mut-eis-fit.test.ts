@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cap, CPE, R, W, parallel, series, type Zfn } from '../src/generate/eis.js';
 import { fitAuto, fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
+import { initialGuesses, spectrumFeatures } from '../src/analysis/eis/guess.js';
+import { parseCircuit } from '../src/analysis/eis/circuit.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';
 
 /** The spectrum of z at the frequencies fs (Hz), optionally scaled point by point by (1 + e_k) on Z′ and (1 − e_k) on Z″. */
@@ -246,5 +248,67 @@ describe('fit: standard errors by the delta method, worked in natural units', ()
     fit.params.forEach((q, k) => expect(rel(q.se, want[k]!), `${q.key}: ${q.se} vs ${want[k]}`).toBeLessThan(1e-4));
     expect(fit.undetermined).toEqual([]);
     expect(fit.converged).toBe(true);
+  });
+});
+
+// ======================================================================================= guess
+describe('guess: peaks, prominence, closed arcs and fills worked by hand', () => {
+  /** Spectrum from Z′ and −Z″ lists (high to low frequency). */
+  const sp = (f: number[], re: number[], v: number[]): Spectrum => ({ f: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(v, (x) => -x) });
+  /** The smoothing of guess.ts's contract, written again: (a + 2b + c)/4 with the ends repeated. */
+  const smooth = (v: number[]) => v.map((_, j) => (v[Math.max(0, j - 1)]! + 2 * v[j]! + v[Math.min(v.length - 1, j + 1)]!) / 4);
+  const tanK = Math.tan(0.85 * Math.PI / 4); // an open arc's diameter is 2·height/tan(0.85π/4)
+  const f10 = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
+  const w = (f: number) => 2 * Math.PI * f;
+
+  it('a flat-topped peak counts once, at its last point (sm ≥ left, > right)', () => {
+    // −Z″ = [0,2,6,6,2,0,0,0,0,0] smooths to [0.5,2.5,5,5,2.5,0.5,0,0,0,0]: the peak is j = 3
+    // (5 ≥ 5, 5 > 2.5), not j = 2 (5 > 5 fails); its valley is the first 0 (j = 6, not the last
+    // point, 0 < 0.8·5): closed, diameter Z′[6] − R∞ = 20 − 1 = 19 (> 2·5)
+    const v = [0, 2, 6, 6, 2, 0, 0, 0, 0, 0];
+    expect(smooth(v)).toEqual([0.5, 2.5, 5, 5, 2.5, 0.5, 0, 0, 0, 0]);
+    const ft = spectrumFeatures(sp(f10, [1, 2, 4, 8, 14, 18, 20, 21, 22, 23], v));
+    expect(ft.arcs).toEqual([{ fHz: 100, rOhm: 19 }]);
+  });
+  it('a peak at the second point: its left minimum is the first point', () => {
+    // −Z″ = [0,8,0,…] smooths to [2,4,2,0,…]: peak j = 1, left minimum 2, valley 0 at j = 3:
+    // prominence 4 − 2 = 2 ≥ 5 % of 4; closed (0 < 3.2, not the last point): Z′[3] − R∞ = 9 − 1
+    const v = [0, 8, 0, 0, 0, 0, 0, 0, 0, 0];
+    expect(smooth(v).slice(0, 4)).toEqual([2, 4, 2, 0]);
+    const ft = spectrumFeatures(sp(f10, [1, 3, 6, 9, 10, 11, 12, 13, 14, 15], v));
+    expect(ft.arcs).toEqual([{ fHz: 500, rOhm: 8 }]);
+  });
+  it('a shoulder on the rising side of a big arc is not an arc: prominence against the valley on its right', () => {
+    // −Z″ = [0,0,4,4.8,4,4,8,12,8,2,0,0] smooths to [0,1,3.2,4.4,4.2,5,8,10,7.5,3,0.5,0];
+    // peaks at j = 3 (4.4) and j = 7 (10). j = 3: left minimum 0, valley 4.2 (j = 4) before the
+    // next peak: prominence 4.4 − max(0, 4.2) = 0.2 < 5 % of 10 = 0.5: skipped. j = 7: valley 0 at
+    // the last point: open, 2·10/tan(0.85π/4)
+    const v = [0, 0, 4, 4.8, 4, 4, 8, 12, 8, 2, 0, 0];
+    const sm = smooth(v);
+    [0, 1, 3.2, 4.4, 4.2, 5, 8, 10, 7.5, 3, 0.5, 0].forEach((x, k) => expect(sm[k]).toBeCloseTo(x, 12));
+    const f = Array.from({ length: 12 }, (_, k) => 10 ** (4 - k / 2));
+    const ft = spectrumFeatures(sp(f, [1, 1.5, 2, 3, 4, 6, 9, 14, 20, 24, 26, 27], v));
+    expect(ft.arcs.length).toBe(1);
+    expect(ft.arcs[0]!.fHz).toBeCloseTo(10 ** 0.5, 12);
+    expect(ft.arcs[0]!.rOhm).toBeCloseTo(20 / tanK, 12);
+  });
+  it('after a closed arc the next peak\'s left minimum is taken from that arc\'s valley on', () => {
+    // −Z″ = [0,4,10,8,4,5,6.4,6,0,0] smooths to [1,4.5,8,7.5,5.25,5.1,5.95,4.6,1.5,0]: peaks at
+    // j = 2 (8) and j = 6 (5.95). j = 2: valley 5.1 at j = 5 (< 0.8·8 = 6.4, not the last point):
+    // closed, Z′[5] − R∞ = 20 − 2 = 18 (> 2·8; R∞ = min of the first 3 Z′). j = 6: left minimum
+    // from j = 5 on is 5.1, valley 0 at the last point: prominence 0.85 ≥ 5 % of 8: open, 2·5.95/tan
+    const v = [0, 4, 10, 8, 4, 5, 6.4, 6, 0, 0];
+    [1, 4.5, 8, 7.5, 5.25, 5.1, 5.95, 4.6, 1.5, 0].forEach((x, k) => expect(smooth(v)[k]).toBeCloseTo(x, 12));
+    const re = [2, 3, 5, 9, 14, 20, 22, 24, 26, 27];
+    const ft = spectrumFeatures(sp(f10, re, v));
+    expect(ft.arcs.length).toBe(2);
+    expect(ft.arcs[0]).toEqual({ fHz: 200, rOhm: 18 });
+    expect(ft.arcs[1]!.fHz).toBe(10);
+    expect(ft.arcs[1]!.rOhm).toBeCloseTo(2 * 5.95 / tanK, 12);
+    // the second bump lower: −Z″ = [0,4,10,8,4,5,5.3,5.1,0,0] smooths at j = 5…7 to 4.825, 5.175,
+    // 3.875: prominence 5.175 − 4.825 = 0.35 < 0.4: skipped, although it stands 5.175 above 0
+    const v2 = [0, 4, 10, 8, 4, 5, 5.3, 5.1, 0, 0];
+    [4.825, 5.175, 3.875].forEach((x, k) => expect(smooth(v2)[k + 5]).toBeCloseTo(x, 12));
+    expect(spectrumFeatures(sp(f10, re, v2)).arcs).toEqual([{ fHz: 200, rOhm: 18 }]);
   });
 });
