@@ -311,4 +311,97 @@ describe('guess: peaks, prominence, closed arcs and fills worked by hand', () =>
     [4.825, 5.175, 3.875].forEach((x, k) => expect(smooth(v2)[k + 5]).toBeCloseTo(x, 12));
     expect(spectrumFeatures(sp(f10, re, v2)).arcs).toEqual([{ fHz: 200, rOhm: 18 }]);
   });
+  it('prominence exactly 5 % of the largest −Z″ is enough (< is the test)', () => {
+    const v = [0, 4, 10, 8, 0, 0, 0, 0.8, 0, 0, 0, 0];
+    const sm = smooth(v);
+    // −Z″ = [0,4,10,8,0,0,0,0.8,0,0,0,0] smooths to [1,4.5,8,6.5,2,0,0.2,0.4,0.2,0,0,0]: the big
+    // peak j = 2 (8), closed at its valley j = 5 (0 < 6.4): Z′[5] − R∞ = 20 − 1 = 19 (> 16); the
+    // bump j = 7: left minimum 0 (from j = 5 on), valley 0 at j = 9: prominence exactly 0.4 =
+    // 0.05·8 in doubles: kept; closed (0 < 0.32, j = 9 not the last point): Z′[9] − Z′[5] = 5
+    expect(sm).toEqual([1, 4.5, 8, 6.5, 2, 0, 0.2, 0.4, 0.2, 0, 0, 0]);
+    expect(0.4 - 0).toBe(0.05 * 8);
+    const f = Array.from({ length: 12 }, (_, k) => 10 ** (3 - k / 3));
+    const re = [1, 2, 3, 6, 12, 20, 21, 22, 23, 25, 26, 27];
+    const ft = spectrumFeatures(sp(f, re, v));
+    expect(ft.arcs.map((a) => a.rOhm)).toEqual([19, 5]);
+    expect(ft.arcs[1]!.fHz).toBeCloseTo(10 ** (3 - 7 / 3), 12);
+  });
+  it('a valley exactly 0.8 of the peak does not close the arc; an open arc does not move the reference for the next', () => {
+    // −Z″ = [0,4,6,4,4,4,8,8,0,0,0,0] smooths to [1,3.5,5,4.5,4,5,7,6,2,0,0,0]: peaks j = 2 (5) and
+    // j = 6 (7). j = 2: valley 4 at j = 4, and 4 < 0.8·5 = 4 is false: open, 2·5/tan(0.85π/4).
+    // j = 6: left minimum 1 (from j = 0: the open arc leaves it), valley 0 at j = 9 (not the last
+    // point): closed, measured from R∞ (not from Z′ at the open arc's valley): 50 − 1 = 49
+    const v = [0, 4, 6, 4, 4, 4, 8, 8, 0, 0, 0, 0];
+    expect(smooth(v)).toEqual([1, 3.5, 5, 4.5, 4, 5, 7, 6, 2, 0, 0, 0]);
+    expect(0.8 * 5).toBe(4);
+    const f = Array.from({ length: 12 }, (_, k) => 10 ** (3 - k / 3));
+    const ft = spectrumFeatures(sp(f, [1, 2, 3, 5, 20, 24, 28, 33, 40, 50, 52, 53], v));
+    expect(ft.arcs.length).toBe(2);
+    expect(ft.arcs[0]!.rOhm).toBeCloseTo(10 / tanK, 12);
+    expect(ft.arcs[1]!.rOhm).toBe(49);
+    // two blocks: the larger arc (49 Ω) is the low-frequency one; the blocks still take the arcs
+    // high frequency first: block 1 the 5-Ω-high arc at f[2], block 2 the 49 Ω arc at f[6]
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)-p(R2,C2)'), sp(f, [1, 2, 3, 5, 20, 24, 28, 33, 40, 50, 52, 53], v));
+    const r1 = 10 / tanK;
+    const want = [1, r1, 1 / (w(f[2]!) * r1), 49, 1 / (w(f[6]!) * 49)];
+    want.forEach((x, k) => expect(rel(g.starts[0]![k], x), `${k}`).toBeLessThan(1e-12));
+    expect(g.starts.length).toBe(8);
+  });
+  it('L from the largest Z″/ω among the inductive points, not the last', () => {
+    // 9 points, top third = 3: Z″ = +10 at 10 kHz and +1 at 5 kHz are inductive: L = 10/(2π·1e4)
+    const f = [1e4, 5e3, 2e3, 1e3, 500, 200, 100, 50, 20];
+    const ft = spectrumFeatures({ f: Float64Array.from(f), re: Float64Array.of(5, 5, 5, 6, 8, 10, 11, 11.5, 12), im: Float64Array.of(10, 1, -1, -2, -3, -2, -1, -0.5, -0.2) });
+    expect(ft.lH!).toBeCloseTo(10 / w(1e4), 18);
+  });
+  it('Wo/Ws starts: τ = 1/(2π f_min), Z0 = σ·scale·√(2τ) with each variation\'s σ scale', () => {
+    // the last 3 of 9 points: Z′ = 3 + 2/√ω exactly, −Z″ falling: σ = 2 (the Z′ slope alone)
+    const f = [1e3, 500, 200, 100, 50, 20, 10, 5, 2].map((x) => x / 100);
+    const re = f.map((x, k) => (k < 6 ? 3 + k * 0.1 : 3 + 2 / Math.sqrt(w(x))));
+    const v = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.5, 0.4, 0.3];
+    const g = initialGuesses(parseCircuit('R0-Wo1'), sp(f, re, v));
+    expect(g.features.sigma).toBeCloseTo(2, 10);
+    const tau = 1 / w(0.02);
+    [1, 1, 0.3, 1, 0.1, 1, 1, 3].forEach((sc, i) => {
+      expect(rel(g.starts[i]![2], tau), `${i}`).toBeLessThan(1e-12);
+      expect(rel(g.starts[i]![1], 2 * sc * Math.sqrt(2 * tau)), `${i}`).toBeLessThan(1e-9);
+    });
+  });
+  it('one arc seen far from both grid cells of two blocks: exactly one grid cell is added (the first far one)', () => {
+    // 10 points 10 kHz … 1 Hz; −Z″ peaks only at 2 Hz ([…,0,2,8,2] smooths to 0.5, 3, 5, 3.5): open,
+    // 2·5/tan(0.85π/4). Grid cells [1e4, 1e2] and [1e2, 1], centres 1 kHz and 10 Hz, both more than
+    // half a decade from 2 Hz: the first (1 kHz, Z′(100) − Z′(1e4) = 8 − 1 = 7) fills block 1, the
+    // seen arc is block 2
+    const f = [1e4, 3e3, 1e3, 300, 100, 30, 10, 5, 2, 1];
+    const s = sp(f, [1, 2, 3, 5, 8, 12, 15, 17, 18, 19], [0, 0, 0, 0, 0, 0, 0, 2, 8, 2]);
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)-p(R2,C2)'), s);
+    const r2 = 10 / tanK;
+    const want = [1, 7, 1 / (w(1e3) * 7), r2, 1 / (w(2) * r2)];
+    want.forEach((x, k) => expect(rel(g.starts[0]![k], x), `${k}`).toBeLessThan(1e-12));
+    expect(g.starts.length).toBe(10);
+  });
+  it('non-finite or zero starting values fall back to 1 (n would be 0.85)', () => {
+    // all Z′ < 0: max Z′ is the floor 1e-300; a top-level C gets 1/(2π f_min · 1e-300) = ∞ at
+    // f_min = 1e-50 Hz, and σ (no positive slope) = 1e-3 · 1e-300 · √(2π·1e-50) underflows to 0
+    const s = sp([1e3, 1, 1e-50], [-1, -2, -3], [3, 2, 1]);
+    expect(1 / (w(1e-50) * 1e-300)).toBe(Infinity);
+    expect(1e-3 * 1e-300 * Math.sqrt(w(1e-50))).toBe(0);
+    const g = initialGuesses(parseCircuit('C0-W1'), s);
+    expect(g.starts[0]).toEqual([1, 1]);
+  });
+  it('no arc seen, one block: the grid cell spans the whole band (Z′ at the edges, clamped), shifted by each variation', () => {
+    // −Z″ rises steadily (no peak); band 2 kHz … 50 Hz, whose log10 round trips land just outside
+    // the measured band (10^log10(2000) > 2000, 10^log10(50) < 50): Z′ there is the end value,
+    // so the cell's Z′ rise is 16 − 1 = 15 at √(2000·50) Hz
+    const f = [2000, 1000, 500, 200, 100, 50];
+    expect(10 ** Math.log10(2000)).toBeGreaterThan(2000);
+    const s = sp(f, [1, 2, 4, 7, 11, 16], [1, 2, 3, 4, 5, 6]);
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)'), s);
+    const fc = Math.sqrt(2000 * 50);
+    expect(g.features.arcs).toEqual([]);
+    expect(rel(g.starts[0]![1], 15)).toBeLessThan(1e-9);
+    expect(rel(g.starts[0]![2], 1 / (w(fc) * 15))).toBeLessThan(1e-9);
+    expect(rel(g.starts[5]![2], 1 / (w(10 * fc) * 15))).toBeLessThan(1e-9);
+    expect(rel(g.starts[6]![2], 1 / (w(0.1 * fc) * 15))).toBeLessThan(1e-9);
+  });
+
 });
