@@ -251,6 +251,27 @@ describe('fit: standard errors by the delta method, worked in natural units', ()
   });
 });
 
+describe('fit: the multi-start keeps the start that ends lowest (checked against single-start runs)', () => {
+  it('p(R1,L1) on resistive data (L runs off towards ∞ at a rate set by its start): maxIter 0 reports the lowest of the eight', () => {
+    // a start given for every parameter makes all starts that one: fitCircuit(…, {guess: start i,
+    // maxIter: 0}) is the 60-iteration run from start i alone (9 identical copies)
+    const flat: Spectrum = { f: Float64Array.of(1, 10, 100, 1000, 1e4, 1e5), re: Float64Array.of(10, 10, 10, 10, 10, 10), im: new Float64Array(6) };
+    const c = 'p(R1,L1)';
+    const starts = initialGuesses(parseCircuit(c), flat).starts;
+    const single = starts.map((p0) => fitCircuit(flat, c, { maxIter: 0, guess: { R1_ohm: p0[0]!, L1_H: p0[1]! } }));
+    const costs = single.map((f) => f.chi2!);
+    const lowest = costs.indexOf(Math.min(...costs));
+    // the case this test is for: the lowest is neither the first nor the last start
+    expect(lowest).toBeGreaterThan(0);
+    expect(lowest).toBeLessThan(starts.length - 1);
+    const all = fitCircuit(flat, c, { maxIter: 0 });
+    expect(all.chi2).toBe(costs[lowest]);
+    expect(all.raw).toEqual(single[lowest]!.raw);
+    expect(all.starts).toBe(8);
+    expect(all.iterations).toBe(single.reduce((a, f) => a + f.iterations, 0) / 9);
+  });
+});
+
 // ======================================================================================= guess
 describe('guess: peaks, prominence, closed arcs and fills worked by hand', () => {
   /** Spectrum from Z′ and −Z″ lists (high to low frequency). */
