@@ -251,6 +251,19 @@ describe('fit: standard errors by the delta method, worked in natural units', ()
   });
 });
 
+describe('fit: a noise-free spectrum is fitted back exactly and the fit says converged', () => {
+  it('R0-p(R1,C1) from its own formula on 9 points: values to 1e-9, χ² at rounding level, converged, no warning', () => {
+    // docs/mutation/eis.md recorded this as converged: false ("did not meet its convergence
+    // criteria"): at χ² ≈ 1e-30 the gradient test, relative to the residual, judged rounding noise
+    const S = spec(series(R(10), parallel(R(100), Cap(1e-5))), logf(1e4, 1, 2));
+    const fit = fitCircuit(S, 'R0-p(R1,C1)');
+    [10, 100, 1e-5].forEach((x, k) => expect(rel(fit.params[k]!.value, x), `${k}`).toBeLessThan(1e-9));
+    expect(fit.chi2!).toBeLessThan(1e-20);
+    expect(fit.converged).toBe(true);
+    expect(fit.warnings).toEqual([]);
+  });
+});
+
 describe('fit: the multi-start keeps the start that ends lowest (checked against single-start runs)', () => {
   it('p(R1,L1) on resistive data (L runs off towards ∞ at a rate set by its start): maxIter 0 reports the lowest of the eight', () => {
     // a start given for every parameter makes all starts that one: fitCircuit(…, {guess: start i,
