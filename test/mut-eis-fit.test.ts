@@ -264,6 +264,52 @@ describe('fit: a noise-free spectrum is fitted back exactly and the fit says con
   });
 });
 
+describe('fit: identifiability, worked by hand', () => {
+  const flat = (x: number): Spectrum => ({ f: Float64Array.of(1, 10, 100, 1000, 1e4, 1e5), re: Float64Array.of(x, x, x, x, x, x), im: new Float64Array(6) });
+  it('three resistors in series on Z = 30: only the sum is determined, so all three are null (two null directions)', () => {
+    // the Jacobian's three columns are equal: rank 1, a two-dimensional null space; no single
+    // resistor is determined, whichever of them a null vector happens to leave out
+    const fit = fitCircuit(flat(30), 'R0-R1-R2');
+    expect(vals(fit)).toEqual([null, null, null]);
+    expect(fit.undetermined).toEqual([
+      { key: 'R0_ohm', reason: 'cannot be separated from R1_ohm, R2_ohm (the Jacobian is singular: only a combination is determined)' },
+      { key: 'R1_ohm', reason: 'cannot be separated from R0_ohm, R2_ohm (the Jacobian is singular: only a combination is determined)' },
+      { key: 'R2_ohm', reason: 'cannot be separated from R0_ohm, R1_ohm (the Jacobian is singular: only a combination is determined)' },
+    ]);
+    expect(fit.raw.reduce((a, b) => a + b, 0)).toBeCloseTo(30, 9);
+    expect(fit.converged).toBe(false);
+  });
+  it('R0-R1-p(R2,C2) on an exact RC spectrum: R0 and R1 inseparable, the arc determined', () => {
+    const S = spec(series(R(10), parallel(R(100), Cap(1e-5))), [1e4, 3e3, 1e3, 300, 100, 30, 10, 3, 1]);
+    const fit = fitCircuit(S, 'R0-R1-p(R2,C2)');
+    expect(fit.undetermined).toEqual([
+      { key: 'R0_ohm', reason: 'cannot be separated from R1_ohm (the Jacobian is singular: only a combination is determined)' },
+      { key: 'R1_ohm', reason: 'cannot be separated from R0_ohm (the Jacobian is singular: only a combination is determined)' },
+    ]);
+    expect(rel(fit.params[2]!.value, 100)).toBeLessThan(1e-9);
+    expect(rel(fit.params[3]!.value, 1e-5)).toBeLessThan(1e-9);
+    expect(fit.raw[0]! + fit.raw[1]!).toBeCloseTo(10, 9);
+  });
+  it('R0 on Z = 1 exactly: χ² = 0, so SE = 0 (not null)', () => {
+    // the start R∞ = 1 is ln 1 = 0 in the optimiser: every residual is exactly 0
+    const fit = fitCircuit(flat(1), 'R0');
+    expect(fit.chi2).toBe(0);
+    expect(fit.params[0]).toMatchObject({ value: 1, se: 0 });
+    expect(fit.converged).toBe(true);
+  });
+  it('a CPE on Z = 5: n → 0 makes the fit "not of full rank" (the fit itself is exact)', () => {
+    const fit = fitCircuit(flat(5), 'CPE1');
+    expect(fit.params[1]!.value).toBeNull();
+    expect(fit.converged).toBe(false);
+    expect(fit.warnings).toContain('not converged: the Jacobian is not of full rank at the optimum (some parameters are not identifiable); try a simpler circuit');
+  });
+  it('unit weighting on Z = 1 MΩ: a series C\'s column is below 1e-9 of R0\'s (1e-9 times the largest, not divided by it)', () => {
+    const fit = fitCircuit(flat(1e6), 'R0-C1', { weighting: 'unit' });
+    expect(rel(fit.params[0]!.value, 1e6)).toBeLessThan(1e-12);
+    expect(fit.undetermined).toEqual([{ key: 'C1_F', reason: 'does not change the fitted spectrum (zero Jacobian column)' }]);
+  });
+});
+
 describe('fit: the multi-start keeps the start that ends lowest (checked against single-start runs)', () => {
   it('p(R1,L1) on resistive data (L runs off towards ∞ at a rate set by its start): maxIter 0 reports the lowest of the eight', () => {
     // a start given for every parameter makes all starts that one: fitCircuit(…, {guess: start i,

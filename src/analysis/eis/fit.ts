@@ -321,8 +321,11 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     if (!(cond > 1e-13)) {
       // the near-null direction: every parameter with a real share in it is inseparable
       const { values, vectors } = symEigen(scaled);
-      const i0 = values.indexOf(Math.min(...values));
-      const comp = keep.map((_, a) => Math.abs(vectors[a]![i0]!));
+      // every near-null direction (a rank deficit of 2 or more has several): a share in any counts
+      const top = Math.max(...values);
+      const dirs = values.flatMap((v, i) => (v <= 1e-13 * top ? [i] : []));
+      if (!dirs.length) dirs.push(values.indexOf(Math.min(...values)));
+      const comp = keep.map((_, a) => Math.max(...dirs.map((i) => Math.abs(vectors[a]![i]!))));
       const big = Math.max(...comp);
       const involved = keep.filter((_, a) => comp[a]! >= 0.2 * big);
       const names = involved.map((j) => c.params[free[j]!]!.key);
