@@ -235,6 +235,11 @@ describe('fit: standard errors by the delta method, worked in natural units', ()
     const r0 = res(p);
     const chi2 = r0.reduce((a, x) => a + x * x, 0);
     expect(rel(fit.chi2, chi2)).toBeLessThan(1e-9);
+    // AIC = 2N ln(χ²/2N) + 2p, BIC = 2N ln(χ²/2N) + p ln 2N with p = 3
+    const N2 = 2 * fs.length;
+    expect(fit.aic!).toBeCloseTo(N2 * Math.log(chi2 / N2) + 6, 6);
+    expect(fit.bic!).toBeCloseTo(N2 * Math.log(chi2 / N2) + 3 * Math.log(N2), 6);
+    expect(rel(fit.chi2_dof, chi2 / (N2 - 3))).toBeLessThan(1e-9);
     const J = p.map((x, j) => {
       const h = 1e-6 * x, up = [...p], dn = [...p];
       up[j] = x + h; dn[j] = x - h;
