@@ -47,6 +47,16 @@ describe('fit: canonical arc order (same-shape arcs sorted by time constant, the
   });
 });
 
+describe('fit: canonical order with the capacitor written first in each block', () => {
+  it('p(C1,R1)-p(C2,R2): the fast arc (τ = 1e-5 s) first although its C is the larger', () => {
+    // fast: C = 1e-6, R = 10 (τ = 1e-5 s); slow: C = 1e-7, R = 1e4 (τ = 1e-3 s): ordering by C
+    // alone, or by any product that is not R·C, would put the slow arc first
+    const z = series(R(5), parallel(Cap(1e-6), R(10)), parallel(Cap(1e-7), R(1e4)));
+    const fit = fitCircuit(spec(z, logf(1e6, 1, 4)), 'R0-p(C1,R1)-p(C2,R2)', { guess: { C1_F: 1e-7, R1_ohm: 1e4, C2_F: 1e-6, R2_ohm: 10 } });
+    [5, 1e-6, 10, 1e-7, 1e4].forEach((x, k) => expect(rel(fit.params[k]!.value, x), `${k}`).toBeLessThan(1e-9));
+  });
+});
+
 describe('fit: arcs that must not be reordered', () => {
   it('a p(R,C) and a p(R,CPE) arc are of different shapes: the slow C arc stays first', () => {
     const z = series(R(5), parallel(R(100), Cap(1e-3)), parallel(R(40), CPE(2.5e-6, 0.9)));
@@ -126,6 +136,7 @@ describe('fit: messages, data checks, null results, assumptions, rows', () => {
     expect(two.undetermined).toBe('R0_ohm;R1_ohm');
     expect(two.R0_ohm).toBeNull();
     expect(Object.keys(two)).not.toContain('r_ohm');
+    expect(Object.keys(two).sort()).toEqual(['R0_ohm', 'R0_ohm_se', 'R1_ohm', 'R1_ohm_se', 'aic', 'bic', 'chi2', 'chi2_dof', 'circuit', 'converged', 'model', 'points', 'undetermined']);
   });
   it('a stopped optimiser says so with the total iteration count (maxIter 0: the polish never starts)', () => {
     const noisy = spec(series(R(10), parallel(R(100), Cap(1e-5))), logf(1e4, 1, 2), [0.01, -0.02, 0.015, -0.01, 0.02, -0.015, 0.01, 0.005, -0.01]);
@@ -153,6 +164,14 @@ describe('fit: CPE exponents at their bounds', () => {
     ]);
     expect(fit.warnings.join('\n')).not.toMatch(/reached its bound n = 1/);
     expect(fit.converged).toBe(false);
+  });
+  it('n at 1 while other, unrelated parameters are null: n is still reported as 1 (only its own element\'s nulls null it)', () => {
+    const S = spec(series(R(10), parallel(R(100), Cap(1e-5))), [1e4, 3e3, 1e3, 300, 100, 30, 10, 3, 1]);
+    const fit = fitCircuit(S, 'R0-R1-p(R2,CPE2)');
+    expect(fit.undetermined.map((u) => u.key)).toEqual(['R0_ohm', 'R1_ohm']);
+    expect(fit.params[4]).toMatchObject({ key: 'CPE2_n', value: 1, se: null });
+    expect(fit.warnings).toContain('CPE2_n reached its bound n = 1 (an ideal capacitor); it is reported as 1 without a standard error');
+    expect(rel(fit.params[3]!.value, 1e-5)).toBeLessThan(1e-6);
   });
   it('R0-C1 on resistive data: the zero column makes the fit "not of full rank"', () => {
     const fit = fitCircuit(flat(), 'R0-C1');
