@@ -508,4 +508,15 @@ describe('guess: peaks, prominence, closed arcs and fills worked by hand', () =>
     expect(rel(g.starts[6]![2], 1 / (w(0.1 * fc) * 15))).toBeLessThan(1e-9);
   });
 
+  it('a local maximum of −Z″ below zero (Z″ > 0 at low frequency, a pseudo-inductive loop) is not an arc', () => {
+    // −Z″ = [0,4,8,4,0,−4,−4,−1,−4,−4,−4] smooths to [1,4,6,4,0,−3,−3.25,−2.5,−3.25,−4,−4]: j = 7 is a
+    // local maximum but not above 0. The arc at j = 2 then looks for its valley up to the end: the
+    // first −4 (j = 9, not the last point): closed, Z′[9] − R∞ = 40 − 1 = 39
+    const v = [0, 4, 8, 4, 0, -4, -4, -1, -4, -4, -4];
+    expect(smooth(v)).toEqual([1, 4, 6, 4, 0, -3, -3.25, -2.5, -3.25, -4, -4]);
+    const f = Array.from({ length: 11 }, (_, k) => 10 ** (3 - k / 2));
+    const ft = spectrumFeatures(sp(f, [1, 3, 8, 15, 20, 22, 25, 30, 35, 40, 41], v));
+    expect(ft.arcs).toEqual([{ fHz: 100, rOhm: 39 }]);
+  });
+
 });
