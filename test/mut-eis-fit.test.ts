@@ -519,4 +519,13 @@ describe('guess: peaks, prominence, closed arcs and fills worked by hand', () =>
     expect(ft.arcs).toEqual([{ fHz: 100, rOhm: 39 }]);
   });
 
+  it('no arc seen, band 1 kHz … 1 Hz (exact powers of ten): Z′ at the top edge is the measured Z′ at 1 kHz', () => {
+    // 10^log10(1000) = 1000 exactly: the edge falls on the first point (t = 0 of the first segment)
+    expect(10 ** Math.log10(1000)).toBe(1000);
+    const g = initialGuesses(parseCircuit('R0-p(R1,C1)'), sp([1000, 100, 10, 1], [1, 3, 6, 10], [1, 2, 3, 4]));
+    expect(g.features.arcs).toEqual([]);
+    expect(g.starts[0]![1]).toBe(9);
+    expect(rel(g.starts[0]![2], 1 / (w(Math.sqrt(1000)) * 9))).toBeLessThan(1e-12);
+  });
+
 });
