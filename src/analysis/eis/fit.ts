@@ -139,13 +139,17 @@ function lm(pr: Problem, u0: number[], maxIter: number): LmResult {
   let converged = false;
   const m = u.length;
   if (m === 0) return { u, cost, converged: Number.isFinite(cost), iterations: 0 };
+  // a cost at the rounding level of the data (rms residual 1e-12 of the weighted |Z|) is an exact
+  // fit: there the gradient test, relative to the residual, would only judge rounding noise
+  let zz = 0;
+  for (let k = 0; k < pr.s.f.length; k++) zz += (pr.w[k]! * Math.hypot(pr.s.re[k]!, pr.s.im[k]!)) ** 2;
   for (; it < maxIter && Number.isFinite(cost); it++) {
     const J = jacobian(pr, u);
     const A = J.map((a) => J.map((b) => dot(a, b)));
     const g = J.map((col) => -dot(col, r));
     // gradient criterion: cosine between each column and the residual
     const rn = Math.sqrt(cost);
-    if (J.every((col, j) => Math.abs(g[j]!) <= 1e-10 * Math.sqrt(A[j]![j]!) * rn + 1e-300)) { converged = true; break; }
+    if (cost <= 1e-24 * zz || J.every((col, j) => Math.abs(g[j]!) <= 1e-10 * Math.sqrt(A[j]![j]!) * rn + 1e-300)) { converged = true; break; }
     let improved = false;
     for (let tries = 0; tries < 40; tries++) {
       const Ad = A.map((row, i) => row.map((x, j) => (i === j ? x + lambda * (x + 1e-12) : x)));
@@ -317,8 +321,11 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
     if (!(cond > 1e-13)) {
       // the near-null direction: every parameter with a real share in it is inseparable
       const { values, vectors } = symEigen(scaled);
-      const i0 = values.indexOf(Math.min(...values));
-      const comp = keep.map((_, a) => Math.abs(vectors[a]![i0]!));
+      // every near-null direction (a rank deficit of 2 or more has several): a share in any counts
+      const top = Math.max(...values);
+      const dirs = values.flatMap((v, i) => (v <= 1e-13 * top ? [i] : []));
+      if (!dirs.length) dirs.push(values.indexOf(Math.min(...values)));
+      const comp = keep.map((_, a) => Math.max(...dirs.map((i) => Math.abs(vectors[a]![i]!))));
       const big = Math.max(...comp);
       const involved = keep.filter((_, a) => comp[a]! >= 0.2 * big);
       const names = involved.map((j) => c.params[free[j]!]!.key);
