@@ -133,3 +133,101 @@ describe('DRT with λ given: the result is the minimiser of the stated objective
     });
   }
 });
+
+/** Inverse by Gauss–Jordan elimination with partial pivoting (this file's own). */
+function inverse(A: number[][]): number[][] {
+  const n = A.length;
+  const a = A.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    const piv = a[c]![c]!;
+    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= piv;
+    for (let r = 0; r < n; r++) if (r !== c) { const f = a[r]![c]!; for (let j = 0; j < 2 * n; j++) a[r]![j]! -= f * a[c]![j]!; }
+  }
+  return a.map((r) => r.slice(n));
+}
+
+/**
+ * GCV(λ) = m‖r‖² / (m − tr H)², H = A(AᵀA + λP)⁻¹Aᵀ of the unconstrained Tikhonov problem, with
+ * ‖r‖² of the constrained solution drt() returns for that λ (its optimality is checked above).
+ * A: rows of the weighted model in the scaled unknowns, built here; P = DᵀD + 0.01 I on γ̃.
+ */
+function gcvCurve(s: Spectrum, opts: { perDecade: number; extendDecades: number }) {
+  const out: { e: number; g: number }[] = [];
+  for (let q = 0; q <= 28; q++) {
+    const e = -7 + q / 4, lambda = 10 ** e;
+    const d = drt(s, { ...opts, lambda });
+    const M = d.tau_s.length, dln = Math.log(d.tau_s[M - 1]! / d.tau_s[0]!) / (M - 1);
+    const rRef = Math.max(...Array.from(s.f, (_, i) => Math.hypot(s.re[i]!, s.im[i]!)));
+    const A: number[][] = [];
+    s.f.forEach((f, i) => {
+      const w = 2 * Math.PI * f, m = Math.hypot(s.re[i]!, s.im[i]!);
+      A.push([rRef / m, ...Array.from(d.tau_s, (t) => (rRef * dln) / (1 + (w * t) ** 2) / m)]);
+      A.push([0, ...Array.from(d.tau_s, (t) => (-rRef * dln * w * t) / (1 + (w * t) ** 2) / m)]);
+    });
+    const n = M + 1;
+    const AtA = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => A.reduce((t, r) => t + r[i]! * r[j]!, 0)));
+    const G = AtA.map((r, i) => r.map((v, j) => {
+      if (i === 0 || j === 0) return v;
+      const a = i - 1, c = j - 1;
+      const dtd = a === c ? (a === 0 || a === M - 1 ? 1 : 2) : Math.abs(a - c) === 1 ? -1 : 0;
+      return v + lambda * (dtd + (a === c ? 0.01 : 0));
+    }));
+    const Gi = inverse(G);
+    let tr = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) tr += Gi[i]![j]! * AtA[j]![i]!;
+    const rss = objective(s, 'both', d.tau_s, dln, lambda, d.r_inf_ohm!, d.gamma_ohm).rows.reduce((t, r) => t + r * r, 0);
+    out.push({ e, g: (A.length * rss) / (A.length - tr) ** 2 });
+  }
+  return out;
+}
+
+describe('DRT: λ by generalised cross-validation, recomputed here', () => {
+  it('three noisy RCs: the λ chosen is the quarter-decade grid point of least GCV (computed here)', () => {
+    const s = specOf(logspace(Math.log10(0.3), Math.log10(3e4), 16), (w) => zRc(w, 3, [[4, 1e-4], [10, 1e-2], [5, 1]]), NOISE);
+    const opts = { perDecade: 2, extendDecades: 0 };
+    const curve = gcvCurve(s, opts);
+    const sorted = [...curve].sort((p, q) => p.g - q.g);
+    expect(sorted[1]!.g / sorted[0]!.g - 1).toBeGreaterThan(1e-6); // a clear minimum, not a tie
+    expect(sorted[0]!.e).toBeGreaterThan(-7); // inside the grid
+    expect(sorted[0]!.e).toBeLessThan(0);
+    const d = drt(s, opts);
+    expect(d.lambda).toBe(10 ** sorted[0]!.e);
+    expect(d.lambda_source).toBe('gcv');
+    expect(d.assumptions.drt_lambda).toBe(d.lambda);
+    expectOptimal(s, 'both', d, d.lambda);
+  });
+  it('a resistor with 2 % noise on Z′ (nothing for γ to fit): GCV falls all the way to λ = 1, the end of the grid', () => {
+    const s = specOf(logspace(0, 4, 16), () => [5, 0], NOISE);
+    const opts = { perDecade: 2, extendDecades: 0 };
+    const curve = gcvCurve(s, opts);
+    for (let q = 1; q < curve.length; q++) expect(curve[q]!.g).toBeLessThan(curve[q - 1]!.g);
+    const d = drt(s, opts);
+    expect(d.lambda).toBe(1);
+    expectOptimal(s, 'both', d, 1);
+    expect(Math.abs(d.r_inf_ohm! - 5)).toBeLessThan(0.01);
+  });
+  it('an exact resistor: every λ fits exactly (GCV = 0), the least λ of the grid (1e-7) is kept; no peak, no warning', () => {
+    const s = specOf(logspace(0, 4, 16), () => [5, 0]);
+    const d = drt(s, { perDecade: 2, extendDecades: 0 });
+    expect(d.lambda).toBe(1e-7);
+    expect(d.r_inf_ohm).toBe(5);
+    expect(d.r_pol_ohm).toBe(0);
+    expect(d.rms_residual_pct).toBe(0);
+    expect(d.peaks).toEqual([]);
+    expect(d.warnings).toEqual([]);
+  });
+  it('λ = 0 given on a single frequency (the normal matrix is singular): plain NNLS, Z′ reproduced, no NaN', () => {
+    const s: Spectrum = { f: Float64Array.of(100 / (2 * Math.PI)), re: Float64Array.of(5), im: Float64Array.of(-2) };
+    const d = drt(s, { lambda: 0, part: 're' });
+    expect(d.lambda).toBe(0);
+    expect(d.tau_s.length).toBe(21); // one decade either side of 1/ω = 0.01 s
+    const dln = Math.log(10) / 10;
+    const zRe = d.r_inf_ohm! + Array.from(d.gamma_ohm).reduce((a, g, k) => a + (g * dln) / (1 + (100 * d.tau_s[k]!) ** 2), 0);
+    expect(zRe).toBeCloseTo(5, 12);
+    expect(d.rms_residual_pct).toBeLessThan(1e-10);
+    expect(Number.isFinite(d.r_pol_ohm)).toBe(true);
+  });
+});
