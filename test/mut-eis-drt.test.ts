@@ -231,3 +231,43 @@ describe('DRT: λ by generalised cross-validation, recomputed here', () => {
     expect(Number.isFinite(d.r_pol_ohm)).toBe(true);
   });
 });
+
+describe('DRT peaks on γ built exactly on the τ grid (λ tiny: the fit recovers γ), by the rules of the doc comment', () => {
+  // RC elements R_k/(1 + jωτ_k) with τ_k on the grid are γ_k = R_k/Δln τ exactly; with λ = 1e-12
+  // the NNLS recovers them to ~1e-6. Peaks: local maxima of γ above 1 % of the largest γ inside the
+  // measured τ range [1/ω_max, 1/ω_min], area = Σ γΔ between the neighbouring minima (both
+  // included), listed when the area is at least 1 % of the resistance inside the measured range.
+  const onGrid = (ws: number[], rInf: number, tauOf: (k: number) => number, comps: [number, number][]) => specOf(ws, (w) => zRc(w, rInf, comps.map(([k, r]) => [r, tauOf(k)])));
+  const areas = (d: DrtResult) => d.peaks.map((p) => Number(p.r_ohm.toFixed(4)));
+  it('two touching peaks: each area runs down both slopes to the minimum between them', () => {
+    // ω = 10^(k/3), k = 0…12; 2 per decade, no extension: τ_k = 10^(−4 + k/2), k = 0…8.
+    // γΔ = [0, 2, 6, 3, 1, 4, 0.5, 0, 0]: maxima at k = 2 (2 + 6 + 3 + 1 = 12) and k = 5 (1 + 4 + 0.5 = 5.5);
+    // the minimum γΔ = 1 at k = 4 belongs to both ranges ("between the neighbouring minima").
+    const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[1, 2], [2, 6], [3, 3], [4, 1], [5, 4], [6, 0.5]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
+    expect(areas(d)).toEqual([12, 5.5]);
+    const dln = Math.log(10) / 2;
+    // parabolic apex: ½Δ(y0 − y2)/(y0 − 2y1 + y2) with y = [2, 6, 3] → ½Δ(−1)/(−7); [1, 4, 0.5] → ½Δ(0.5)/(−6.5)
+    expect(Math.log(d.peaks[0]!.tau_s / 1e-3) / dln).toBeCloseTo(1 / 14, 6);
+    expect(Math.log(d.peaks[1]!.tau_s / 10 ** -1.5) / dln).toBeCloseTo(-0.5 / 13, 6);
+    expect(d.r_pol_ohm).toBeCloseTo(16.5, 6);
+    expect(d.warnings).toEqual([]);
+  });
+  it('resistance outside the measured τ range counts neither in the 1 %-of-γ threshold nor in the 1 %-of-R listing', () => {
+    // ω = 0.1…1000 rad/s (τ measured 1e-3…10 s); one decade beyond: τ_k = 10^(−4 + k/2), k = 0…12.
+    // 1000 Ω at τ = 100 s (k = 12, outside), 5 Ω at τ = 1 s (k = 8), 0.03 Ω at τ = 10^−2.5 s (k = 3).
+    // Inside: largest γΔ 5, so 0.03 (< 1 % of it) is no peak; the 5 Ω peak is listed (≥ 1 % of 5.03 Ω).
+    const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3 - 1)), 2, (k) => 10 ** (-4 + k / 2), [[3, 0.03], [8, 5], [12, 1000]]), { lambda: 1e-12, perDecade: 2, extendDecades: 1 });
+    expect(d.tau_s.length).toBe(13);
+    expect(areas(d)).toEqual([5, 1000]);
+    expect(d.peaks[0]!.tau_s).toBeCloseTo(1, 5);
+    expect(d.peaks[1]!.tau_s).toBeCloseTo(100, 3);
+    expect(d.warnings).toEqual(['DRT: a peak lies at the edge of the τ grid (τ = 100 s): a process outside the measured range (or a capacitive/diffusive tail)']);
+    expect(d.r_pol_ohm).toBeCloseTo(1005.03, 4);
+  });
+  it('no extension: every grid point is inside the measured range, the first one too (a 0.6 Ω peak beside 100 Ω at τ = 1/ω_max is under 1 %)', () => {
+    const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[0, 100], [4, 0.6]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
+    expect(areas(d)).toEqual([100]);
+    const e = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[8, 100], [4, 0.6]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
+    expect(areas(e)).toEqual([100]);
+  });
+});
