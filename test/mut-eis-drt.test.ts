@@ -241,15 +241,17 @@ describe('DRT peaks on γ built exactly on the τ grid (λ tiny: the fit recover
   const areas = (d: DrtResult) => d.peaks.map((p) => Number(p.r_ohm.toFixed(4)));
   it('two touching peaks: each area runs down both slopes to the minimum between them', () => {
     // ω = 10^(k/3), k = 0…12; 2 per decade, no extension: τ_k = 10^(−4 + k/2), k = 0…8.
-    // γΔ = [0, 2, 6, 3, 1, 4, 0.5, 0, 0]: maxima at k = 2 (2 + 6 + 3 + 1 = 12) and k = 5 (1 + 4 + 0.5 = 5.5);
-    // the minimum γΔ = 1 at k = 4 belongs to both ranges ("between the neighbouring minima").
-    const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[1, 2], [2, 6], [3, 3], [4, 1], [5, 4], [6, 0.5]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
-    expect(areas(d)).toEqual([12, 5.5]);
+    // γΔ = [0.5, 2, 6, 3, 1, 4, 0.5, 0, 0.01]: maxima at k = 2 (0.5 + 2 + 6 + 3 + 1 = 12.5) and k = 5
+    // (1 + 4 + 0.5 = 5.5); the minimum γΔ = 1 at k = 4 belongs to both ranges ("between the
+    // neighbouring minima"). The 0.01 at the last point is a local maximum under 1 % of the largest
+    // γ: no peak, so no edge warning.
+    const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[0, 0.5], [1, 2], [2, 6], [3, 3], [4, 1], [5, 4], [6, 0.5], [8, 0.01]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
+    expect(areas(d)).toEqual([12.5, 5.5]);
     const dln = Math.log(10) / 2;
     // parabolic apex: ½Δ(y0 − y2)/(y0 − 2y1 + y2) with y = [2, 6, 3] → ½Δ(−1)/(−7); [1, 4, 0.5] → ½Δ(0.5)/(−6.5)
     expect(Math.log(d.peaks[0]!.tau_s / 1e-3) / dln).toBeCloseTo(1 / 14, 6);
     expect(Math.log(d.peaks[1]!.tau_s / 10 ** -1.5) / dln).toBeCloseTo(-0.5 / 13, 6);
-    expect(d.r_pol_ohm).toBeCloseTo(16.5, 6);
+    expect(d.r_pol_ohm).toBeCloseTo(17.01, 6);
     expect(d.warnings).toEqual([]);
   });
   it('resistance outside the measured τ range counts neither in the 1 %-of-γ threshold nor in the 1 %-of-R listing', () => {
@@ -269,5 +271,19 @@ describe('DRT peaks on γ built exactly on the τ grid (λ tiny: the fit recover
     expect(areas(d)).toEqual([100]);
     const e = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[8, 100], [4, 0.6]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
     expect(areas(e)).toEqual([100]);
+  });
+});
+
+describe('DRT: units and scale', () => {
+  it('a milliohm cell is the ohm cell scaled: same λ (dimensionless), peaks at the same τ with areas × 1e-3', () => {
+    const ws = Array.from({ length: 13 }, (_, k) => 10 ** (k / 3));
+    const z = (c: number) => specOf(ws, (w) => zRc(w, 5 * c, [[10 * c, 1e-3], [3 * c, 0.1]]));
+    const o = { lambda: 1e-12, perDecade: 2, extendDecades: 0 };
+    const a = drt(z(1), o), b = drt(z(1e-3), o);
+    expect(a.peaks.map((p) => Number(p.r_ohm.toFixed(5)))).toEqual([10, 3]);
+    expect(b.peaks.map((p) => Number((p.r_ohm * 1e3).toFixed(5)))).toEqual([10, 3]);
+    b.peaks.forEach((p, k) => expect(p.tau_s / a.peaks[k]!.tau_s).toBeCloseTo(1, 6));
+    expect(b.r_inf_ohm! * 1e3).toBeCloseTo(5, 6);
+    expect(b.assumptions.drt_method).toBe('Tikhonov-regularised NNLS (Lawson–Hanson) on a log τ grid, residuals weighted by 1/|Z|, penalty λ(‖Δγ̃‖² + 0.01‖γ̃‖²) on γ̃ = γ/max|Z| (Δ: first difference in ln τ)');
   });
 });
