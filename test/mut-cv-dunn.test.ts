@@ -91,3 +91,32 @@ describe('Dunn: grid potentials a file does not reach; the window warning at exa
     expect(dunn(w(1, -0.01), { gridStepV: 0.01, smoothV: 0 }).warnings[0]).toBe('the anodic sweeps cover different potential windows; the fit uses 0.020…0.980 V, which all of them share');
   });
 });
+
+describe('Dunn: a capacitive share above 100 % is out of physical range', () => {
+  it('k2 < 0 (i = 2v − 0.01√v): ∫|k1·v| > ∫|i| at every rate → no share, a warning; the measured charge is kept', () => {
+    const an = dunnCur(() => 2, () => -0.01), ca = dunnCur(() => -1, () => -0.02);
+    const files = RATES.map((v, k) => trace(`n${k}`, v, an, ca));
+    const r = dunn(files, { gridStepV: 0.01 });
+    const row = r.grid.find((x) => x.direction === 'anodic' && x.e_v === 0.5)!;
+    expect(row.k1_a_s_per_v!).toBeCloseTo(2, 9);
+    expect(row.k2_a_s05_per_v05!).toBeCloseTo(-0.01, 10);
+    for (const sh of r.shares.filter((x) => x.direction === 'anodic')) {
+      const v = sh.scan_rate_v_s;
+      expect(sh.capacitive_share_pct).toBeNull();
+      expect(sh.q_capacitive_c).toBeNull();
+      expect(sh.q_total_c!).toBeCloseTo((0.96 * (2 * v - 0.01 * Math.sqrt(v))) / v, 9); // i > 0: ∫|i| = 0.96 V · i
+    }
+    // cathodic: both terms negative, share = v/(v + 0.02√v) · 100
+    for (const sh of r.shares.filter((x) => x.direction === 'cathodic')) {
+      const v = sh.scan_rate_v_s;
+      expect(sh.capacitive_share_pct!).toBeCloseTo((100 * v) / (v + 0.02 * Math.sqrt(v)), 7);
+    }
+    expect(r.warnings).toEqual(['anodic sweeps of n0, n1, n2, n3: the fitted capacitive charge ∫|k1·v| dV exceeds the measured ∫|i| dV (k1 and k2 of opposite signs: the two-term model does not describe them); no capacitive share']);
+  });
+  it('a purely capacitive current (k2 = 0): 100 %, not refused for rounding', () => {
+    const an = dunnCur((e) => 1 + e, () => 0), ca = dunnCur((e) => -(1 + e), () => 0);
+    const r = dunn(RATES.map((v, k) => trace(`c${k}`, v, an, ca)), { gridStepV: 0.01 });
+    for (const sh of r.shares) expect(sh.capacitive_share_pct!).toBeCloseTo(100, 9);
+    expect(r.warnings).toEqual([]);
+  });
+});
