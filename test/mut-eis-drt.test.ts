@@ -184,6 +184,15 @@ function gcvCurve(s: Spectrum, opts: { perDecade: number; extendDecades: number 
   return out;
 }
 
+describe('DRT with λ given: R∞ on its bound', () => {
+  it('one RC and no series resistance (τ = 10^−3.8 s, λ = 1): R∞ = 0 is optimal (∂F/∂R∞ ≥ 0 there), the rest KKT as well', () => {
+    const s = specOf(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), (w) => zRc(w, 0, [[10, 10 ** -3.8]]));
+    const d = drt(s, { lambda: 1, perDecade: 2, extendDecades: 0 });
+    expect(d.r_inf_ohm).toBe(0);
+    expectOptimal(s, 'both', d, 1);
+  });
+});
+
 describe('DRT: λ by generalised cross-validation, recomputed here', () => {
   it('three noisy RCs: the λ chosen is the quarter-decade grid point of least GCV (computed here)', () => {
     const s = specOf(logspace(Math.log10(0.3), Math.log10(3e4), 16), (w) => zRc(w, 3, [[4, 1e-4], [10, 1e-2], [5, 1]]), NOISE);
@@ -265,6 +274,11 @@ describe('DRT peaks on γ built exactly on the τ grid (λ tiny: the fit recover
     expect(d.peaks[1]!.tau_s).toBeCloseTo(100, 3);
     expect(d.warnings).toEqual(['DRT: a peak lies at the edge of the τ grid (τ = 100 s): a process outside the measured range (or a capacitive/diffusive tail)']);
     expect(d.r_pol_ohm).toBeCloseTo(1005.03, 4);
+    // mirrored: 1000 Ω at τ = 1e-4 s (k = 0, below the measured range), 5 Ω at k = 5, 0.03 Ω at k = 9
+    const m = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3 - 1)), 2, (k) => 10 ** (-4 + k / 2), [[0, 1000], [5, 5], [9, 0.03]]), { lambda: 1e-12, perDecade: 2, extendDecades: 1 });
+    expect(areas(m)).toEqual([1000, 5]);
+    expect(m.peaks[1]!.tau_s).toBeCloseTo(10 ** -1.5, 6);
+    expect(m.warnings).toEqual(['DRT: a peak lies at the edge of the τ grid (τ = 0.000100 s): a process outside the measured range (or a capacitive/diffusive tail)']);
   });
   it('no extension: every grid point is inside the measured range, the first one too (a 0.6 Ω peak beside 100 Ω at τ = 1/ω_max is under 1 %)', () => {
     const d = drt(onGrid(Array.from({ length: 13 }, (_, k) => 10 ** (k / 3)), 5, (k) => 10 ** (-4 + k / 2), [[0, 100], [4, 0.6]]), { lambda: 1e-12, perDecade: 2, extendDecades: 0 });
