@@ -54,6 +54,7 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
       gridRows.push({ direction: dir, e_v: v, k1_a_s_per_v: k1, k2_a_s05_per_v05: k2, r2: sst > 0 ? 1 - sse / sst : null, points: n });
       k1s.push(k1);
     }
+    const over: string[] = [];
     curves.forEach((c, k) => {
       let qt = 0, qc = 0, ok = true;
       for (let g = 1; g < es.length; g++) {
@@ -64,8 +65,12 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
         qc += ((Math.abs(ka) + Math.abs(kb)) / 2) * rates[k]! * dv;
       }
       const good = ok && qt > 0 && es.length > 1;
-      shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, e_from_v: es[0] ?? null, e_to_v: es[es.length - 1] ?? null, capacitive_share_pct: good ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: good ? qc / rates[k]! : null });
+      // a share above 100 % is out of physical range (k1 and k2 of opposite signs): null, said once
+      const capOk = good && qc <= qt * (1 + 1e-9);
+      if (good && !capOk) over.push(c.f.file);
+      shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, e_from_v: es[0] ?? null, e_to_v: es[es.length - 1] ?? null, capacitive_share_pct: capOk ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: capOk ? qc / rates[k]! : null });
     });
+    if (over.length) warnings.push(`${dir} sweeps of ${over.join(', ')}: the fitted capacitive charge ∫|k1·v| dV exceeds the measured ∫|i| dV (k1 and k2 of opposite signs: the two-term model does not describe them); no capacitive share`);
   }
   if (fellBack.size) warnings.push(`cycle ${cycle} is missing in ${[...fellBack].join(', ')}: the last cycle there is used`);
   return {

@@ -104,7 +104,8 @@ export function drt(s: Spectrum, o: DrtOptions = {}): DrtResult {
   const warnings: string[] = [];
   // peaks: local maxima above 1 % of the largest γ inside the measured τ range, area between
   // the neighbouring minima
-  const tLo = 1 / Math.max(...w), tHi = 1 / Math.min(...w);
+  // (the ends widened by 1e-9: the grid point meant to sit on 1/ω_max or 1/ω_min may round just outside)
+  const tLo = (1 - 1e-9) / Math.max(...w), tHi = (1 + 1e-9) / Math.min(...w);
   const gmax = Math.max(...Array.from(gamma).filter((_, k) => tau[k]! >= tLo && tau[k]! <= tHi), 0);
   const peaks: DrtPeak[] = [];
   let k = 0;
