@@ -107,6 +107,8 @@ describe('cv/util', () => {
     expect(grid(-0.015, 0.005, 0.01)).toEqual([-0.01, 0]);
     expect(grid(0.3, 0.3, 0.1)).toEqual([0.3]);
     expect(grid(0.31, 0.39, 0.1)).toEqual([]);
+    // ends that are not numbers, or no step: no grid (it never ended before)
+    for (const [lo, hi, st] of [[0, NaN, 0.01], [NaN, 1, 0.01], [0, Infinity, 0.01], [-Infinity, 0, 0.01], [0, 1, 0], [0, 1, -0.01], [0, 1, NaN]]) expect(grid(lo!, hi!, st!)).toEqual([]);
   });
 
   it('savitzkyGolay: the 5-point quadratic weights (−3, 12, 17, 12, −3)/35, quadratics kept exactly', () => {

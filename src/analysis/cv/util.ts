@@ -76,6 +76,8 @@ export function interpAt(x: ArrayLike<number>, y: ArrayLike<number>, from: numbe
 /** Potential grid with step `step` covering [lo, hi] (inclusive where it lands). */
 export function grid(lo: number, hi: number, step: number): number[] {
   const out: number[] = [];
+  // a NaN or infinite end (a non-finite potential from a damaged file) or a step ≤ 0 would never end
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && step > 0)) return out;
   const first = Math.ceil(lo / step - 1e-9) * step;
   for (let k = 0; ; k++) {
     const v = Number((first + k * step).toFixed(9));
