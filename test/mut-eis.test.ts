@@ -92,8 +92,11 @@ describe('linalg: small systems solved by hand', () => {
     near(lstsq([[2, 1, 0], [1, 3, 1], [0, 1, 4]], [0, -2, 10]), [1, -2, 3], 1e-12);
     // a dependent second column gets 0; the first takes the mean
     near(lstsq([[1, 2], [1, 2], [1, 2]], [1, 2, 3]), [2, 0], 1e-12);
-    // a zero last column gets 0 (a zero column before others would not: see docs/mutation/eis.md)
+    // a zero column gets 0, last or before others (the mean of 1, 2, 3 is 2)
     near(lstsq([[1, 0], [1, 0], [1, 0]], [1, 2, 3]), [2, 0], 1e-12);
+    near(lstsq([[0, 1], [0, 1], [0, 1]], [1, 2, 3]), [0, 2], 1e-12);
+    near(lstsq([[0, 1, 0], [0, 1, 1], [0, 1, 2], [0, 1, 3]], [1, 3, 4, 8]), [0, 0.7, 2.2], 1e-12);
+    expect(lstsq([[0, 0], [0, 0]], [1, 2])).toEqual([0, 0]);
     // three columns, the middle one a multiple of the first: x = [x0, 0, x2], fitted on [1 t]
     near(lstsq([[1, 2, 0], [1, 2, 1], [1, 2, 2], [1, 2, 3]], [1, 3, 4, 8]), [0.7, 0, 2.2], 1e-12);
   });

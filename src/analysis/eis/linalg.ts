@@ -90,6 +90,14 @@ export function symEigenvalues(A: number[][]): number[] { return symEigen(A).val
  */
 export function lstsq(A: number[][], b: number[]): number[] {
   const m = A.length, n = A[0]!.length;
+  // An all-zero column gets x = 0 and leaves the system: left in, it would consume a Householder
+  // row while the columns after it are reduced (the answer was then not the least-squares one).
+  const used = Array.from({ length: n }, (_, j) => j).filter((j) => A.some((r) => r[j] !== 0));
+  if (used.length < n) {
+    const x = new Array<number>(n).fill(0);
+    if (used.length) lstsq(A.map((r) => used.map((j) => r[j]!)), b).forEach((v, k) => { x[used[k]!] = v; });
+    return x;
+  }
   const R = A.map((r) => [...r]);
   const y = [...b];
   for (let j = 0; j < n && j < m; j++) {
