@@ -29,12 +29,16 @@ export function checkResult(command, elements, records = null) {
       if (Math.abs(v) > 1e300) bad.push(`${k} = ${v} is beyond any physical value`);
     }
     // Charge balance: the cycles' capacities cannot exceed the charge that flowed (∫|I|dt), unless a
-    // warning says the capacity column and the integral disagree.
+    // warning says the capacity column and the integral disagree. Where a record opens a step (its
+    // step number changes) with a step time already running, the file says the step began that long
+    // before it (records missing or cut out): that stretch, at the record's current, flowed too.
     if (command === 'cycles' && records && Array.isArray(el?.cycles) && !el.warnings?.some((w) => /differ|integrat|∫/.test(w))) {
       let flowed = 0;
-      for (let k = 1; k < records.length; k++) {
+      for (let k = 0; k < records.length; k++) {
         const a = records[k - 1], b = records[k];
-        if (a.timeS === null || b.timeS === null || !(b.timeS > a.timeS) || b.timeS - a.timeS > 86400) continue;
+        const opens = !a || (b.stepIndex != null && b.stepIndex !== a.stepIndex);
+        if (opens && b.stepTimeS > 0) flowed += Math.abs(b.currentMA) * b.stepTimeS / 3600;
+        if (!a || a.timeS === null || b.timeS === null || !(b.timeS > a.timeS) || b.timeS - a.timeS > 86400) continue;
         flowed += (Math.abs(a.currentMA) + Math.abs(b.currentMA)) / 2 * (b.timeS - a.timeS) / 3600;
       }
       const sum = el.cycles.reduce((s, c) => s + (c.q_dis_mAh ?? 0) + (c.q_ch_mAh ?? 0), 0);
