@@ -303,6 +303,21 @@ describe('fit: identifiability, worked by hand', () => {
     expect(fit.raw.reduce((a, b) => a + b, 0)).toBeCloseTo(30, 9);
     expect(fit.converged).toBe(false);
   });
+  it('R0-R1-C1-C2 on a series R–C: two separate null directions, each pair named with its partner only', () => {
+    // Z = R0 + R1 + 1/(jωC1) + 1/(jωC2): only R0 + R1 and 1/C1 + 1/C2 are determined; R0 does not
+    // trade against C1 (the old wording lumped all four together)
+    const S = spec(series(R(30), Cap(1e-5)), [1e4, 3e3, 1e3, 300, 100, 30, 10, 3, 1]);
+    const fit = fitCircuit(S, 'R0-R1-C1-C2');
+    const sing = '(the Jacobian is singular: only a combination is determined)';
+    expect(fit.undetermined).toEqual([
+      { key: 'R0_ohm', reason: `cannot be separated from R1_ohm ${sing}` },
+      { key: 'R1_ohm', reason: `cannot be separated from R0_ohm ${sing}` },
+      { key: 'C1_F', reason: `cannot be separated from C2_F ${sing}` },
+      { key: 'C2_F', reason: `cannot be separated from C1_F ${sing}` },
+    ]);
+    expect(fit.raw[0]! + fit.raw[1]!).toBeCloseTo(30, 6);
+    expect(1 / fit.raw[2]! + 1 / fit.raw[3]!).toBeCloseTo(1e5, 0);
+  });
   it('R0-R1-p(R2,C2) on an exact RC spectrum: R0 and R1 inseparable, the arc determined', () => {
     const S = spec(series(R(10), parallel(R(100), Cap(1e-5))), [1e4, 3e3, 1e3, 300, 100, 30, 10, 3, 1]);
     const fit = fitCircuit(S, 'R0-R1-p(R2,C2)');

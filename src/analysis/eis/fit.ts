@@ -325,13 +325,22 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
       const top = Math.max(...values);
       const dirs = values.flatMap((v, i) => (v <= 1e-13 * top ? [i] : []));
       if (!dirs.length) dirs.push(values.indexOf(Math.min(...values)));
-      const comp = keep.map((_, a) => Math.max(...dirs.map((i) => Math.abs(vectors[a]![i]!))));
-      const big = Math.max(...comp);
-      const involved = keep.filter((_, a) => comp[a]! >= 0.2 * big);
-      const names = involved.map((j) => c.params[free[j]!]!.key);
-      for (const j of involved) {
+      // The projector onto the null space (independent of which basis the eigen-solver picked):
+      // its diagonal is each parameter's share, an off-diagonal entry links two parameters that
+      // trade against each other. Parameters are named with those linked to them, group by group
+      // (R0-R1-C1-C2: R0 with R1, C1 with C2, not all four together).
+      const P = keep.map((_, a) => keep.map((_, b) => dirs.reduce((sum, i) => sum + vectors[a]![i]! * vectors[b]![i]!, 0)));
+      const share = keep.map((_, a) => Math.sqrt(Math.max(0, P[a]![a]!)));
+      const big = Math.max(...share);
+      const inv = keep.map((_, a) => a).filter((a) => share[a]! >= 0.2 * big);
+      const root = new Map(inv.map((a) => [a, a]));
+      const find = (a: number): number => { let r = a; while (root.get(r) !== r) r = root.get(r)!; return r; };
+      for (const a of inv) for (const b of inv) if (b > a && Math.abs(P[a]![b]!) >= 0.2 * share[a]! * share[b]!) root.set(find(b), find(a));
+      for (const a of inv) {
+        const j = keep[a]!, key = c.params[free[j]!]!.key;
+        const others = inv.filter((b) => b !== a && find(b) === find(a)).map((b) => c.params[free[keep[b]!]!]!.key);
         out.add(j);
-        undetermined.push({ key: c.params[free[j]!]!.key, reason: names.length > 1 ? `cannot be separated from ${names.filter((x) => x !== c.params[free[j]!]!.key).join(', ')} (the Jacobian is singular: only a combination is determined)` : 'has no independent effect on the fitted spectrum (the Jacobian is singular)' });
+        undetermined.push({ key, reason: others.length ? `cannot be separated from ${others.join(', ')} (the Jacobian is singular: only a combination is determined)` : 'has no independent effect on the fitted spectrum (the Jacobian is singular)' });
       }
       rankOk = false;
       continue;
