@@ -213,19 +213,33 @@ describe('sanity warnings through the CLI', () => {
     expect(hcarb(['ice', SAMPLE, '--mass', '3.8', '--format', 'csv']).stderr).not.toMatch(/loading/);
   });
 
-  it('a file cut just as the first charge begins (its one record at 0 mAh): ICE and CE 0 % come with a warning', () => {
+  it('a file cut just as a charge begins (its one record at 0 mAh): that cycle is incomplete, not a CE of 0 %', () => {
     // the hand fixture up to line 10 (record 9, the first charge record at 0 mAh), its state cell cut off
     const lines = readFileSync('test/fixtures/hand-small.csv', 'utf8').split('\n').slice(0, 10);
     lines[9] = lines[9]!.replace(/,C_CC$/, '');
     const f = join(dir, 'cut-at-charge.csv');
     writeFileSync(f, lines.join('\n'));
     const ice = hcarb(['ice', f, '--json']);
-    expect(ice.code, ice.stderr).toBe(0);
-    expect(one(ice.stdout).ice_pct).toBe(0); // 0 mAh / 1.0 mAh
-    expect(one(ice.stdout).warnings).toEqual([expect.stringMatching(/^cycle 1: the charge branch holds no capacity .*so the ICE is 0 %, not a measured efficiency$/)]);
-    const cyc = hcarb(['cycles', f, '--json']);
-    expect(one(cyc.stdout).warnings).toContainEqual(expect.stringMatching(/^cycle 1: the charge branch holds no capacity .*so its CE is 0 %/));
-    expect(hcarb(['summary', f, '--format', 'csv']).stderr).toMatch(/warning: cycle 1: the charge branch holds no capacity/);
+    expect(ice.code).toBe(1); // as when the file ends one line earlier, after the discharge
+    expect(ice.stderr).toMatch(/cycle 1 is incomplete: the discharge at lines 4–8 has no charge after it/);
+    const cyc = one(hcarb(['cycles', f, '--json']).stdout);
+    expect(cyc.cycles[0].ce_pct).toBeNull();
+    expect(cyc.cycles[0].q_ch_mAh).toBeNull();
+    expect(cyc.warnings).toContain('the file ends as the charge of cycle 1 begins (line 10, no capacity yet): cycle 1 is taken as incomplete');
+    // the sample cut on the first charge record of cycle 31 gives the retention and rate of the sample cut one line before
+    const text = readFileSync(SAMPLE, 'latin1').split('\n');
+    const cyc31 = (l: string) => l.split(',')[text[0]!.split(',').indexOf('Cycle-Index')] === '31';
+    const at = text.findIndex((l) => cyc31(l) && /,RateC\r?$/.test(l)); // line 10489: 0.114 mA, 0 mAh
+    expect(at).toBe(10488);
+    expect(text[at - 1]).toMatch(/,R\r?$/);
+    const cutAt = join(dir, 'cut-on-charge.csv'), cutBefore = join(dir, 'cut-before-charge.csv');
+    writeFileSync(cutAt, text.slice(0, at + 1).join('\n') + '\n', 'latin1');
+    writeFileSync(cutBefore, text.slice(0, at).join('\n') + '\n', 'latin1');
+    for (const cmd of ['retention', 'rate', 'summary']) {
+      const a = hcarb([cmd, cutAt, '--format', 'csv']).stdout.replace(/cut-on-charge/g, 'X');
+      const b = hcarb([cmd, cutBefore, '--format', 'csv']).stdout.replace(/cut-before-charge/g, 'X');
+      expect(a, cmd).toBe(b);
+    }
     expect(hcarb(['ice', 'test/fixtures/hand-small.csv', '--format', 'csv']).stderr).not.toMatch(/no capacity/);
   });
 

@@ -1277,3 +1277,35 @@ describe('CyclingReducer: the third round (cycling.ts)', () => {
     expect(data.halfCycles[0]!.columnMAh).toBeNull();
   });
 });
+
+describe('CyclingReducer: a last branch with no capacity yet does not complete its cycle', () => {
+  // discharge 1 mAh (column 0 → 1), charge 0.8 mAh, discharge 1 mAh, then one charge record at 0 mAh
+  const body = () => [
+    rec(2, { v: 1, i: -1, cap: 0, state: 'D' }), rec(3, { v: 0.1, i: -1, cap: 1, state: 'D' }),
+    rec(4, { v: 0.1, i: 1, cap: 0, state: 'C' }), rec(5, { v: 1, i: 1, cap: 0.8, state: 'C' }),
+    rec(6, { v: 1, i: -1, cap: 0, state: 'D' }), rec(7, { v: 0.1, i: -1, cap: 1, state: 'D' }),
+  ];
+  it('one record at 0 mAh: cycle 2 is incomplete, with a warning naming its line', () => {
+    const { data } = run([...body(), rec(8, { v: 0.1, i: 1, cap: 0, state: 'C' })]);
+    expect(data.cycles.map((c) => c.extraction?.capacityMAh ?? null)).toEqual([0.8, null]);
+    expect(data.halfCycles).toHaveLength(4); // the branch is still there, only not a cycle's second half
+    expect(data.warnings).toEqual(['the file ends as the charge of cycle 2 begins (line 8, no capacity yet): cycle 2 is taken as incomplete']);
+  });
+  it('two records still at 0 mAh: the lines of both; with capacity it completes the cycle', () => {
+    const { data } = run([...body(), rec(8, { v: 0.1, i: 1, cap: 0, state: 'C' }), rec(9, { v: 0.1, i: 1, cap: 0, state: 'C' })]);
+    expect(data.warnings).toEqual(['the file ends as the charge of cycle 2 begins (lines 8–9, no capacity yet): cycle 2 is taken as incomplete']);
+    const done = run([...body(), rec(8, { v: 0.1, i: 1, cap: 0, state: 'C' }), rec(9, { v: 0.2, i: 1, cap: 0.01, state: 'C' })]).data;
+    expect(done.cycles.map((c) => c.extraction?.capacityMAh ?? null)).toEqual([0.8, 0.01]);
+    expect(done.warnings).toEqual([]);
+  });
+  it('a branch with no capacity in the middle stays (the 0 % is said by the sanity warning); no capacity known at all: kept', () => {
+    const mid = run([rec(2, { v: 1, i: -1, cap: 0, state: 'D' }), rec(3, { v: 0.1, i: -1, cap: 1, state: 'D' }), rec(4, { v: 0.1, i: 1, cap: 0, state: 'C' }), ...body().slice(4)]).data;
+    expect(mid.cycles.map((c) => c.extraction?.capacityMAh ?? null)).toEqual([0, null]);
+    // neither a capacity column nor a time: every capacity is 0 because it is unknown, not because none flowed
+    const bare = run([rec(1, { v: 1, i: -1 }), rec(2, { v: 0.1, i: -1 }), rec(3, { v: 0.1, i: 1 })]).data;
+    expect(bare.cycles[0]!.extraction).not.toBeNull();
+    expect(bare.warnings).toEqual([]);
+    // the first branch of the file alone is no cycle's second half: nothing to say
+    expect(run([rec(1, { v: 0.1, i: 1, cap: 0, state: 'C' })]).data.warnings).toEqual([]);
+  });
+});

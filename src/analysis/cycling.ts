@@ -384,6 +384,15 @@ export class CyclingReducer {
       else if (cycles.length) cycles[cycles.length - 1]!.extraction = h;
       else leading.push(h);
     }
+    // A last branch that holds no capacity yet (the file ends as it begins: a cut or a run still
+    // going) does not complete its cycle; counted, it would make a CE of 0 % and pull the retention
+    // and rate windows down.
+    const lastCycle = cycles[cycles.length - 1], tail = this.halfCycles[this.halfCycles.length - 1];
+    if (lastCycle?.extraction && lastCycle.extraction === tail && (tail.columnMAh !== null || tail.integratedMAh !== null) && !(tail.capacityMAh > 0)) {
+      lastCycle.extraction = null;
+      const what = tail.dir === 'D' ? 'discharge' : 'charge';
+      w.push(`the file ends as the ${what} of cycle ${lastCycle.n} begins (${tail.records > 1 ? `lines ${tail.firstLine}–${tail.lastLine}` : `line ${tail.firstLine}`}, no capacity yet): cycle ${lastCycle.n} is taken as incomplete`);
+    }
     if (this.backwards) w.push(`time goes backwards ${this.backwards} time${this.backwards > 1 ? 's' : ''} (first at line ${this.backwardsLine}); those intervals are not integrated`);
     const carried = this.halfCycles.filter((h) => h.counterCarried);
     if (carried.length) w.push(`the capacity column does not restart when the current reverses (${carried.length} half-cycles, first at line ${carried[0]!.firstLine}): capacities are taken as differences`);
