@@ -97,6 +97,11 @@ describe('linalg: small systems solved by hand', () => {
     near(lstsq([[0, 1], [0, 1], [0, 1]], [1, 2, 3]), [0, 2], 1e-12);
     near(lstsq([[0, 1, 0], [0, 1, 1], [0, 1, 2], [0, 1, 3]], [1, 3, 4, 8]), [0, 0.7, 2.2], 1e-12);
     expect(lstsq([[0, 0], [0, 0]], [1, 2])).toEqual([0, 0]);
+    // a column next to nothing (1e-300 beside columns of norm √3) counts as zero
+    near(lstsq([[1e-300, 1], [0, 1], [0, 1]], [1, 2, 3]), [0, 2], 1e-12);
+    // a dependent column in the middle: the others in least squares. Columns 0 and 2 alone:
+    // AᵀA = [[3, 4], [4, 11]], Aᵀb = [7, 16] → x = [(77 − 64)/17, (48 − 28)/17] = [13/17, 20/17]
+    near(lstsq([[1, 2, 1], [1, 2, 0], [0, 0, 1], [1, 2, 3]], [1, 2, 3, 4]), [13 / 17, 0, 20 / 17], 1e-12);
     // three columns, the middle one a multiple of the first: x = [x0, 0, x2], fitted on [1 t]
     near(lstsq([[1, 2, 0], [1, 2, 1], [1, 2, 2], [1, 2, 3]], [1, 3, 4, 8]), [0.7, 0, 2.2], 1e-12);
   });

@@ -86,51 +86,51 @@ export function symEigenvalues(A: number[][]): number[] { return symEigen(A).val
 
 /**
  * Least squares min ‖A x − b‖ by Householder QR (A is m×n, m ≥ n, given as rows).
- * Columns that are numerically dependent get x = 0.
+ * Columns that are numerically dependent on the ones before them (what is left of them after the
+ * earlier reflections is below 1e-13 of their own norm, or of the largest column's) get x = 0 and
+ * use no row of R, so the columns after them are still solved in least squares.
  */
 export function lstsq(A: number[][], b: number[]): number[] {
   const m = A.length, n = A[0]!.length;
-  // An all-zero column gets x = 0 and leaves the system: left in, it would consume a Householder
-  // row while the columns after it are reduced (the answer was then not the least-squares one).
-  const used = Array.from({ length: n }, (_, j) => j).filter((j) => A.some((r) => r[j] !== 0));
-  if (used.length < n) {
-    const x = new Array<number>(n).fill(0);
-    if (used.length) lstsq(A.map((r) => used.map((j) => r[j]!)), b).forEach((v, k) => { x[used[k]!] = v; });
-    return x;
-  }
   const R = A.map((r) => [...r]);
   const y = [...b];
-  for (let j = 0; j < n && j < m; j++) {
+  const norm0 = Array.from({ length: n }, (_, j) => Math.sqrt(A.reduce((s, r) => s + r[j]! ** 2, 0)));
+  const big = Math.max(0, ...norm0);
+  /** The row of R that holds column j's pivot, or −1 for a dependent column. */
+  const pivot = new Array<number>(n).fill(-1);
+  let row = 0;
+  for (let j = 0; j < n && row < m; j++) {
     let norm = 0;
-    for (let i = j; i < m; i++) norm += R[i]![j]! ** 2;
+    for (let i = row; i < m; i++) norm += R[i]![j]! ** 2;
     norm = Math.sqrt(norm);
-    if (norm === 0) continue;
-    const alpha = R[j]![j]! > 0 ? -norm : norm;
+    if (!(norm > 1e-13 * norm0[j]! && norm > 1e-13 * big)) continue;
+    const alpha = R[row]![j]! > 0 ? -norm : norm;
     const v = new Array<number>(m).fill(0);
-    for (let i = j; i < m; i++) v[i] = R[i]![j]!;
-    v[j]! -= alpha;
+    for (let i = row; i < m; i++) v[i] = R[i]![j]!;
+    v[row]! -= alpha;
     let vv = 0;
-    for (let i = j; i < m; i++) vv += v[i]! ** 2;
-    if (vv === 0) continue;
-    for (let k = j; k < n; k++) {
+    for (let i = row; i < m; i++) vv += v[i]! ** 2;
+    if (vv > 0) {
+      for (let k = j; k < n; k++) {
+        let s = 0;
+        for (let i = row; i < m; i++) s += v[i]! * R[i]![k]!;
+        s = 2 * s / vv;
+        for (let i = row; i < m; i++) R[i]![k]! -= s * v[i]!;
+      }
       let s = 0;
-      for (let i = j; i < m; i++) s += v[i]! * R[i]![k]!;
+      for (let i = row; i < m; i++) s += v[i]! * y[i]!;
       s = 2 * s / vv;
-      for (let i = j; i < m; i++) R[i]![k]! -= s * v[i]!;
+      for (let i = row; i < m; i++) y[i]! -= s * v[i]!;
     }
-    let s = 0;
-    for (let i = j; i < m; i++) s += v[i]! * y[i]!;
-    s = 2 * s / vv;
-    for (let i = j; i < m; i++) y[i]! -= s * v[i]!;
+    pivot[j] = row++;
   }
   const x = new Array<number>(n).fill(0);
-  let maxDiag = 0;
-  for (let j = 0; j < n; j++) maxDiag = Math.max(maxDiag, Math.abs(R[j]![j]!));
   for (let j = n - 1; j >= 0; j--) {
-    if (Math.abs(R[j]![j]!) <= 1e-13 * maxDiag) { x[j] = 0; continue; }
-    let s = y[j]!;
-    for (let k = j + 1; k < n; k++) s -= R[j]![k]! * x[k]!;
-    x[j] = s / R[j]![j]!;
+    const r = pivot[j]!;
+    if (r < 0) continue;
+    let s = y[r]!;
+    for (let k = j + 1; k < n; k++) s -= R[r]![k]! * x[k]!;
+    x[j] = s / R[r]![j]!;
   }
   return x;
 }
