@@ -70,7 +70,7 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
       if (good && !capOk) over.push(c.f.file);
       shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, e_from_v: es[0] ?? null, e_to_v: es[es.length - 1] ?? null, capacitive_share_pct: capOk ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: capOk ? qc / rates[k]! : null });
     });
-    if (over.length) warnings.push(`${dir} sweeps of ${over.join(', ')}: the capacitive charge fitted (∫|k1·v| dV) exceeds the charge measured (∫|i| dV), which happens when k1 and k2 have opposite signs: i = k1·v + k2·v^½ does not describe these sweeps, so their capacitive share is null`);
+    if (over.length) warnings.push(`${dir} sweeps of ${over.join(', ')}: the capacitive charge fitted (∫|k1·v| dV) exceeds the charge measured (∫|i| dV), as when k2 has the opposite sign to k1 over part of the window or the fit is poor: the split into capacitive and diffusive charge is not defined for these sweeps, so their capacitive share is null`);
   }
   if (fellBack.size) warnings.push(`cycle ${cycle} is missing in ${[...fellBack].join(', ')}: the last cycle there is used`);
   return {
