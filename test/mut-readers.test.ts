@@ -67,6 +67,10 @@ describe('header cells: field, unit and the factor to canonical units', () => {
     expect(matchHeader('Current/m(A)', 0)?.unitProblem?.unit).toBe('m(A)');
     expect(matchHeader('Current(m)A', 0)?.unitProblem?.unit).toBe('(m)A');
     expect(matchHeader('Voltage(kV)', 0)?.unitProblem).toEqual({ header: 'Voltage(kV)', unit: 'kV', expected: 'V or mV', field: 'voltageV' });
+    // a capacity in a specific unit is the specific capacity (it was an unknown unit of 'Capacity')
+    expect(matchHeader('Cap/mAh/g', 3)!.info).toEqual({ header: 'Cap/mAh/g', index: 3, canonical: 'specificCapacityMAhG', unit: 'mAh/g', scale: 1 });
+    expect(matchHeader('Capacity/uAh/g', 3)!.info).toEqual({ header: 'Capacity/uAh/g', index: 3, canonical: 'specificCapacityMAhG', unit: 'uAh/g', scale: 0.001 });
+    expect(matchHeader('Capacity', 3)!.info!.canonical).toBe('capacityMAh'); // no unit: still the capacity
   });
 
   it('the longest alias wins (Step Index is not Step Time, SpeCap is not Cap), and names must end at / or (', () => {
@@ -131,6 +135,10 @@ describe('a header with a unit hcarb does not know', () => {
       expect((e as DataError).message, h).toBe(`unknown unit '${unit}' in column '${h}'; expected ${expected}`);
       expect((e as DataError).line).toBe(3);
     }
+    // a second capacity column in a unit hcarb does not know, beside one it knows: passed over with a note
+    const two = newSourceInfo('f.csv');
+    expect(planFromHeader(['Voltage/V', 'Current/mA', 'Capacity/mAh', 'Capacity/Wh'], two, 'f.csv', 1).capacity!.header).toBe('Capacity/mAh');
+    expect(two.notes).toContain("column 'Capacity/Wh' ignored: unit 'Wh' not understood");
     const info = newSourceInfo('f.csv');
     const p = planFromHeader(['Voltage/V', 'Current/mA', 'Capacity/mAh', 'TestTime/days'], info, 'f.csv', 1);
     expect(p.time).toBeUndefined();

@@ -65,6 +65,8 @@ export function matchHeader(cell: string, index: number): { info?: ColumnInfo; u
   let unit = raw.slice(best.alias.length);
   if (unit.startsWith('/')) unit = unit.slice(1);
   unit = unit.replace(/^\((.*)\)$/, '$1');
+  // 'Capacity/mAh/g' (or 'Cap/mAh/g'): a specific capacity named by its unit
+  if (best.field === 'capacityMAh' && UNIT_SCALE.specificCapacityMAhG![normUnit(unit)] !== undefined && normUnit(unit) !== '') best = { field: 'specificCapacityMAhG', alias: best.alias };
   const table = UNIT_SCALE[best.field];
   let scale = 1;
   if (table) {

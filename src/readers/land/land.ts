@@ -152,7 +152,9 @@ export function planFromHeader(cells: string[], info: SourceInfo, source: string
 function planOne(cells: string[], info: SourceInfo, source: string, line: number, where: string | undefined, masked = false): Plan {
   const { columns, ignored, unitProblems } = matchColumns(cells);
   for (const p of unitProblems) {
-    const isVital = p.field === 'voltageV' || p.field === 'currentMA' || p.field === 'capacityMAh';
+    // a vital column in a unit hcarb does not know is an error, unless another column of the same
+    // field is there in a unit it knows (then this one is passed over, with a note)
+    const isVital = (p.field === 'voltageV' || p.field === 'currentMA' || p.field === 'capacityMAh') && !columns.has(p.field);
     if (isVital) {
       const hint = /[^\x20-\x7e]/.test(p.unit) && info.encoding === 'gb18030' ? ' (the file is not UTF-8 and was read as GB18030; if it was saved in a Western code page, save it again as UTF-8)' : '';
       throw new DataError(`unknown unit '${p.unit}' in column '${p.header}'; expected ${p.expected}${hint}`, { file: source, line, where });
