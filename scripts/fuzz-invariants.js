@@ -36,10 +36,15 @@ export function checkResult(command, elements, records = null) {
       let flowed = 0;
       for (let k = 0; k < records.length; k++) {
         const a = records[k - 1], b = records[k];
+        // a step that began before its first record: at most the gap from the record before (or a
+        // day) at the step's current, the rest of the gap at the earlier record's current
         const opens = !a || (b.stepIndex != null && b.stepIndex !== a.stepIndex);
-        if (opens && b.stepTimeS > 0) flowed += Math.abs(b.currentMA) * b.stepTimeS / 3600;
-        if (!a || a.timeS === null || b.timeS === null || !(b.timeS > a.timeS) || b.timeS - a.timeS > 86400) continue;
-        flowed += (Math.abs(a.currentMA) + Math.abs(b.currentMA)) / 2 * (b.timeS - a.timeS) / 3600;
+        const s = opens && b.stepTimeS > 0 ? Math.min(b.stepTimeS, 86400) : 0;
+        if (!a) { flowed += Math.abs(b.currentMA) * s / 3600; continue; }
+        if (a.timeS === null || b.timeS === null || !(b.timeS > a.timeS) || b.timeS - a.timeS > 86400) continue;
+        const g = b.timeS - a.timeS;
+        const trapezoid = (Math.abs(a.currentMA) + Math.abs(b.currentMA)) / 2 * g / 3600;
+        flowed += Math.max(trapezoid, (Math.abs(b.currentMA) * Math.min(s, g) + Math.abs(a.currentMA) * Math.max(0, g - s)) / 3600);
       }
       const sum = el.cycles.reduce((s, c) => s + (c.q_dis_mAh ?? 0) + (c.q_ch_mAh ?? 0), 0);
       if (flowed > 0 && sum > flowed * 1.02 + 1e-9) bad.push(`the cycles hold ${sum.toPrecision(5)} mAh but only ${flowed.toPrecision(5)} mAh flowed (∫|I|dt) and no warning says why`);

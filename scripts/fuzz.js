@@ -125,7 +125,7 @@ function startWorker() {
   // which has its own worker: the old one's 'exit' came late and read as "worker died".
   const mine = () => worker === w;
   w.on('message', (m) => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.(m); });
-  w.on('error', (e) => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: e.code, message: e.message }); });
+  w.on('error', (e) => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; worker = null; r?.({ fatal: true, code: e.code, message: e.message }); });
   w.on('exit', () => { if (!mine()) return; const r = pendingResolve; pendingResolve = null; r?.({ fatal: true, code: 'EXIT', message: 'worker exited' }); worker = null; });
 }
 function run(command, name, bytes, limitMs = HANG_MS) {

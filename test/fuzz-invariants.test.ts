@@ -32,15 +32,15 @@ describe('fuzzer invariants', () => {
     expect(check('cycles', el(1, 1), records)).toEqual([]);
     expect(check('cycles', el(1.5, 1), records)[0]).toMatch(/the cycles hold 2.5000 mAh but only 2.0003 mAh flowed/);
   });
-  it('a step whose first record is already 1 h into it (rows cut out): that hour flowed too', () => {
-    // step 2 at −1 mA: its first record at 1 h of step time, its last at 2 h: 2 mAh flowed, 1 of them before the records
-    const records = [{ timeS: 0, stepTimeS: 0, stepIndex: 1, currentMA: 0 }, { timeS: 7200, stepTimeS: 3600, stepIndex: 2, currentMA: -1 }, { timeS: 10800, stepTimeS: 7200, stepIndex: 2, currentMA: -1 }];
-    const el = (qd: number) => [{ file: 'a', cycles: [{ cycle: 1, q_dis_mAh: qd, q_ch_mAh: null }], warnings: [] }];
-    // records alone: 1 mAh in the last hour, plus the first interval (0 to −1 mA over 2 h: 1 mAh); the step time adds 1 mAh
-    expect(check('cycles', el(2.9), records)).toEqual([]);
-    expect(check('cycles', el(3.2), records)[0]).toMatch(/the cycles hold 3.2000 mAh but only 3.0000 mAh flowed/);
-    // without the step change it is not a step start
+  it('a step whose first record is already 1 h into it (rows cut out): that hour flowed at the step\'s current', () => {
+    // a rest record at 0 s, then step 2 at 0.5 mA: its first record at 3660 s is 3600 s into it, its last at 7260 s
+    const records = [{ timeS: 0, stepTimeS: 0, stepIndex: 1, currentMA: 0 }, { timeS: 3660, stepTimeS: 3600, stepIndex: 2, currentMA: 0.5 }, { timeS: 7260, stepTimeS: 7200, stepIndex: 2, currentMA: 0.5 }];
+    const el = (qc: number) => [{ file: 'a', cycles: [{ cycle: 1, q_dis_mAh: null, q_ch_mAh: qc }], warnings: [] }];
+    // 0.5 mA × 1 h before the first record (the 60 s before it at the rest's 0 mA) + 0.5 mA × 1 h after: 1 mAh
+    expect(check('cycles', el(1), records)).toEqual([]);
+    expect(check('cycles', el(1.1), records)[0]).toMatch(/the cycles hold 1.1000 mAh but only 1.0000 mAh flowed/);
+    // in one step the gap is a trapezoid: (0 + 0.5) / 2 × 3660 s + 0.5 mA × 1 h = 0.7542 mAh
     const same = records.map((r) => ({ ...r, stepIndex: 1 }));
-    expect(check('cycles', el(2.9), same)[0]).toMatch(/only 2.0000 mAh flowed/);
+    expect(check('cycles', el(1), same)[0]).toMatch(/only 0.75417 mAh flowed/);
   });
 });

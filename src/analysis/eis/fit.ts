@@ -298,7 +298,7 @@ export function fitCircuit(spectrum: Spectrum, circuit: string | Circuit, o: Fit
       if (x < 0.05) { out.add(j); rankOk = false; undetermined.push({ key: d.key, reason: `sits on its bound n → 0 (${x.toPrecision(3)}): the CPE acts as a resistor` }); }
     } else if (!(x >= SCALE_LO && x <= SCALE_HI)) {
       out.add(j); rankOk = false;
-      undetermined.push({ key: d.key, reason: `ran off scale (${fmt(x)}${d.unit ? ' ' + d.unit : ''}, outside 1e-12…1e12)` });
+      undetermined.push({ key: d.key, reason: `ran off scale (${fmt(x)}${d.unit && !Number.isNaN(x) ? ' ' + d.unit : ''}, outside 1e-12…1e12)` });
     }
   });
   const atOne = new Set(free.flatMap((k, j) => (c.params[k]!.kind === 'n' && p[k]! > 0.9995 && !out.has(j) ? [j] : [])));
