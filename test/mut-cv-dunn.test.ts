@@ -113,6 +113,17 @@ describe('Dunn: a capacitive share above 100 % is out of physical range', () => 
     }
     expect(r.warnings).toEqual(['anodic sweeps of n0, n1, n2, n3: the capacitive charge fitted (∫|k1·v| dV) exceeds the charge measured (∫|i| dV), as when k2 has the opposite sign to k1 over part of the window or the fit is poor: the split into capacitive and diffusive charge is not defined for these sweeps, so their capacitive share is null']);
   });
+  it('over 100 % at the fastest rate only: that share null, the others kept and said to rest on the same k1(V)', () => {
+    // k1 = 1; k2 = +0.01 below 0.5 V, −0.06 from 0.5 V. Mean |i| over the window ≈ ½(v + 0.01√v) + ½|v − 0.06√v|:
+    // √v = 0.01, 0.02, 0.03: 3e-4, 6e-4, 10.5e-4 against k1·v = 1e-4, 4e-4, 9e-4 (33, 67, 86 %);
+    // √v = 0.04: ½(20e-4 + 8e-4) = 14e-4 < 16e-4 (114 %): out of range
+    const an = dunnCur(() => 1, (e) => (e < 0.5 ? 0.01 : -0.06)), ca = dunnCur(() => -1, () => -0.02);
+    const r = dunn(RATES.map((v, k) => trace(`m${k}`, v, an, ca)), { gridStepV: 0.01 });
+    const shares = r.shares.filter((x) => x.direction === 'anodic').map((x) => x.capacitive_share_pct);
+    expect(shares[3]).toBeNull();
+    expect(shares.slice(0, 3).every((x) => x !== null && x > 20 && x < 95)).toBe(true);
+    expect(r.warnings).toEqual([expect.stringMatching(/^anodic sweeps of m3: the capacitive charge fitted .*so their capacitive share is null; the shares of the other anodic sweeps rest on the same k1\(V\): read them with care$/)]);
+  });
   it('a purely capacitive current (k2 = 0): 100 %, not refused for rounding', () => {
     const an = dunnCur((e) => 1 + e, () => 0), ca = dunnCur((e) => -(1 + e), () => 0);
     const r = dunn(RATES.map((v, k) => trace(`c${k}`, v, an, ca)), { gridStepV: 0.01 });

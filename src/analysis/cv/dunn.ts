@@ -70,7 +70,7 @@ export function dunn(files: TraceFile[], o: DunnOptions = {}): DunnResult {
       if (good && !capOk) over.push(c.f.file);
       shares.push({ file: c.f.file, scan_rate_v_s: rates[k]!, direction: dir, cycle: c.cyc, e_from_v: es[0] ?? null, e_to_v: es[es.length - 1] ?? null, capacitive_share_pct: capOk ? (100 * qc) / qt : null, q_total_c: good ? qt / rates[k]! : null, q_capacitive_c: capOk ? qc / rates[k]! : null });
     });
-    if (over.length) warnings.push(`${dir} sweeps of ${over.join(', ')}: the capacitive charge fitted (∫|k1·v| dV) exceeds the charge measured (∫|i| dV), as when k2 has the opposite sign to k1 over part of the window or the fit is poor: the split into capacitive and diffusive charge is not defined for these sweeps, so their capacitive share is null`);
+    if (over.length) warnings.push(`${dir} sweeps of ${over.join(', ')}: the capacitive charge fitted (∫|k1·v| dV) exceeds the charge measured (∫|i| dV), as when k2 has the opposite sign to k1 over part of the window or the fit is poor: the split into capacitive and diffusive charge is not defined for these sweeps, so their capacitive share is null${over.length < curves.length ? `; the shares of the other ${dir} sweeps rest on the same k1(V): read them with care` : ''}`);
   }
   if (fellBack.size) warnings.push(`cycle ${cycle} is missing in ${[...fellBack].join(', ')}: the last cycle there is used`);
   return {
