@@ -243,6 +243,22 @@ describe('sanity warnings through the CLI', () => {
     expect(hcarb(['ice', 'test/fixtures/hand-small.csv', '--format', 'csv']).stderr).not.toMatch(/no capacity/);
   });
 
+  it('the end of cycle 2\'s discharge cut out: its CE above 100 % comes with a warning (cycles, summary); the whole sample has none', () => {
+    const text = readFileSync(SAMPLE, 'latin1').split('\n');
+    const head = text[0]!.split(',');
+    const cyc = head.indexOf('Cycle-Index'), st = head.indexOf('Step-State');
+    const d2 = text.map((l, k) => [l.split(','), k] as const).filter(([c]) => c[cyc] === '2' && /RateD/.test(c[st] ?? '')).map(([, k]) => k);
+    const drop = new Set(d2.slice(Math.floor(d2.length / 2))); // the second half of cycle 2's discharge records
+    const f = join(dir, 'cut-discharge-2.csv');
+    writeFileSync(f, text.filter((_, k) => !drop.has(k)).join('\n'), 'latin1');
+    const r = one(hcarb(['cycles', f, '--json']).stdout);
+    const c2 = r.cycles.find((c: { cycle: number }) => c.cycle === 2);
+    expect(c2.ce_pct).toBeGreaterThan(150); // about half the discharge left, the whole charge
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^cycle 2: CE \d+\.\d\d % is above 100 %: the charge passed more charge than the discharge before it; .*branch was cut short/));
+    expect(hcarb(['summary', f, '--format', 'csv']).stderr).toMatch(/warning: cycle 2: CE \d+\.\d\d % is above 100 %/);
+    expect(hcarb(['cycles', SAMPLE, '--format', 'csv']).stderr).not.toMatch(/above 100 %/);
+  });
+
   it('more than 2000 mAh/g for a carbon is a hint; --material silicon has no limit here', () => {
     expect(hcarb(['ice', SAMPLE, '--mass', '0.38', '--format', 'csv']).stderr).toMatch(/hint: the specific capacity reaches 3733 mAh\/g \(cycle 1 discharge\), above 2000 mAh\/g/);
     expect(hcarb(['ice', SAMPLE, '--mass', '0.38', '--material', 'silicon', '--format', 'csv']).stderr).not.toMatch(/hint:/);

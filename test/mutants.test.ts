@@ -9,7 +9,7 @@ import { retention, resolveMass } from '../src/analysis/metrics.js';
 import { loadCycling } from '../src/load.js';
 import { rateSteps } from '../src/analysis/rate.js';
 import type { CycleRow } from '../src/analysis/metrics.js';
-import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning, noSecondBranchWarning } from '../src/analysis/sanity.js';
+import { capacityHint, firstCycleEfficiencyWarning, laterEfficiencyWarning, loadingMixupWarning, noSecondBranchWarning } from '../src/analysis/sanity.js';
 import { groupByRegex, groupRows, groupStats, meanSd } from '../src/analysis/stats.js';
 import { cyclingFigure } from '../src/plot/kinds.js';
 import { bytesInput, hcarb, one } from './helpers/io.js';
@@ -184,6 +184,15 @@ describe('sanity warnings (sanity.ts)', () => {
     expect(noSecondBranchWarning(many.slice(0, 6), 'discharge')).toMatch(/^cycles 1, 2, 3, 4, 5, 6: /);
     expect(noSecondBranchWarning([{ cycle: 1, ce_pct: null }, { cycle: 2, ce_pct: 1e-9 }, { cycle: 3, ce_pct: 99 }], 'discharge')).toBeNull();
     expect(noSecondBranchWarning([], 'discharge')).toBeNull();
+  });
+  it('CE above 100 % after the first cycle: one warning, the cycles and the largest (cycle 1 is the other warning\'s)', () => {
+    const tail = "slightly above 100 % is within a cycler's accuracy, well above it a branch was cut short (rows missing?) or --first is wrong";
+    expect(laterEfficiencyWarning([{ cycle: 1, ce_pct: 150 }, { cycle: 2, ce_pct: 100 }, { cycle: 3, ce_pct: null }], 'discharge')).toBeNull();
+    expect(laterEfficiencyWarning([{ cycle: 1, ce_pct: 80 }, { cycle: 2, ce_pct: 142.336 }], 'discharge')).toBe(`cycle 2: CE 142.34 % is above 100 %: the charge passed more charge than the discharge before it; ${tail}`);
+    const rows = [99, 100.1, 100.3, 100.2, 99.9, 100.05, 100.01, 100.02].map((ce_pct, k) => ({ cycle: k + 1, ce_pct }));
+    expect(laterEfficiencyWarning(rows, 'charge')).toBe(`6 cycles after the first have a CE above 100 % (2, 3, 4, 6, 7, 8; up to 100.30 % in cycle 3): the discharge passed more charge than the charge before it; ${tail}`);
+    expect(laterEfficiencyWarning([...rows, { cycle: 9, ce_pct: 100.5 }], 'discharge')).toMatch(/^7 cycles after the first have a CE above 100 % \(2, 3, 4, 6, 7, …; up to 100\.50 % in cycle 9\): the charge passed more charge than the discharge/);
+    expect(laterEfficiencyWarning(rows.slice(0, 4), 'charge')).toMatch(/^3 cycles after the first have a CE above 100 % \(2, 3, 4; up to 100\.30 % in cycle 3\)/);
   });
   it('loading mix-up: given = file mass ÷ area or × area (within 2 %), else nothing', () => {
     expect(loadingMixupWarning(1.5, 3, 2)).toBe("the mass given (1.5 mg) equals the file's mass (3 mg) ÷ the electrode area (2 cm²): is 1.5 a loading in mg cm⁻²? did you mean --loading 1.5?");

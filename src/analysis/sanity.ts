@@ -29,6 +29,23 @@ export function noSecondBranchWarning(rows: { cycle: number; ce_pct: number | nu
   return `${which}: the ${second} branch holds no capacity (a single record, or a capacity column that stays at 0: does the run or the file end as the ${second} begins?), so ${value} 0 %, not a measured efficiency`;
 }
 
+/**
+ * Cycles after the first whose CE is above 100 %: the second branch passed more charge than the
+ * first. Slightly above is within a cycler's accuracy; well above, a branch was cut short (rows
+ * missing) or the first branch is the wrong one. One warning for all of them, with the largest.
+ */
+export function laterEfficiencyWarning(rows: { cycle: number; ce_pct: number | null }[], first: First): string | null {
+  const over = rows.filter((r) => r.cycle > 1 && r.ce_pct !== null && r.ce_pct > 100);
+  if (!over.length) return null;
+  const top = over.reduce((a, b) => (b.ce_pct! > a.ce_pct! ? b : a));
+  const cycles = over.map((r) => r.cycle);
+  const second = first === 'discharge' ? 'charge' : 'discharge';
+  const head = over.length === 1
+    ? `cycle ${top.cycle}: CE ${top.ce_pct!.toFixed(2)} % is above 100 %`
+    : `${over.length} cycles after the first have a CE above 100 % (${cycles.length > 6 ? cycles.slice(0, 5).join(', ') + ', …' : cycles.join(', ')}; up to ${top.ce_pct!.toFixed(2)} % in cycle ${top.cycle})`;
+  return `${head}: the ${second} passed more charge than the ${first} before it; slightly above 100 % is within a cycler's accuracy, well above it a branch was cut short (rows missing?) or --first is wrong`;
+}
+
 /** Two masses agree within this share for the loading mix-up check. */
 export const MASS_MATCH = 0.02;
 

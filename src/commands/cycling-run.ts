@@ -2,7 +2,7 @@
 import type { Input } from '../io.js';
 import { loadCycling, readAssumptions, type Loaded } from '../load.js';
 import { cycleRows, ice, resolveMass, retention, retentionAt, split, type CycleRow, type Mass } from '../analysis/metrics.js';
-import { capacityHint, firstCycleEfficiencyWarning, loadingMixupWarning, noSecondBranchWarning } from '../analysis/sanity.js';
+import { capacityHint, firstCycleEfficiencyWarning, laterEfficiencyWarning, loadingMixupWarning, noSecondBranchWarning } from '../analysis/sanity.js';
 import type { CyclingData } from '../analysis/cycling.js';
 import type { VendorCycle } from '../types.js';
 import type { FileResult, Row } from '../output/format.js';
@@ -63,6 +63,8 @@ export function sanityWarnings(run: CyclingRun, rows: Pick<CycleRow, 'cycle' | '
   if (e) run.warnings.push(e);
   const z = noSecondBranchWarning(rows, run.loaded.data.first, what);
   if (z) run.warnings.push(z);
+  const later = laterEfficiencyWarning(rows, run.loaded.data.first);
+  if (later) run.warnings.push(later);
   const h = capacityHint(rows, material);
   if (h) run.warnings.push(h);
 }
