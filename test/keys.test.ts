@@ -13,6 +13,7 @@ import { parseChiText, column } from '../src/readers/chi/chi.js';
 import { fitCircuit, fitRow } from '../src/analysis/eis/fit.js';
 import { chiCvModelText, cvModel, modelCurrent, type GenCvOptions } from '../src/generate/cv.js';
 import { hcarb, one, ROOT } from './helpers/io.js';
+import { inverse } from './helpers/inverse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hcarb-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -434,20 +435,6 @@ function residuals(s: Spec, z: Zf): number[] {
     out.push(w * (m.re - s.re[k]!), w * (m.im - s.im[k]!));
   });
   return out;
-}
-/** Inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination with pivoting. */
-function inverse(a: number[][]): number[][] {
-  const n = a.length;
-  const m = a.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    const d = m[c]![c]!;
-    for (let j = 0; j < 2 * n; j++) m[c]![j]! /= d;
-    for (let r = 0; r < n; r++) if (r !== c) { const f = m[r]![c]!; for (let j = 0; j < 2 * n; j++) m[r]![j]! -= f * m[c]![j]!; }
-  }
-  return m.map((row) => row.slice(n));
 }
 /** Standard errors and fit statistics of `model(values)` on `s`, worked here. */
 function independentSe(s: Spec, values: number[], model: (v: number[]) => Zf) {

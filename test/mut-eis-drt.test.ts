@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { drt, type DrtResult } from '../src/analysis/eis/drt.js';
 import type { Spectrum } from '../src/analysis/eis/spectrum.js';
+import { inverse } from './helpers/inverse.js';
 
 type C = [number, number];
 /** R∞ + Σ R/(1 + jωτ) at angular frequency w. */
@@ -134,20 +135,6 @@ describe('DRT with λ given: the result is the minimiser of the stated objective
   }
 });
 
-/** Inverse by Gauss–Jordan elimination with partial pivoting (this file's own). */
-function inverse(A: number[][]): number[][] {
-  const n = A.length;
-  const a = A.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const piv = a[c]![c]!;
-    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= piv;
-    for (let r = 0; r < n; r++) if (r !== c) { const f = a[r]![c]!; for (let j = 0; j < 2 * n; j++) a[r]![j]! -= f * a[c]![j]!; }
-  }
-  return a.map((r) => r.slice(n));
-}
 
 /**
  * GCV(λ) = m‖r‖² / (m − tr H)², H = A(AᵀA + λP)⁻¹Aᵀ of the unconstrained Tikhonov problem, with

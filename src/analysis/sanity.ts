@@ -24,7 +24,7 @@ export function noSecondBranchWarning(rows: { cycle: number; ce_pct: number | nu
   const zero = rows.filter((r) => r.ce_pct !== null && r.ce_pct <= 0).map((r) => r.cycle);
   if (!zero.length) return null;
   const second = first === 'discharge' ? 'charge' : 'discharge';
-  const which = zero.length === 1 ? `cycle ${zero[0]}` : `cycles ${zero.length > 6 ? zero.slice(0, 5).join(', ') + ', …' : zero.join(', ')}`;
+  const which = zero.length === 1 ? `cycle ${zero[0]}` : `cycles ${cycleList(zero)}`;
   const value = what === 'ICE' && zero[0] === 1 ? (zero.length === 1 ? 'the ICE is' : 'the ICE and CE are') : zero.length === 1 ? 'its CE is' : 'their CE is';
   return `${which}: the ${second} branch holds no capacity (a single record, or a capacity column that stays at 0: does the run or the file end as the ${second} begins?), so ${value} 0 %, not a measured efficiency`;
 }
@@ -42,7 +42,7 @@ export function laterEfficiencyWarning(rows: { cycle: number; ce_pct: number | n
   const second = first === 'discharge' ? 'charge' : 'discharge';
   const head = over.length === 1
     ? `cycle ${top.cycle}: CE ${top.ce_pct!.toFixed(2)} % is above 100 %`
-    : `${over.length} cycles after the first have a CE above 100 % (${cycles.length > 6 ? cycles.slice(0, 5).join(', ') + ', …' : cycles.join(', ')}; up to ${top.ce_pct!.toFixed(2)} % in cycle ${top.cycle})`;
+    : `${over.length} cycles after the first have a CE above 100 % (${cycleList(cycles)}; up to ${top.ce_pct!.toFixed(2)} % in cycle ${top.cycle})`;
   return `${head}: the ${second} passed more charge than the ${first} before it; slightly above 100 % is within a cycler's accuracy, well above it a branch was cut short (rows missing?) or --first is wrong`;
 }
 
@@ -87,4 +87,9 @@ export function capacityHint(rows: { cycle: number; q_dis_mAh_g: number | null; 
   }
   if (!worst) return null;
   return `hint: the specific capacity reaches ${worst.q.toPrecision(4)} mAh/g (cycle ${worst.cycle} ${worst.branch}), above ${limit} mAh/g, more than a ${material} stores; check the mass (mg, not a loading or µg?)`;
+}
+
+/** Cycle numbers for a message: all of them up to six, else the first five and an ellipsis. */
+function cycleList(cycles: number[]): string {
+  return cycles.length > 6 ? cycles.slice(0, 5).join(', ') + ', …' : cycles.join(', ');
 }
