@@ -256,6 +256,7 @@ describe('sanity warnings through the CLI', () => {
     expect(c2.ce_pct).toBeGreaterThan(150); // about half the discharge left, the whole charge
     expect(r.warnings).toContainEqual(expect.stringMatching(/^cycle 2: CE \d+\.\d\d % is above 100 %: the charge passed more charge than the discharge before it; .*branch was cut short/));
     expect(hcarb(['summary', f, '--format', 'csv']).stderr).toMatch(/warning: cycle 2: CE \d+\.\d\d % is above 100 %/);
+    expect(hcarb(['rate', f, '--format', 'csv']).stderr).toMatch(/warning: cycle 2: CE \d+\.\d\d % is above 100 %/); // its CE mean holds cycle 2
     expect(hcarb(['cycles', SAMPLE, '--format', 'csv']).stderr).not.toMatch(/above 100 %/);
   });
 

@@ -1,6 +1,7 @@
 /** `hcarb rate`: rate capability, one row per step of equal current density, and the recovery. */
 import type { Input } from '../io.js';
 import { cycleRows } from '../analysis/metrics.js';
+import { laterEfficiencyWarning } from '../analysis/sanity.js';
 import { RATE_FORMATION_CYCLES, RATE_TOLERANCE_PCT, rateSteps } from '../analysis/rate.js';
 import type { FileResult, Row } from '../output/format.js';
 import { perFileRun } from './run.js';
@@ -18,6 +19,8 @@ export async function rateCommand(input: Input, o: CommonOptions, x: RateCliOpti
   const rows = cycleRows(data, run.mass, { nominalMAhG: x.nominal ?? null });
   const r = rateSteps(rows, { tolerancePct: x.tolerance, formationCycles: x.formation, first: data.first, nominalMAhG: x.nominal ?? null });
   run.warnings.push(...r.warnings);
+  const over = laterEfficiencyWarning(rows, data.first);
+  if (over) run.warnings.push(over);
   if (!r.steps.length) run.warnings.push(`no rate step: the file has ${rows.length} cycle(s), ${x.formation} of them formation (--formation)`);
   else if (r.steps.length === 1) run.warnings.push('one rate step only: every cycle after formation runs at the same current density (within --tolerance)');
   const m = run.mass.massMg !== null;
